@@ -1,0 +1,62 @@
+"""Shared fixtures: the people every permission test is built around."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import AdminFactory, ManagerFactory, OrgUnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_and_axes(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Login throttling has its own tests; elsewhere it would couple tests through the cache.
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def team(db):
+    return OrgUnitFactory(name="上海大客户一组")
+
+
+@pytest.fixture
+def manager(db, team):
+    """A team manager; `owner` and `teammate` report to them."""
+    return ManagerFactory(username="manager", org_unit=team)
+
+
+@pytest.fixture
+def owner(db, manager, team):
+    return UserFactory(username="owner", manager=manager, org_unit=team)
+
+
+@pytest.fixture
+def teammate(db, manager, team):
+    return UserFactory(username="teammate", manager=manager, org_unit=team)
+
+
+@pytest.fixture
+def outsider(db):
+    """Someone in another part of the company: sees nothing of the others' records."""
+    other_manager = ManagerFactory(username="other-manager")
+    return UserFactory(username="outsider", manager=other_manager)
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory(username="administrator")
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api):
+    """api_as(user) -> an API client authenticated as that user."""
+
+    def login(user):
+        api.force_authenticate(user=user)
+        return api
+
+    return login
