@@ -49,7 +49,7 @@ messages: install ## Extract and compile translations (needs GNU gettext)
 	$(DEV) $(BIN)/python manage.py compilemessages -l zh_Hans -i .venv
 
 bench: install ## Measure list pages, endpoints and jobs on a scaled demo (see BENCHMARKS.md)
-	$(DEV) $(BIN)/python -m benchmarks.run
+	$(DEV) $(BIN)/python -m benchmarks.run $(SECTIONS)
 
 clean: ## Remove the virtualenv, the SQLite database and collected static files
 	rm -rf $(VENV) db.sqlite3 staticfiles
