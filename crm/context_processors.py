@@ -12,6 +12,9 @@ NAVIGATION = [
     ("forecasting:my-forecast", _("Forecasts"), "graph-up-arrow"),
     ("bids:bid-list", _("Tenders"), "file-earmark-text"),
     ("teams:org-chart", _("Organisation"), "diagram-3"),
+    ("teams:quota-list", _("Quotas"), "bullseye"),
+    ("teams:territory-list", _("Territories"), "map"),
+    ("teams:incentive-list", _("Incentives"), "cash-coin"),
 ]
 
 
@@ -31,8 +34,30 @@ def navigation(request):
         return {}
     current = getattr(request.resolver_match, "view_name", "") or ""
     items = _resolved_navigation()
+    namespace = current.split(":")[0] if ":" in current else None
+    same_area = [item for item in items if ":" in item["name"] and item["name"].split(":")[0] == namespace]
+    chosen = next((item for item in items if item["name"] == current), None)
+    if chosen is None and same_area:
+        # Several entries may share an app namespace (teams: organisation, quotas, incentives...):
+        # the one whose URL is the longest prefix of the page's path wins.
+        prefixed = [item for item in same_area if request.path.startswith(item["url"])]
+        if prefixed:
+            chosen = max(prefixed, key=lambda item: len(item["url"]))
+        elif len(same_area) == 1:
+            chosen = same_area[0]
     for item in items:
-        item["active"] = current == item["name"] or (
-            ":" in item["name"] and current.split(":")[0] == item["name"].split(":")[0]
-        )
+        item["active"] = item is chosen
     return {"navigation": items}
+
+
+def notifications(request):
+    """The unread count of the bell in the top bar, counted only when a page shows it."""
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {}
+    from django.utils.functional import SimpleLazyObject
+
+    from teams.models import Notification
+
+    return {"unread_notifications": SimpleLazyObject(
+        lambda: Notification.objects.visible_to(user).unread().count())}

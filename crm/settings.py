@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "crm.context_processors.navigation",
+                "crm.context_processors.notifications",
             ],
         },
     },
@@ -213,6 +215,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per enumeration shared by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "TierEnum": "accounts.models.Tier",
+        "SourceEnum": "accounts.models.Source",
+        "DecisionRoleEnum": "accounts.models.DecisionRole",
+        "ApprovalStatusEnum": "teams.models.ApprovalStatus",
+        "RoleEnum": "teams.models.Role",
+    },
 }
 
 # --- Background jobs --------------------------------------------------------------------

@@ -12,10 +12,24 @@ from teams import views as teams_views
 router = DefaultRouter()
 router.register("users", teams_api.UserViewSet, basename="user")
 router.register("org-units", teams_api.OrgUnitViewSet, basename="org-unit")
+# Sales force planning (teams): quotas, territory plans, re-deployment, incentives.
+router.register("quota-periods", teams_api.QuotaPeriodViewSet, basename="quota-period")
+router.register("quotas", teams_api.QuotaViewSet, basename="quota")
+router.register("territory-plans", teams_api.TerritoryPlanViewSet, basename="territory-plan")
+router.register("territory-accounts", teams_api.TerritoryAccountViewSet, basename="territory-account")
+router.register("redeployments", teams_api.RedeploymentViewSet, basename="redeployment")
+router.register("incentive-plans", teams_api.IncentivePlanViewSet, basename="incentive-plan")
+router.register("bonuses", teams_api.BonusViewSet, basename="bonus")
 
 api_v1 = [
     path("auth/token/", teams_api.TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
+    # Each business area registers its endpoints in <app>/api_urls.py.
+    path("", include("accounts.api_urls")),
+    path("", include("opportunities.api_urls")),
+    path("", include("funnel.api_urls")),
+    path("", include("forecasting.api_urls")),
+    path("", include("bids.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +39,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", teams_views.switch_language, name="switch-language"),
     path("teams/", include("teams.urls")),
+    path("customers/", include("accounts.urls")),
+    path("opportunities/", include("opportunities.urls")),
+    path("funnel/", include("funnel.urls")),
+    path("forecasts/", include("forecasting.urls")),
+    path("bids/", include("bids.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,15 +1,17 @@
-"""Pages of the sales organisation: the org chart and the language switch."""
+"""Pages of the sales organisation: the org chart, the language switch and the notifications."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from crm.errors import DomainError
 from teams import selectors, services
+from teams.models import Notification
 
 
 @login_required
@@ -37,3 +39,28 @@ def switch_language(request):
         secure=request.is_secure(), httponly=True,
     )
     return response
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    """My notifications, newest first; unread ones stand out until opened or marked read."""
+    notifications = Notification.objects.visible_to(request.user)
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "teams/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_mark_read(request):
+    """Mark one notification read (`id`), or all of mine; `open` also follows its link."""
+    notification_id = request.POST.get("id", "")
+    if notification_id.isdigit():
+        notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=int(notification_id))
+        services.notifications_mark_read(user=request.user, ids=[notification.pk])
+        if request.POST.get("open") and notification.url and url_has_allowed_host_and_scheme(
+                notification.url, {request.get_host()}, request.is_secure()):
+            return HttpResponseRedirect(notification.url)
+    else:
+        services.notifications_mark_read(user=request.user)
+    return redirect("teams:notifications")

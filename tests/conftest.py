@@ -52,11 +52,12 @@ def api():
 
 
 @pytest.fixture
-def api_as(api):
-    """api_as(user) -> an API client authenticated as that user."""
+def api_as():
+    """api_as(user) -> a new API client authenticated as that user."""
 
     def login(user):
-        api.force_authenticate(user=user)
-        return api
+        client = APIClient()
+        client.force_authenticate(user=user)
+        return client
 
     return login

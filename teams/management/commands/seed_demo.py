@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -35,6 +37,10 @@ ORGANISATION = {
     },
 }
 HEAD = ("wangjianguo", "王建国")
+# In dependency order: each area's demo data may use the previous ones'.
+DEMO_APPS = ["accounts", "opportunities", "funnel", "forecasting", "bids"]
+# Demo modules that are not <app>.demo, run after the apps (they use their customers and opportunities).
+DEMO_MODULES = ["teams.demo_sales"]
 ADMIN = ("admin", "系统管理员")
 
 SURNAMES = (
@@ -63,6 +69,19 @@ class Command(BaseCommand):
             f"Demo organisation ready: {OrgUnit.objects.count()} org units, "
             f"{User.objects.count()} users ({created} new)."
         ))
+        # Each business area adds its demo data in <app>/demo.py: seed(command, scale).
+        for app in DEMO_APPS:
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            with transaction.atomic():
+                module.seed(self, scale)
+        for name in DEMO_MODULES:
+            with transaction.atomic():
+                import_module(name).seed(self, scale)
         self.stdout.write(
             f"Demo logins (password for all: {DEMO_PASSWORD}):\n"
             f"  admin        administrator\n"

@@ -1,0 +1,521 @@
+"""Bulk import of customers from a CSV or Excel file (phase 1, "collect", in bulk).
+
+`import_batch_create` keeps the uploaded file as a pending ImportBatch and starts the background
+job once the batch is committed; the job (accounts.tasks.import_batch_run) calls
+`import_batch_process`, which claims the batch exactly once, reads the file and feeds every row
+to `services.customer_intake`, so a row from a file follows the same uniqueness, assignment and
+enrichment rules as a record typed into the form or sent through the API.
+
+Transactions: no transaction spans the whole file. Rows are committed ROWS_PER_COMMIT at a time,
+and inside that transaction each row is its own savepoint (`customer_intake` is atomic): a row
+that fails (ValidationError, DomainError, a clash on the credit code) rolls back alone and is
+reported, the good rows stay. Committing every row would cost a WAL flush per row (about a third
+of the time of a row on the benchmark machine); a commit every few dozen rows keeps that small
+while staying under PostgreSQL's 64 cached subtransactions. The progress counters are written in
+the same transaction, so what the page shows is always what is committed. If a row raises
+something unexpected, its savepoint is rolled back, the rows before it are committed and listed
+in the report, the row is reported as an error and the batch is marked failed with the reason.
+
+Rows repeated inside one file are reported as duplicates of the first row and not written: see
+`_FileKeys`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cache
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.matching import normalize_name
+from accounts.models import Customer, ImportBatch, ImportStatus, IntakeOutcome, Source
+from accounts.services import customer_clean_data, customer_intake
+from crm.errors import DomainError
+from teams.models import Role, User
+
+logger = logging.getLogger(__name__)
+
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_ROWS = 100_000
+IMPORT_EXTENSIONS = (".csv", ".xlsx")
+# Rows per transaction; the progress counters are saved with each commit. Kept under 64, the
+# subtransactions PostgreSQL caches per transaction (each row is a savepoint). SQLite locks the
+# whole database while a transaction writes, so there the pages' writes wait for fewer rows.
+ROWS_PER_COMMIT = 50
+ROWS_PER_COMMIT_SQLITE = 5
+# A title line or two above the headers is common in purchased lists: look this far for them.
+HEADER_SEARCH_ROWS = 10
+
+
+class ReportOutcome(models.TextChoices):
+    """What became of one row of the file (the intake outcomes, plus the rows never written)."""
+
+    CREATED = IntakeOutcome.CREATED.value, gettext_lazy("Created")
+    MATCHED = IntakeOutcome.MATCHED.value, gettext_lazy("Matched")
+    REVIEW = IntakeOutcome.REVIEW.value, gettext_lazy("Sent to review")
+    DUPLICATE = "duplicate", gettext_lazy("Duplicate in the file")
+    ERROR = "error", gettext_lazy("Rejected")
+
+
+# The column headings of the template, one per customer field, in the order of CUSTOMER_FIELDS.
+FIELD_LABELS = {
+    "name": gettext_lazy("Customer name"),
+    "credit_code": gettext_lazy("Unified social credit code"),
+    "industry": gettext_lazy("Industry"),
+    "province": gettext_lazy("Province"),
+    "city": gettext_lazy("City"),
+    "address": gettext_lazy("Address"),
+    "phone": gettext_lazy("Phone"),
+    "email": gettext_lazy("E-mail"),
+    "website": gettext_lazy("Website"),
+    "employees": gettext_lazy("Employees"),
+    "annual_revenue": gettext_lazy("Annual revenue"),
+}
+# Other headings seen in real files; compared after `header_key` (no case, width, spaces, punctuation).
+HEADER_ALIASES = {
+    "name": ["name", "customer", "customer name", "company", "company name", "客户名称", "名称", "客户",
+             "公司名称", "企业名称", "单位名称", "公司", "企业"],
+    "credit_code": ["credit_code", "credit code", "unified social credit code", "uscc", "统一社会信用代码",
+                    "信用代码", "社会信用代码", "统一信用代码"],
+    "industry": ["industry", "sector", "行业", "所属行业"],
+    "province": ["province", "state", "省份", "省", "所在省份"],
+    "city": ["city", "城市", "市", "所在城市"],
+    "address": ["address", "地址", "详细地址", "注册地址", "通讯地址"],
+    "phone": ["phone", "telephone", "tel", "电话", "联系电话", "电话号码", "手机"],
+    "email": ["email", "e-mail", "mail", "邮箱", "电子邮箱", "电子邮件", "邮件"],
+    "website": ["website", "web site", "web", "url", "网站", "网址", "官网"],
+    "employees": ["employees", "staff", "headcount", "员工人数", "人数", "员工数", "职工人数"],
+    "annual_revenue": ["annual_revenue", "annual revenue", "revenue", "年收入", "营业收入", "年营业额", "营收"],
+}
+
+
+class ImportFileError(DomainError):
+    """The file as a whole cannot be read: the batch fails with this message."""
+
+
+# --- Upload --------------------------------------------------------------------------------
+
+@transaction.atomic
+def import_batch_create(*, source: str, upload: UploadedFile, by: User) -> ImportBatch:
+    """Any active member of the sales organisation may upload a .csv or .xlsx file of at most
+    IMPORT_MAX_BYTES; it is kept as a pending batch and processed in the background once committed."""
+    if not (by and by.is_active and (by.is_admin or by.role in Role.values)):
+        raise PermissionDenied(_("You cannot import customers."))
+    if source not in Source.values:
+        raise DomainError(_("Unknown source."), field="source")
+    name = PurePath(upload.name or "").name
+    if PurePath(name).suffix.lower() not in IMPORT_EXTENSIONS:
+        raise DomainError(_("Upload a .csv or .xlsx file (Excel: save as .xlsx, or as CSV)."), field="file")
+    if upload.size > IMPORT_MAX_BYTES:
+        raise DomainError(
+            _("The file is %(size).1f MB; the limit is %(limit)d MB. Split it into smaller files.")
+            % {"size": upload.size / 1024 / 1024, "limit": IMPORT_MAX_BYTES // 1024 // 1024},
+            field="file",
+        )
+    if not upload.size:
+        raise DomainError(_("The file is empty."), field="file")
+    batch = ImportBatch(source=source, original_name=name[:200], created_by=by)
+    # The stored name is plain ASCII (the storage adds a suffix if taken); the original is kept apart.
+    batch.file.save(f"customers{PurePath(name).suffix.lower()}", upload, save=False)
+    batch.save()
+
+    from accounts.tasks import import_batch_run
+
+    transaction.on_commit(lambda: import_batch_run.delay(batch.pk))
+    return batch
+
+
+# --- Reading the file ------------------------------------------------------------------------
+
+@dataclass
+class FileRow:
+    number: int  # the row number a spreadsheet shows: the header row is 1 when it is the first line
+    data: dict[str, str]  # customer field -> value
+    raw: dict[str, str]  # the mapped fields under their field names, then every other column by its heading
+
+
+@dataclass
+class ParsedFile:
+    headers: list[str]
+    columns: dict[str, int]  # customer field -> column index
+    unknown: list[str]  # headings that are not customer fields (kept in the raw data)
+    rows: list[FileRow] = field(default_factory=list)
+
+
+def header_key(text: str) -> str:
+    """A heading as compared: full-width folded, lower case, no spaces or punctuation."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text or "").lower())
+
+
+@cache
+def _header_fields() -> dict[str, str]:
+    """Heading key -> customer field: the aliases plus the template's headings in every UI language."""
+    keys: dict[str, str] = {}
+    for name, aliases in HEADER_ALIASES.items():
+        for alias in aliases:
+            keys.setdefault(header_key(alias), name)
+    for code, _label in settings.LANGUAGES:
+        with translation.override(code):
+            for name, label in FIELD_LABELS.items():
+                keys.setdefault(header_key(str(label)), name)
+    return keys
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as text: whole-number floats lose their ".0" (Excel stores phone numbers as numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _decode_csv(content: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, what Chinese Excel saves as CSV).
+
+    Anything else is refused: a wrong guess would put garbled names into the customer base.
+    """
+    refused = ImportFileError(_("The file is neither UTF-8 nor GBK/GB18030 text. In Excel, save it as "
+                                "\"CSV UTF-8\" or as .xlsx, and upload it again."), field="file")
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in content:
+        raise refused  # UTF-16 or a binary file (e.g. an .xls renamed to .csv)
+    if content.startswith(codecs.BOM_UTF8):
+        content = content[len(codecs.BOM_UTF8):]
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = content.decode("gb18030")
+    except UnicodeDecodeError:
+        raise refused from None
+    # GB18030 maps almost any byte pair somewhere; text that decodes to control or private-use
+    # characters was something else.
+    if any(unicodedata.category(char) in ("Cc", "Co", "Cn", "Cs") and char not in "\t\r\n" for char in text):
+        raise refused
+    return text
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    text = _decode_csv(content)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",\t;", key=first_line.count) if any(d in first_line for d in ",\t;") else ","
+    try:
+        return [[cell.strip() for cell in record] for record in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}, field="file") from exc
+
+
+def _xlsx_rows(fileobj) -> list[list[str]]:
+    """The first worksheet's cell values, read in openpyxl's streaming (read-only) mode."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(_("The file is not a readable Excel (.xlsx) workbook."), field="file") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            rows.append([_cell_text(value) for value in values])
+            if len(rows) > IMPORT_MAX_ROWS + HEADER_SEARCH_ROWS:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def _header_row(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
+    """The index of the heading row (the first of the top rows that names the customer's name) and
+    its column map; ImportFileError, naming the headings found, when there is none."""
+    known = _header_fields()
+    first = None
+    seen = 0
+    for index, cells in enumerate(rows):
+        if not any(cells):
+            continue
+        first = cells if first is None else first
+        columns: dict[str, int] = {}
+        for column, heading in enumerate(cells):
+            name = known.get(header_key(heading))
+            if name:
+                columns.setdefault(name, column)
+        if "name" in columns:
+            return index, columns
+        seen += 1
+        if seen >= HEADER_SEARCH_ROWS:
+            break
+    if first is None:
+        raise ImportFileError(_("The file has no rows."), field="file")
+    found = ", ".join(heading for heading in first if heading)[:300] or "—"
+    raise ImportFileError(
+        _("No column with the customer's name was found (headings found: %(found)s). Name it "
+          "\"%(zh)s\" or \"name\", as in the template.") % {"found": found, "zh": "客户名称"},
+        field="file",
+    )
+
+
+def import_parse(*, content: bytes | None = None, fileobj=None, file_name: str) -> ParsedFile:
+    """Read a CSV (content) or .xlsx (fileobj) file into rows keyed by customer field.
+
+    Entirely blank rows are skipped; the unknown columns stay in each row's raw data.
+    """
+    if PurePath(file_name).suffix.lower() == ".xlsx":
+        rows = _xlsx_rows(fileobj if fileobj is not None else io.BytesIO(content or b""))
+    else:
+        rows = _csv_rows(content if content is not None else fileobj.read())
+    header_index, columns = _header_row(rows)
+    headers = rows[header_index]
+    mapped = set(columns.values())
+    # Unknown columns keep their heading; a blank or repeated heading gets the column's position.
+    raw_keys: dict[int, str] = {}
+    for column, heading in enumerate(headers):
+        if column in mapped:
+            continue
+        # Raw data is stored, not shown in one language: the fallback key is not translated.
+        key = heading or f"column {column + 1}"
+        if key in raw_keys.values() or key in columns:
+            key = f"{key} ({column + 1})"
+        raw_keys[column] = key
+    parsed = ParsedFile(headers=headers, columns=columns, unknown=[raw_keys[c] for c in sorted(raw_keys)])
+    for index in range(header_index + 1, len(rows)):
+        cells = rows[index]
+        if not any(cells):
+            continue
+        if len(parsed.rows) >= IMPORT_MAX_ROWS:
+            raise ImportFileError(_("A file can hold at most %(max)d rows: split it into smaller files.")
+                                  % {"max": IMPORT_MAX_ROWS}, field="file")
+        data = {name: (cells[column] if column < len(cells) else "") for name, column in columns.items()}
+        raw: dict[str, str] = dict(data)
+        for column, value in enumerate(cells):
+            if column in mapped or not value:
+                continue
+            raw[raw_keys.get(column) or f"column {column + 1}"] = value
+        parsed.rows.append(FileRow(number=index + 1, data=data, raw=raw))
+    return parsed
+
+
+def import_batch_read(batch: ImportBatch) -> ParsedFile:
+    """Parse the batch's stored file."""
+    file_name = batch.original_name or batch.file.name
+    with batch.file.open("rb") as fileobj:
+        if PurePath(file_name).suffix.lower() == ".xlsx":
+            return import_parse(fileobj=fileobj, file_name=file_name)
+        return import_parse(content=fileobj.read(), file_name=file_name)
+
+
+# --- Running ---------------------------------------------------------------------------------
+
+class _FileKeys:
+    """The rows already taken in from this file, by credit code and by normalised name.
+
+    A later row with the same credit code, or the same normalised name (unless both rows carry
+    different credit codes: two legal entities), is reported as a duplicate of the first and is
+    not written. Feeding it through matching instead would link it to the customer the first row
+    created and turn every difference inside one dirty list into enrichment proposals for the
+    owner (or a second review item for the same company); the report names the first row, so
+    someone can merge the two lines by hand. Rejected rows are not remembered: a later, valid copy
+    of a rejected row goes in.
+    """
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, tuple[int, int | None]] = {}
+        self.by_name: dict[str, tuple[int, int | None, str]] = {}
+
+    def first(self, cleaned: dict[str, Any]) -> tuple[int, int | None, str] | None:
+        """(row, customer id, reason) of the earlier row this one repeats, or None."""
+        code, name = cleaned["credit_code"], normalize_name(cleaned["name"])
+        if code and code in self.by_code:
+            row, customer = self.by_code[code]
+            return row, customer, _("same credit code")
+        if name and name in self.by_name:
+            row, customer, first_code = self.by_name[name]
+            if not (code and first_code and code != first_code):
+                return row, customer, _("same name")
+        return None
+
+    def remember(self, cleaned: dict[str, Any], row: int, customer: int | None) -> None:
+        code, name = cleaned["credit_code"], normalize_name(cleaned["name"])
+        if code:
+            self.by_code.setdefault(code, (row, customer))
+        if name:
+            self.by_name.setdefault(name, (row, customer, code))
+
+
+def _validation_text(error: ValidationError) -> str:
+    """The messages of a ValidationError, each after the heading of the column at fault."""
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    parts = []
+    for name, errors in error.message_dict.items():
+        label = FIELD_LABELS.get(name)
+        messages = " ".join(errors)
+        parts.append(f"{label}: {messages}" if label else messages)
+    return "; ".join(parts)
+
+
+class _Run:
+    """One pass over the rows of a claimed batch: counts, the report, and the duplicate keys."""
+
+    COUNTERS = {
+        ReportOutcome.CREATED: "created_count",
+        ReportOutcome.MATCHED: "matched_count",
+        ReportOutcome.REVIEW: "review_count",
+        ReportOutcome.ERROR: "error_count",
+    }
+
+    def __init__(self, batch: ImportBatch) -> None:
+        self.batch = batch
+        self.report: list[dict[str, Any]] = []
+        self.counts = dict.fromkeys(self.COUNTERS.values(), 0)
+        self.keys = _FileKeys()
+
+    def add(self, row: FileRow, outcome: str, *, customer: int | None = None, message: str = "") -> None:
+        self.report.append({"row": row.number, "outcome": str(outcome), "customer": customer,
+                            "name": row.data.get("name", "")[:200], "message": message})
+        if outcome in self.COUNTERS:
+            self.counts[self.COUNTERS[outcome]] += 1
+
+    def take(self, row: FileRow) -> None:
+        batch = self.batch
+        try:
+            cleaned = customer_clean_data(row.data)
+        except ValidationError as exc:
+            self.add(row, ReportOutcome.ERROR, message=_validation_text(exc))
+            return
+        first = self.keys.first(cleaned)
+        if first:
+            first_row, customer, reason = first
+            self.add(row, ReportOutcome.DUPLICATE, customer=customer,
+                     message=_("Duplicate of row %(row)d (%(reason)s); not imported again.")
+                     % {"row": first_row, "reason": reason})
+            return
+        try:
+            # customer_intake is atomic (a savepoint here): the row goes in whole, or not at all.
+            # Nothing after it touches the database, so a row in the report is a row in the base.
+            result = customer_intake(source=batch.source, data=row.data, by=batch.created_by, batch=batch,
+                                     row_number=row.number, raw=row.raw)
+        except ValidationError as exc:
+            self.add(row, ReportOutcome.ERROR, message=_validation_text(exc))
+            return
+        except (DomainError, PermissionDenied) as exc:
+            self.add(row, ReportOutcome.ERROR, message=str(getattr(exc, "message", exc)))
+            return
+        except IntegrityError:
+            # Another import or a person wrote the same credit code at the same moment.
+            self.add(row, ReportOutcome.ERROR,
+                     message=_("Conflicts with a customer saved at the same moment; import this row again."))
+            return
+        customer_id = result.customer.pk if result.customer else None
+        self.keys.remember(cleaned, row.number, customer_id)
+        self.add(row, result.outcome, customer=customer_id, message=self._describe(result))
+
+    @staticmethod
+    def _describe(result) -> str:
+        best = result.candidates[0] if result.candidates else None
+        if result.outcome == IntakeOutcome.CREATED:
+            owner = result.customer.owner
+            if owner is None:
+                return _("New customer, waiting in the unassigned queue.")
+            return _("New customer, assigned to %(owner)s.") % {"owner": owner}
+        reasons = ", ".join(best.reasons) if best else ""
+        if result.outcome == IntakeOutcome.MATCHED:
+            return _("Existing customer (%(reasons)s).") % {"reasons": reasons}
+        return _("Probable match (score %(score)d: %(reasons)s); waiting for a person in the review queue.") % {
+            "score": best.score if best else 0, "reasons": reasons}
+
+    def save_progress(self, **extra: Any) -> None:
+        ImportBatch.objects.filter(pk=self.batch.pk).update(processed_rows=len(self.report), **self.counts, **extra)
+
+    def finish(self, status: str, error: str = "") -> None:
+        self.save_progress(status=status, error=error, report=self.report, finished_at=timezone.now())
+
+
+def import_batch_process(*, batch_id: int) -> ImportBatch | None:
+    """Run a pending batch exactly once: a conditional UPDATE claims it (pending -> running), so a
+    second call, or a second worker, does nothing and gets None. Each row goes through
+    `customer_intake` in its own savepoint, ROWS_PER_COMMIT rows per commit; see the module docstring."""
+    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now())
+    if not claimed:
+        return None
+    batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
+    run = _Run(batch)
+    language = getattr(batch.created_by, "language", "") or settings.LANGUAGE_CODE
+    # Messages in the report are written in the language of the person who uploaded the file.
+    with translation.override(language):
+        try:
+            parsed = import_batch_read(batch)
+        except ImportFileError as exc:
+            run.finish(ImportStatus.FAILED, error=exc.message)
+            return _reloaded(batch)
+        except OSError as exc:
+            logger.exception("import %s: cannot open the file", batch_id)
+            run.finish(ImportStatus.FAILED, error=_("The uploaded file cannot be opened (%(error)s).")
+                       % {"error": exc.__class__.__name__})
+            return _reloaded(batch)
+        ImportBatch.objects.filter(pk=batch_id).update(total_rows=len(parsed.rows))
+        step = ROWS_PER_COMMIT_SQLITE if connection.vendor == "sqlite" else ROWS_PER_COMMIT
+        for start in range(0, len(parsed.rows), step):
+            failure = None
+            with transaction.atomic():
+                for row in parsed.rows[start:start + step]:
+                    try:
+                        run.take(row)
+                    except Exception as exc:  # the row's savepoint is rolled back; the rows before it stay
+                        logger.exception("import %s stopped at row %s", batch_id, row.number)
+                        failure = (row, exc)
+                        break
+                run.save_progress()
+            if failure:
+                row, exc = failure
+                run.add(row, ReportOutcome.ERROR, message=_("Unexpected error: %(error)s") % {"error": exc})
+                run.finish(ImportStatus.FAILED, error=_(
+                    "The import stopped at row %(row)d after an unexpected error (%(error)s). The rows before "
+                    "it were imported, as the report shows; import the remaining rows again.")
+                    % {"row": row.number, "error": f"{exc.__class__.__name__}: {exc}"[:300]})
+                return _reloaded(batch)
+        run.finish(ImportStatus.DONE)
+    return _reloaded(batch)
+
+
+def _reloaded(batch: ImportBatch) -> ImportBatch:
+    batch.refresh_from_db()
+    return batch
+
+
+# --- Reading a batch back (pages, the report download) -------------------------------------
+
+def import_batch_duplicates(batch: ImportBatch) -> int:
+    """Rows reported as duplicates: the processed rows that no counter holds."""
+    return max(0, batch.processed_rows - batch.created_count - batch.matched_count - batch.review_count
+               - batch.error_count)
+
+
+def import_report_customers(*, entries: list[dict], user: User) -> dict[int, str]:
+    """Names of the report's customers that `user` may see (one query); the others stay anonymous."""
+    ids = {entry["customer"] for entry in entries if entry.get("customer")}
+    if not ids:
+        return {}
+    return dict(Customer.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "name"))

@@ -1,0 +1,366 @@
+"""Reads on customers shared by the pages, exports and the workbench.
+
+Everything here starts from `visible_to(user)`: a record outside it does not exist for the viewer,
+in lists, counts, exports and search alike. Each read costs a constant number of queries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from accounts.models import (
+    AccountPlan,
+    Contact,
+    Customer,
+    CustomerIntake,
+    CustomerMerge,
+    EnrichmentProposal,
+    IntakeStatus,
+    ProposalStatus,
+    Tier,
+    TierChange,
+)
+from teams.models import Role, User
+
+# Sort keys the customer list accepts -> ORDER BY; tier sorts by rank (key customers first).
+TIER_RANK = Case(
+    When(tier=Tier.KEY, then=Value(0)),
+    When(tier=Tier.HIGH_POTENTIAL, then=Value(1)),
+    When(tier=Tier.ORDINARY, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+CUSTOMER_SORTS = {
+    "name": ["name", "id"],
+    "-name": ["-name", "-id"],
+    "created": ["created_at", "id"],
+    "-created": ["-created_at", "-id"],
+    "tier": ["tier_rank", "name", "id"],
+    "-tier": ["-tier_rank", "name", "id"],
+    "city": ["province", "city", "name", "id"],
+    "owner": ["owner__display_name", "owner__username", "name", "id"],
+}
+DEFAULT_SORT = "name"
+
+
+def is_manager(user: User) -> bool:
+    """Managers and administrators work the unassigned queue and pick owners."""
+    return user.is_admin or user.role == Role.MANAGER
+
+
+# --- The customer list ---------------------------------------------------------------------
+
+def customer_list(*, viewer: User, filters: dict[str, Any] | None = None) -> QuerySet[Customer]:
+    """Customers visible to `viewer`, filtered and sorted, with what a list row shows (one query).
+
+    `filters` keys: q (name, credit code or phone), tier, source, owner (a User), province,
+    industry, unassigned (bool, managers), sort (a key of CUSTOMER_SORTS).
+    """
+    filters = filters or {}
+    customers = Customer.objects.visible_to(viewer).select_related("owner")
+    query = (filters.get("q") or "").strip()
+    if query:
+        from accounts.matching import normalize_name, phone_key
+        from accounts.validators import normalize_credit_code
+
+        condition = Q(name__icontains=query) | Q(credit_code__icontains=normalize_credit_code(query))
+        normalized = normalize_name(query)
+        if normalized:
+            condition |= Q(normalized_name__contains=normalized)
+        digits = phone_key(query)
+        if len(digits) >= 4:
+            condition |= Q(phone_key__contains=digits)
+        customers = customers.filter(condition)
+    for name in ("tier", "source", "province", "industry"):
+        if filters.get(name):
+            customers = customers.filter(**{name: filters[name]})
+    if filters.get("owner"):
+        customers = customers.filter(owner=filters["owner"])
+    if filters.get("unassigned"):
+        customers = customers.filter(owner__isnull=True)
+    sort = filters.get("sort") or DEFAULT_SORT
+    if sort not in CUSTOMER_SORTS:
+        sort = DEFAULT_SORT
+    if "tier" in sort:
+        customers = customers.annotate(tier_rank=TIER_RANK)
+    return customers.order_by(*CUSTOMER_SORTS[sort])
+
+
+def customer_filter_choices(*, viewer: User) -> dict[str, list]:
+    """Values the list's filters offer: provinces and industries of visible customers, visible owners."""
+    visible = Customer.objects.visible_to(viewer)
+    provinces = list(visible.exclude(province="").order_by("province").values_list("province", flat=True).distinct())
+    industries = list(visible.exclude(industry="").order_by("industry").values_list("industry", flat=True).distinct())
+    return {"provinces": provinces, "industries": industries}
+
+
+def visible_people(*, viewer: User) -> QuerySet[User]:
+    """People whose customers `viewer` may see: themselves and their subtree (everyone for admins)."""
+    owners = viewer.visible_owner_ids()
+    people = User.objects.filter(is_active=True)
+    if owners is not None:
+        people = people.filter(pk__in=owners)
+    return people.select_related("org_unit").order_by("org_unit__name", "display_name", "username")
+
+
+def assignable_people(*, viewer: User) -> QuerySet[User]:
+    """People `viewer` may give customers to, with how many customers each already has."""
+    people = visible_people(viewer=viewer).filter(role__in=[Role.ACCOUNT_MANAGER, Role.MANAGER])
+    if not is_manager(viewer):
+        people = people.filter(pk=viewer.pk)
+    return people.annotate(customer_count=Count("customers"))
+
+
+EXPORT_COLUMNS = [
+    "name", "credit_code", "province", "city", "industry", "owner", "tier", "source", "phone", "email", "website",
+    "employees", "annual_revenue", "created_at",
+]
+
+
+def customer_export_rows(customers: QuerySet[Customer]):
+    """Header and rows of the export; values a spreadsheet would run as a formula are defused."""
+    fields = {name: Customer._meta.get_field(name) for name in EXPORT_COLUMNS}
+    yield [str(fields[name].verbose_name) for name in EXPORT_COLUMNS]
+    from django.utils import timezone
+
+    for customer in customers.iterator(chunk_size=2000):
+        row: list[Any] = []
+        for name in EXPORT_COLUMNS:
+            if name == "owner":
+                value: Any = str(customer.owner) if customer.owner_id else ""
+            elif name == "tier":
+                value = customer.get_tier_display()
+            elif name == "source":
+                value = customer.get_source_display()
+            elif name == "created_at":
+                value = timezone.localtime(customer.created_at).replace(tzinfo=None)
+            else:
+                value = getattr(customer, name)
+            if value is None:
+                value = ""
+            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                value = "'" + value
+            row.append(value)
+        yield row
+
+
+# --- One customer --------------------------------------------------------------------------
+
+def customer_get(*, viewer: User, pk: int) -> Customer:
+    """One visible customer with its owner and group company; Customer.DoesNotExist otherwise."""
+    return Customer.objects.visible_to(viewer).select_related("owner", "parent", "created_by").get(pk=pk)
+
+
+def customer_relatives(*, viewer: User, customer: Customer) -> dict[str, Any]:
+    """The group company (shown by name; linked if visible) and the visible subsidiaries, with how
+    many others belong to teams the viewer cannot see."""
+    visible = Customer.objects.visible_to(viewer)
+    subsidiaries = list(visible.filter(parent=customer).order_by("name").only("id", "name"))
+    return {
+        "parent_visible": bool(customer.parent_id) and visible.filter(pk=customer.parent_id).exists(),
+        "subsidiaries": [{"customer": s, "visible": True} for s in subsidiaries],
+        "hidden_subsidiaries": customer.subsidiaries.count() - len(subsidiaries),
+    }
+
+
+@dataclass
+class ContactNode:
+    contact: Contact
+    depth: int
+    children: list[ContactNode] = field(default_factory=list)
+
+
+def customer_contacts(*, customer: Customer) -> list[Contact]:
+    return list(customer.contacts.select_related("reports_to").order_by("name", "id"))
+
+
+def contact_tree(contacts: list[Contact]) -> list[ContactNode]:
+    """The customer's organisation chart: contacts by `reports_to`, tops first (no extra query)."""
+    by_parent: dict[int | None, list[Contact]] = {}
+    known = {c.pk for c in contacts}
+    for contact in contacts:
+        parent = contact.reports_to_id if contact.reports_to_id in known else None
+        by_parent.setdefault(parent, []).append(contact)
+
+    seen: set[int] = set()
+
+    def build(contact: Contact, depth: int) -> ContactNode:
+        seen.add(contact.pk)
+        node = ContactNode(contact, depth)
+        for child in by_parent.get(contact.pk, []):
+            if child.pk not in seen:  # a cycle slipped into the data: show each person once
+                node.children.append(build(child, depth + 1))
+        return node
+
+    roots = [build(contact, 0) for contact in by_parent.get(None, [])]
+    # People caught in a cycle have no top: show them at the top level rather than lose them.
+    roots += [build(contact, 0) for contact in contacts if contact.pk not in seen]
+    return roots
+
+
+def customer_plans(*, customer: Customer) -> list[AccountPlan]:
+    return list(customer.plans.select_related("author", "reviewed_by").order_by("-year"))
+
+
+def customer_pending_proposals(*, customer: Customer) -> list[EnrichmentProposal]:
+    return list(customer.proposals.filter(status=ProposalStatus.PENDING).order_by("-created_at", "-id"))
+
+
+def customer_intakes(*, customer: Customer) -> list[CustomerIntake]:
+    return list(customer.intakes.select_related("created_by", "resolved_by", "batch").order_by("-created_at", "-id"))
+
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    who: Any
+    kind: str  # "+", "~", "-"
+    reason: str
+    changes: list[dict[str, Any]]
+
+
+HISTORY_LIMIT = 50
+
+
+def customer_history(*, customer: Customer) -> dict[str, Any]:
+    """Field-by-field changes (simple-history), tier changes and merges of one customer."""
+    records = list(customer.history.select_related("history_user").order_by("-history_date", "-history_id")
+                   [: HISTORY_LIMIT + 1])
+    user_ids, customer_ids = set(), set()
+    deltas = []
+    for index, record in enumerate(records[:HISTORY_LIMIT]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = record.diff_against(previous).changes if previous is not None else []
+        deltas.append((record, changes))
+        for change in changes:
+            if change.field in ("owner", "created_by"):
+                user_ids.update(v for v in (change.old, change.new) if v)
+            elif change.field == "parent":
+                customer_ids.update(v for v in (change.old, change.new) if v)
+    users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
+    names = dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "name")) if customer_ids else {}
+
+    def shown(field_name: str, value: Any) -> str:
+        if value in (None, ""):
+            return "—"
+        model_field = Customer._meta.get_field(field_name)
+        if field_name in ("owner", "created_by"):
+            return users.get(value, f"#{value}")
+        if field_name == "parent":
+            return names.get(value, f"#{value}")
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            from django.utils.translation import gettext
+
+            return gettext("yes") if value else gettext("no")
+        return str(value)
+
+    entries = []
+    for record, changes in deltas:
+        entries.append(HistoryEntry(
+            when=record.history_date, who=record.history_user, kind=record.history_type,
+            reason=record.history_change_reason or "",
+            changes=[{"label": Customer._meta.get_field(c.field).verbose_name,
+                      "old": shown(c.field, c.old), "new": shown(c.field, c.new)} for c in changes],
+        ))
+    return {
+        "entries": entries,
+        "truncated": len(records) > HISTORY_LIMIT,
+        "tier_changes": list(TierChange.objects.filter(customer=customer).select_related("changed_by")[:HISTORY_LIMIT]),
+        "merges": [_merge_display(merge) for merge in
+                   CustomerMerge.objects.filter(survivor=customer).select_related("merged_by")],
+    }
+
+
+def _merge_display(merge: CustomerMerge) -> CustomerMerge:
+    """Name what a merge moved ("accounts.Contact": 3 -> "contacts × 3") and the fields it filled."""
+    from django.apps import apps
+
+    moved = []
+    for label, count in (merge.moved or {}).items():
+        if label == "filled_fields":
+            continue
+        with contextlib.suppress(LookupError, ValueError):
+            label = apps.get_model(label)._meta.verbose_name_plural
+        moved.append((label, count))
+    merge.moved_display = moved
+    merge.filled_display = [Customer._meta.get_field(name).verbose_name
+                            for name in (merge.moved or {}).get("filled_fields", [])
+                            if name in {f.name for f in Customer._meta.fields}]
+    return merge
+
+
+def customer_pick(*, viewer: User, query: str, exclude_id: int | None = None, limit: int = 10) -> list[Customer]:
+    """Visible customers whose name or credit code contains `query`, for pickers."""
+    query = query.strip()
+    if not query:
+        return []
+    customers = customer_list(viewer=viewer, filters={"q": query})
+    if exclude_id:
+        customers = customers.exclude(pk=exclude_id)
+    return list(customers[:limit])
+
+
+# --- Queues --------------------------------------------------------------------------------
+
+def review_queue(*, viewer: User) -> QuerySet[CustomerIntake]:
+    """Intake records waiting for a person, visible to `viewer`, oldest first."""
+    return (
+        CustomerIntake.objects.visible_to(viewer)
+        .filter(status=IntakeStatus.PENDING_REVIEW)
+        .select_related("created_by", "batch")
+        .order_by("created_at", "id")
+    )
+
+
+def review_candidates(*, viewer: User, intakes: list[CustomerIntake]) -> dict[int, Customer]:
+    """The visible candidate customers of a page of intakes, by id (one query)."""
+    ids = {candidate.get("id") for intake in intakes for candidate in intake.candidates if candidate.get("id")}
+    if not ids:
+        return {}
+    return {c.pk: c for c in Customer.objects.visible_to(viewer).filter(pk__in=ids).select_related("owner")}
+
+
+def unassigned_queue(*, viewer: User) -> QuerySet[Customer]:
+    """Customers without an owner; only managers and administrators work this queue."""
+    if not is_manager(viewer):
+        return Customer.objects.none()
+    return Customer.objects.visible_to(viewer).filter(owner__isnull=True).order_by("created_at", "id")
+
+
+def enrichment_reviews(*, viewer: User) -> QuerySet[EnrichmentProposal]:
+    """Conflicting new values waiting for a decision, on customers visible to `viewer`."""
+    return (
+        EnrichmentProposal.objects.visible_to(viewer)
+        .filter(status=ProposalStatus.PENDING)
+        .select_related("customer", "customer__owner", "intake")
+        .order_by("customer__name", "customer_id", "field", "created_at")
+    )
+
+
+# --- Workbench -----------------------------------------------------------------------------
+
+def workbench_panel(user: User) -> dict[str, Any] | None:
+    """The customer area's card on the workbench: what is mine and what waits for me."""
+    if not (user and user.is_authenticated):
+        return None
+    my_customers = Customer.objects.filter(owner=user).count()
+    visible = Customer.objects.visible_to(user)
+    panel = {
+        "template": "accounts/_workbench.html",
+        "my_customers": my_customers,
+        "key_customers": Customer.objects.filter(owner=user, tier=Tier.KEY).count(),
+        "team_customers": None,
+        "pending_reviews": review_queue(viewer=user).count(),
+        "pending_proposals": enrichment_reviews(viewer=user).count(),
+        "unassigned": None,
+    }
+    if is_manager(user):
+        panel["team_customers"] = visible.count()
+        panel["unassigned"] = visible.filter(owner__isnull=True).count()
+    return panel

@@ -1,0 +1,219 @@
+"""The forecast rules as the other modules read them: which stages count, the default category of
+each stage, confirmation, levels and their deadlines, and each person's level.
+
+Reads only; every function here costs a fixed number of queries whatever the size of the company.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from forecasting.models import (
+    Category,
+    ForecastPeriod,
+    ForecastRule,
+    Level,
+    PeriodKind,
+    StageCategory,
+    default_levels,
+)
+from funnel.models import Stage, StageOutcome
+from teams.models import OrgUnit, OrgUnitKind, Role, User
+
+CENT = Decimal("0.01")
+
+# Days after the period's start by which each level submits, when nobody set the deadlines: each
+# level gets two days after the one below it to sum, revise and submit upward.
+DEFAULT_DEADLINE_OFFSETS = {
+    Level.ACCOUNT_MANAGER: 4,
+    Level.TEAM: 6,
+    Level.REGION: 8,
+    Level.DIVISION: 10,
+}
+
+# The stage -> category mapping the data migration seeds (and the fallback for a stage it lacks).
+DEFAULT_STAGE_CATEGORIES = {
+    ("01", StageOutcome.OPEN): Category.PIPELINE,
+    ("02", StageOutcome.OPEN): Category.PIPELINE,
+    ("03", StageOutcome.OPEN): Category.PIPELINE,
+    ("04", StageOutcome.OPEN): Category.PIPELINE,
+    ("05", StageOutcome.OPEN): Category.BEST_CASE,
+    ("06", StageOutcome.OPEN): Category.BEST_CASE,
+    ("07", StageOutcome.OPEN): Category.COMMIT,
+    ("08", StageOutcome.WON): Category.COMMIT,
+    ("08", StageOutcome.LOST): Category.OMITTED,
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rule in force for one period."""
+
+    stage_ids: frozenset[int]
+    confirmed_only: bool = True
+    levels: tuple[str, ...] = field(default_factory=lambda: tuple(default_levels()))
+    reminder_days: int = 3
+    source: ForecastRule | None = None
+
+    def submits(self, level: str | None) -> bool:
+        return bool(level) and level in self.levels
+
+
+def rules_for(period: ForecastPeriod) -> Rules:
+    """The period's own rule, else the default rule, else all open stages and won (two queries)."""
+    candidates = list(
+        ForecastRule.objects.filter(Q(period=period) | Q(period__isnull=True)).prefetch_related("stages")
+    )
+    candidates.sort(key=lambda rule: rule.period_id is None)  # the period's own first
+    if candidates:
+        rule = candidates[0]
+        levels = tuple(level for level in (rule.levels or []) if level in Level.values)
+        return Rules(stage_ids=frozenset(stage.pk for stage in rule.stages.all()),
+                     confirmed_only=rule.confirmed_only, levels=levels, reminder_days=rule.reminder_days,
+                     source=rule)
+    stages = Stage.objects.filter(outcome__in=[StageOutcome.OPEN, StageOutcome.WON]).values_list("pk", flat=True)
+    return Rules(stage_ids=frozenset(stages))
+
+
+def stage_categories() -> dict[int, str]:
+    """Default category per stage id: the admin's table, else the shipped mapping, else by outcome."""
+    table = dict(StageCategory.objects.values_list("stage_id", "category"))
+    result = {}
+    for stage in Stage.objects.all().only("pk", "code", "outcome"):
+        if stage.pk in table:
+            result[stage.pk] = table[stage.pk]
+            continue
+        fallback = DEFAULT_STAGE_CATEGORIES.get((stage.code, stage.outcome))
+        if fallback is None:
+            fallback = {StageOutcome.WON: Category.COMMIT, StageOutcome.LOST: Category.OMITTED}.get(
+                stage.outcome, Category.PIPELINE)
+        result[stage.pk] = str(fallback)
+    return result
+
+
+def counted_opportunities(period: ForecastPeriod, rules: Rules, *, confirmed: bool | None = None) -> QuerySet:
+    """Opportunities the rule counts for the period: close date inside it and a counted stage.
+
+    `confirmed=None` applies the rule's confirmation setting; False ignores confirmation (the
+    pipeline figure).
+    """
+    from opportunities.models import Opportunity
+
+    opportunities = Opportunity.objects.filter(
+        expected_close_date__gte=period.start, expected_close_date__lte=period.end, stage_id__in=rules.stage_ids,
+    )
+    if confirmed is None:
+        confirmed = rules.confirmed_only
+    if confirmed:
+        opportunities = opportunities.filter(confirmed=True)
+    return opportunities
+
+
+# --- Levels ------------------------------------------------------------------------------------
+
+_UNIT_LEVEL = {OrgUnitKind.TEAM: Level.TEAM, OrgUnitKind.REGION: Level.REGION, OrgUnitKind.DIVISION: Level.DIVISION}
+_RANK = {OrgUnitKind.TEAM: 1, OrgUnitKind.REGION: 2, OrgUnitKind.DIVISION: 3, OrgUnitKind.COMPANY: 4}
+
+
+def _level(role: str, unit_kind: str | None, managed_kind: str | None) -> str | None:
+    if managed_kind is not None:
+        return _UNIT_LEVEL.get(managed_kind)  # the company head is above the levels that submit
+    if role == Role.ACCOUNT_MANAGER:
+        return Level.ACCOUNT_MANAGER
+    if role == Role.MANAGER:
+        if unit_kind == OrgUnitKind.COMPANY:
+            return None
+        return _UNIT_LEVEL.get(unit_kind, Level.TEAM)
+    return None
+
+
+def managed_kinds(user_ids=None) -> dict[int, str]:
+    """The highest kind of org unit each person manages (one query)."""
+    units = OrgUnit.objects.filter(manager__isnull=False)
+    if user_ids is not None:
+        units = units.filter(manager__in=user_ids)
+    best: dict[int, str] = {}
+    for manager_id, kind in units.values_list("manager_id", "kind"):
+        if _RANK.get(kind, 0) > _RANK.get(best.get(manager_id), 0):
+            best[manager_id] = kind
+    return best
+
+
+def level_of(user: User) -> str | None:
+    """The level a person submits from: the unit they manage, else their role (one query)."""
+    managed = managed_kinds([user.pk]).get(user.pk)
+    unit_kind = user.org_unit.kind if user.org_unit_id else None
+    return _level(user.role, unit_kind, managed)
+
+
+@dataclass
+class Person:
+    """One person of a subtree, as the roll-ups read them."""
+
+    id: int
+    manager_id: int | None
+    org_unit_id: int | None
+    level: str | None
+    name: str
+    children: list[int] = field(default_factory=list)
+
+
+def people_tree(root_ids) -> dict[int, Person]:
+    """Everyone in the given subquery of ids, with their level and children (two queries)."""
+    rows = list(
+        User.objects.filter(pk__in=root_ids, is_active=True)
+        .values_list("pk", "manager_id", "org_unit_id", "role", "org_unit__kind", "display_name", "username")
+    )
+    managed = managed_kinds([row[0] for row in rows]) if len(rows) < 5000 else managed_kinds()
+    people = {
+        pk: Person(pk, manager_id, unit_id, _level(role, unit_kind, managed.get(pk)), display or username)
+        for pk, manager_id, unit_id, role, unit_kind, display, username in rows
+    }
+    for person in people.values():
+        parent = people.get(person.manager_id)
+        if parent is not None:
+            parent.children.append(person.id)
+    return people
+
+
+def subtree_ids(people: dict[int, Person], root: int) -> list[int]:
+    """Ids of `root` and everyone under it in an already-loaded tree (no query)."""
+    found, stack, seen = [], [root], set()
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in people:
+            continue
+        seen.add(current)
+        found.append(current)
+        stack.extend(people[current].children)
+    return found
+
+
+# --- Period arithmetic ---------------------------------------------------------------------------
+
+def period_bounds(kind: str, day: date) -> tuple[date, date]:
+    """First and last day of the month or quarter containing `day`."""
+    if kind == PeriodKind.QUARTER:
+        first_month = 3 * ((day.month - 1) // 3) + 1
+        start = date(day.year, first_month, 1)
+        last_month = first_month + 2
+    else:
+        start = date(day.year, day.month, 1)
+        last_month = day.month
+    end = date(day.year, last_month, calendar.monthrange(day.year, last_month)[1])
+    return start, end
+
+
+def period_default_name(kind: str, start: date) -> str:
+    if kind == PeriodKind.QUARTER:
+        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
+
+
+def default_deadlines(start: date) -> dict[str, date]:
+    return {str(level): start + timedelta(days=offset) for level, offset in DEFAULT_DEADLINE_OFFSETS.items()}

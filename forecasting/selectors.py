@@ -1,0 +1,586 @@
+"""Reads of the forecasting area shared by pages, the API, the jobs and other apps.
+
+Everything a person sees goes through `visible_to`; every function costs a fixed number of
+queries whatever the size of the subtree (the hierarchy arithmetic is done in Python on rows
+loaded once).
+
+Definitions used throughout (see also forecasting/services.py):
+- a person's **figure** for a period is the amount of their latest *reported* record (submitted
+  or approved; a returned record and drafts report nothing). A person whose level does not
+  submit under the period's rule passes their direct subordinates' figures through instead.
+- **pipeline** of a person: the full amounts of the opportunities the rule counts (stage, close
+  date in the period) whose primary owner is that person or anyone below them in the reporting
+  line, confirmed or not: what the pipeline says without anyone's judgement.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.utils import timezone
+
+from forecasting.models import (
+    COUNTED_CATEGORIES,
+    REPORTED_STATUSES,
+    Category,
+    ChannelForecast,
+    Forecast,
+    ForecastDeadline,
+    ForecastEvent,
+    ForecastLine,
+    ForecastLineProduct,
+    ForecastPeriod,
+    ForecastStatus,
+    PeriodKind,
+)
+from forecasting.rules import (
+    CENT,
+    Person,
+    Rules,
+    counted_opportunities,
+    level_of,
+    people_tree,
+    rules_for,
+    stage_categories,
+)
+from teams.models import OrgUnit, OrgUnitKind, Role, User
+
+ZERO = Decimal("0.00")
+
+
+def is_manager(user: User) -> bool:
+    return bool(user and user.is_authenticated and (user.is_admin or user.role == Role.MANAGER))
+
+
+# --- Periods ---------------------------------------------------------------------------------
+
+def period_list(*, viewer: User) -> QuerySet[ForecastPeriod]:
+    return ForecastPeriod.objects.visible_to(viewer).prefetch_related(
+        Prefetch("deadlines", queryset=ForecastDeadline.objects.order_by("due", "id"))
+    ).order_by("-start", "kind")
+
+
+def current_period(*, viewer: User, today: date | None = None) -> ForecastPeriod | None:
+    """The open period containing today (the one I have a record in, else the month before the
+    quarter), else the latest open one."""
+    today = today or timezone.localdate()
+    periods = ForecastPeriod.objects.visible_to(viewer).open()
+    containing = list(periods.filter(start__lte=today, end__gte=today).order_by("end", "kind"))
+    if len(containing) > 1:
+        # The one the viewer or their subtree already works in, if any (a quarter forecast, say).
+        worked = (Forecast.objects.visible_to(viewer).filter(period__in=containing).order_by("-created_at")
+                  .values_list("period_id", flat=True).first())
+        for period in containing:
+            if period.pk == worked:
+                return period
+    return containing[0] if containing else periods.order_by("-start").first()
+
+
+def previous_period(period: ForecastPeriod) -> ForecastPeriod | None:
+    """The period of the same kind just before this one, if it exists."""
+    return (ForecastPeriod.objects.filter(kind=period.kind, end__lt=period.start).order_by("-start").first())
+
+
+def deadline_for(period: ForecastPeriod, level: str | None) -> date | None:
+    if not level:
+        return None
+    for deadline in period.deadlines.all():
+        if deadline.level == level:
+            return deadline.due
+    return None
+
+
+def period_deadline(period: ForecastPeriod) -> date | None:
+    """The period's final deadline: the last level's (the business division's by default)."""
+    dues = [deadline.due for deadline in period.deadlines.all()]
+    return max(dues) if dues else None
+
+
+# --- Records -----------------------------------------------------------------------------------
+
+def forecast_list(*, viewer: User) -> QuerySet[Forecast]:
+    """Records visible to `viewer`, with what a list row shows, in a constant number of queries."""
+    return (
+        Forecast.objects.visible_to(viewer)
+        .select_related("owner", "period", "org_unit")
+        .prefetch_related(Prefetch("lines", queryset=ForecastLine.objects.order_by("expected_close_date", "id")))
+        .order_by("-period__start", "owner__username", "-version")
+    )
+
+
+def forecast_get(*, viewer: User, pk: int) -> Forecast:
+    """One visible record (Forecast.DoesNotExist otherwise: the caller makes it a 404)."""
+    return Forecast.objects.visible_to(viewer).select_related("owner", "period", "org_unit", "decided_by").get(pk=pk)
+
+
+def forecast_events(*, forecast: Forecast) -> list[ForecastEvent]:
+    return list(forecast.events.select_related("actor").order_by("at", "id"))
+
+
+def forecast_versions(*, forecast: Forecast) -> list[Forecast]:
+    """Every version of the same person's record for the same period, newest first."""
+    return list(
+        Forecast.objects.filter(period_id=forecast.period_id, owner_id=forecast.owner_id)
+        .select_related("decided_by").order_by("-version")
+    )
+
+
+def forecast_trail(*, forecast: Forecast) -> list[ForecastEvent]:
+    """The events of every version of the person's record for the period, oldest first."""
+    return list(
+        ForecastEvent.objects.filter(forecast__period_id=forecast.period_id, forecast__owner_id=forecast.owner_id)
+        .select_related("actor", "forecast").order_by("at", "id")
+    )
+
+
+def latest_records(period: ForecastPeriod, owner_ids=None) -> tuple[dict[int, Forecast], dict[int, Forecast]]:
+    """(latest record of any status, latest reported record) per owner (everyone: None), one query."""
+    latest: dict[int, Forecast] = {}
+    reported: dict[int, Forecast] = {}
+    records = Forecast.objects.filter(period=period)
+    if owner_ids is not None:
+        records = records.filter(owner__in=owner_ids)
+    records = records.order_by("owner_id", "-version")
+    for record in records:
+        latest.setdefault(record.owner_id, record)
+        if record.status in REPORTED_STATUSES:
+            reported.setdefault(record.owner_id, record)
+    return latest, reported
+
+
+def newer_reported_exists(forecast: Forecast) -> bool:
+    return Forecast.objects.filter(
+        period_id=forecast.period_id, owner_id=forecast.owner_id, version__gt=forecast.version,
+        status__in=REPORTED_STATUSES,
+    ).exists()
+
+
+# --- The hierarchy's figures -------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    """One person's place in a period's roll-up."""
+
+    person: Person
+    submits: bool
+    latest: Forecast | None = None
+    reported: Forecast | None = None
+    amount: Decimal = ZERO
+    categories: dict[str, Decimal] = field(default_factory=lambda: {c.value: ZERO for c in COUNTED_CATEGORIES})
+    pipeline: Decimal = ZERO
+    pipeline_count: int = 0
+    people: int = 0
+    submitted_people: int = 0
+
+    @property
+    def status(self) -> str:
+        """The status a superior sees: the latest record's, or `not_submitted`."""
+        if self.latest is None:
+            return "not_submitted"
+        return self.latest.status
+
+
+def pipeline_by_owner(period: ForecastPeriod, rules: Rules, owner_ids=None) -> dict[int, tuple[Decimal, int]]:
+    """Sum and count of the counted opportunities per primary owner, confirmed or not (one query)."""
+    opportunities = counted_opportunities(period, rules, confirmed=False)
+    if owner_ids is not None:
+        opportunities = opportunities.filter(primary_owner__in=owner_ids)
+    rows = opportunities.values("primary_owner_id").annotate(total=Sum("amount"), n=Count("id")).order_by()
+    return {row["primary_owner_id"]: (row["total"] or ZERO, row["n"]) for row in rows}
+
+
+def subtree_figures(*, root: User, period: ForecastPeriod, rules: Rules | None = None) -> dict[int, Figure]:
+    """Figures of `root` and everyone below them for the period (five queries whatever the depth)."""
+    rules = rules or rules_for(period)
+    people = people_tree(root.subordinate_ids(include_self=True))
+    # The ids as a plain list: PostgreSQL then uses the (owner, close date) index instead of
+    # joining the recursive subquery, and the tree is loaded anyway.
+    ids = list(people)
+    latest, reported = latest_records(period, ids)
+    pipeline = pipeline_by_owner(period, rules, ids)
+    return compute_figures(people, latest, reported, pipeline, rules, root_ids=[root.pk])
+
+
+def compute_figures(people: dict[int, Person], latest: dict[int, Forecast], reported: dict[int, Forecast],
+                    pipeline: dict[int, tuple[Decimal, int]], rules: Rules, *, root_ids) -> dict[int, Figure]:
+    """Post-order walk of the loaded tree: each person's figure, pipeline and counts (no query)."""
+    figures: dict[int, Figure] = {}
+    for root in root_ids:
+        if root not in people:
+            continue
+        order, stack, seen = [], [root], set()
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            order.append(current)
+            stack.extend(people[current].children)
+        for pk in reversed(order):  # children before their manager
+            person = people[pk]
+            figure = Figure(person=person, submits=rules.submits(person.level), latest=latest.get(pk),
+                            reported=reported.get(pk))
+            own_pipeline, own_count = pipeline.get(pk, (ZERO, 0))
+            figure.pipeline, figure.pipeline_count = own_pipeline, own_count
+            figure.people = 1
+            figure.submitted_people = 1 if figure.reported is not None else 0
+            children = [figures[c] for c in person.children if c in figures]
+            for child in children:
+                figure.pipeline += child.pipeline
+                figure.pipeline_count += child.pipeline_count
+                figure.people += child.people
+                figure.submitted_people += child.submitted_people
+            if figure.submits or figure.reported is not None:
+                if figure.reported is not None:
+                    figure.amount = figure.reported.amount
+                    figure.categories = dict(figure.reported.category_totals())
+            else:
+                # A level that does not submit passes its subordinates' figures through.
+                for child in children:
+                    figure.amount += child.amount
+                    for key, value in child.categories.items():
+                        figure.categories[key] += value
+            figures[pk] = figure
+    return figures
+
+
+# --- My forecast -------------------------------------------------------------------------------
+
+@dataclass
+class GridRow:
+    opportunity: Any
+    category: str
+    amount: Decimal
+    counted: bool
+    line: ForecastLine | None = None
+
+
+def my_forecast(*, viewer: User, period: ForecastPeriod) -> dict[str, Any]:
+    """The account manager's grid: the period's opportunities they own as primary owner, each with
+    its confirmation, forecast amount and category (from their draft if any), and the totals."""
+    from opportunities.models import Opportunity
+
+    rules = rules_for(period)
+    categories = stage_categories()
+    owned = list(
+        Opportunity.objects.filter(primary_owner=viewer, expected_close_date__gte=period.start,
+                                   expected_close_date__lte=period.end, stage_id__in=rules.stage_ids)
+        .select_related("customer", "stage").order_by("expected_close_date", "id")
+    )
+    team_only = list(
+        Opportunity.objects.filter(team__user=viewer, expected_close_date__gte=period.start,
+                                   expected_close_date__lte=period.end)
+        .exclude(primary_owner=viewer).select_related("customer", "stage", "primary_owner")
+        .order_by("expected_close_date", "id")
+    )
+    records = list(
+        Forecast.objects.filter(period=period, owner=viewer).select_related("decided_by").order_by("-version")
+    )
+    latest = records[0] if records else None
+    draft = latest if latest is not None and latest.is_draft else None
+    lines = {}
+    if draft is not None:
+        lines = {line.opportunity_id: line for line in draft.lines.all()}
+    rows, totals = [], {c.value: ZERO for c in Category}
+    for opportunity in owned:
+        line = lines.get(opportunity.pk)
+        counted = opportunity.confirmed or not rules.confirmed_only
+        category = line.category if line else categories.get(opportunity.stage_id, Category.PIPELINE)
+        amount = line.amount if line else opportunity.amount
+        rows.append(GridRow(opportunity=opportunity, category=category, amount=amount, counted=counted, line=line))
+        if counted:
+            totals[category] += amount
+    total = sum((totals[c.value] for c in COUNTED_CATEGORIES), ZERO)
+    previous = previous_period(period)
+    previous_amount = None
+    if previous is not None:
+        _latest, reported = latest_records(previous, [viewer.pk])
+        previous_amount = reported[viewer.pk].amount if viewer.pk in reported else None
+    level = level_of(viewer)
+    return {
+        "period": period,
+        "rules": rules,
+        "rows": rows,
+        "team_only": team_only,
+        "records": records,
+        "latest": latest,
+        "draft": draft,
+        "totals": totals,
+        "total": total,
+        "level": level,
+        "deadline": deadline_for(period, level),
+        "previous": previous,
+        "previous_amount": previous_amount,
+        "quota": quota_figure(user=viewer, period=period),
+    }
+
+
+def quota_figure(*, user: User | None = None, org_unit: OrgUnit | None = None,
+                 period: ForecastPeriod) -> Decimal | None:
+    """The quota for comparison, once the quotas area provides `teams.selectors.quota_amount`."""
+    try:
+        from teams.selectors import quota_amount  # provided by the quotas work when it lands
+    except ImportError:
+        return None
+    try:
+        return quota_amount(user=user, org_unit=org_unit, period_start=period.start, period_end=period.end)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Team forecast -----------------------------------------------------------------------------
+
+def team_forecast(*, viewer: User, period: ForecastPeriod, person: User) -> dict[str, Any]:
+    """One row per direct subordinate of `person` (the viewer or anyone in their subtree): status,
+    their figure, their subtree's pipeline, their adjustment; `person`'s own record beside the sum."""
+    rules = rules_for(period)
+    figures = subtree_figures(root=person, period=period, rules=rules)
+    me = figures.get(person.pk)
+    rows = []
+    if me is not None:
+        children = sorted((figures[c] for c in me.person.children if c in figures), key=lambda f: f.person.name)
+        for figure in children:
+            rows.append({
+                "figure": figure,
+                "has_reports": bool(figure.person.children),
+                "adjustment": figure.reported.adjustment if figure.reported is not None else None,
+            })
+    subordinate_sum = sum((row["figure"].amount for row in rows), ZERO)
+    own_lines = counted_opportunities(period, rules).filter(primary_owner=person).aggregate(
+        total=Sum("amount"))["total"] or ZERO
+    pending = [
+        row["figure"].latest for row in rows
+        if row["figure"].latest is not None and row["figure"].latest.status == ForecastStatus.SUBMITTED
+    ]
+    chain = []
+    if person.pk != viewer.pk:
+        from teams.selectors import reporting_line
+
+        line = reporting_line(user=person)
+        for superior in reversed(line):
+            if superior.pk == viewer.pk or viewer.is_superior_of(superior):
+                chain.append(superior)
+    previous = previous_period(period)
+    previous_amount = None
+    if previous is not None:
+        _latest, reported = latest_records(previous, [person.pk])
+        previous_amount = reported[person.pk].amount if person.pk in reported else None
+    return {
+        "period": period,
+        "rules": rules,
+        "person": person,
+        "me": me,
+        "rows": rows,
+        "subordinate_sum": subordinate_sum,
+        "own_lines": own_lines,
+        "suggested": subordinate_sum + own_lines,
+        "pending": pending,
+        "chain": chain,
+        "previous": previous,
+        "previous_amount": previous_amount,
+        "quota": quota_figure(user=person, period=period),
+        "chart": {
+            "names": [row["figure"].person.name for row in rows],
+            "figures": [str(row["figure"].amount) for row in rows],
+            "pipeline": [str(row["figure"].pipeline) for row in rows],
+        },
+    }
+
+
+def subtree_person(*, viewer: User, pk: int | None) -> User:
+    """The viewer, or a person in the viewer's subtree (User.DoesNotExist otherwise)."""
+    if not pk or int(pk) == viewer.pk:
+        return viewer
+    people = User.objects.select_related("org_unit")
+    if viewer.is_admin:
+        return people.get(pk=pk)
+    return people.filter(pk__in=viewer.subordinate_ids()).get(pk=pk)
+
+
+def awaiting_my_decision(*, viewer: User, period: ForecastPeriod | None = None) -> QuerySet[Forecast]:
+    """Submitted records of my direct subordinates (the ones I would approve or return)."""
+    records = Forecast.objects.filter(owner__manager=viewer, status=ForecastStatus.SUBMITTED)
+    if period is not None:
+        records = records.filter(period=period)
+    return records.select_related("owner", "period").order_by("submitted_at", "id")
+
+
+# --- Division view and production plan ---------------------------------------------------------
+
+def divisions_for(*, viewer: User) -> QuerySet[OrgUnit]:
+    """Business divisions whose head is the viewer or below them (all of them for administrators)."""
+    divisions = OrgUnit.objects.filter(kind=OrgUnitKind.DIVISION).select_related("manager")
+    owners = viewer.visible_owner_ids()
+    if owners is None:
+        return divisions.order_by("name")
+    return divisions.filter(manager__in=owners).order_by("name")
+
+
+def _plan_lines(period: ForecastPeriod, owners, *, statuses) -> QuerySet[ForecastLineProduct]:
+    """Product rows of the lines of each owner's latest record with one of `statuses`."""
+    records = Forecast.objects.filter(period=period, status__in=statuses)
+    if owners is not None:
+        records = records.filter(owner__in=owners)
+    latest_ids = []
+    seen: set[int] = set()
+    for pk, owner_id in records.order_by("owner_id", "-version").values_list("pk", "owner_id"):
+        if owner_id not in seen:
+            seen.add(owner_id)
+            latest_ids.append(pk)
+    return (
+        ForecastLineProduct.objects.filter(line__forecast_id__in=latest_ids)
+        .exclude(line__category=Category.OMITTED)
+        .select_related("product", "line", "line__forecast")
+    )
+
+
+def plan_rows(period: ForecastPeriod, owners, *, statuses=(ForecastStatus.APPROVED,)) -> list[dict[str, Any]]:
+    """Forecast by product and month from the latest records with `statuses`.
+
+    Each opportunity counts once (from the most recently submitted record that holds it). A
+    product's quantity and amount are pro-rated by the line's forecast amount over the
+    opportunity's amount when the owner forecast less (or more) than the full amount.
+    """
+    chosen: dict[int, tuple] = {}
+    items = _plan_lines(period, owners, statuses=statuses)
+    by_line: dict[int, list[ForecastLineProduct]] = defaultdict(list)
+    for item in items:
+        by_line[item.line_id].append(item)
+    for line_items in by_line.values():
+        line = line_items[0].line
+        key = line.opportunity_id or -line.pk
+        stamp = line.forecast.submitted_at or line.forecast.created_at
+        if key not in chosen or stamp > chosen[key][0]:
+            chosen[key] = (stamp, line, line_items)
+    sums: dict[tuple[int, str], list] = {}
+    for _stamp, line, line_items in chosen.values():
+        ratio = (line.amount / line.opportunity_amount) if line.opportunity_amount else Decimal(1)
+        month = f"{line.expected_close_date.year}-{line.expected_close_date.month:02d}"
+        for item in line_items:
+            entry = sums.setdefault((item.product_id, month), [item.product, ZERO, ZERO])
+            entry[1] += item.quantity * ratio
+            entry[2] += item.amount * ratio
+    rows = []
+    for (_product_id, month), (product, quantity, amount) in sorted(
+        sums.items(), key=lambda kv: (kv[1][0].code, kv[0][1])
+    ):
+        rows.append({"product": product.pk, "product_code": product.code, "product_name": product.name,
+                     "month": month, "quantity": quantity.quantize(CENT), "amount": amount.quantize(CENT)})
+    return rows
+
+
+def production_plan(*, viewer: User, period: ForecastPeriod) -> list[dict[str, Any]]:
+    """The approved forecast by product and month: the lines of every person's latest approved
+    record the viewer may see (the whole company for administrators)."""
+    return plan_rows(period, viewer.visible_owner_ids())
+
+
+def division_view(*, viewer: User, period: ForecastPeriod, division: OrgUnit) -> dict[str, Any]:
+    """Own forecast vs channel forecasts for one division, by product, with the difference."""
+    head = division.manager
+    figure = None
+    if head is not None:
+        figure = subtree_figures(root=head, period=period).get(head.pk)
+    owners = head.subordinate_ids(include_self=True) if head is not None else []
+    own_rows = plan_rows(period, owners, statuses=REPORTED_STATUSES) if head is not None else []
+    channel = list(
+        ChannelForecast.objects.visible_to(viewer).filter(period=period, org_unit=division)
+        .select_related("product").order_by("product__code", "partner_name")
+    )
+    products: dict[int, dict[str, Any]] = {}
+    for row in own_rows:
+        entry = products.setdefault(row["product"], {"code": row["product_code"], "name": row["product_name"],
+                                                     "own_quantity": ZERO, "own_amount": ZERO,
+                                                     "channel_quantity": ZERO, "channel_amount": ZERO})
+        entry["own_quantity"] += row["quantity"]
+        entry["own_amount"] += row["amount"]
+    for item in channel:
+        entry = products.setdefault(item.product_id, {"code": item.product.code, "name": item.product.name,
+                                                      "own_quantity": ZERO, "own_amount": ZERO,
+                                                      "channel_quantity": ZERO, "channel_amount": ZERO})
+        entry["channel_quantity"] += item.quantity
+        entry["channel_amount"] += item.amount
+    comparison = []
+    for entry in sorted(products.values(), key=lambda e: e["code"]):
+        entry["difference"] = entry["own_amount"] - entry["channel_amount"]
+        entry["quantity_difference"] = entry["own_quantity"] - entry["channel_quantity"]
+        comparison.append(entry)
+    own_total = sum((e["own_amount"] for e in comparison), ZERO)
+    channel_total = sum((e["channel_amount"] for e in comparison), ZERO)
+    return {
+        "division": division,
+        "head": head,
+        "figure": figure,
+        "channel": channel,
+        "comparison": comparison,
+        "own_total": own_total,
+        "channel_total": channel_total,
+        "difference": own_total - channel_total,
+        "chart": {
+            "products": [e["code"] for e in comparison],
+            "own": [str(e["own_amount"]) for e in comparison],
+            "channel": [str(e["channel_amount"]) for e in comparison],
+        },
+    }
+
+
+def channel_forecast_list(*, viewer: User) -> QuerySet[ChannelForecast]:
+    return (ChannelForecast.objects.visible_to(viewer).select_related("period", "org_unit", "product")
+            .order_by("-period__start", "org_unit__name", "partner_name", "product__code"))
+
+
+# --- For other areas ---------------------------------------------------------------------------
+
+def forecast_amount(*, user: User | None = None, org_unit: OrgUnit | None = None, period_start: date,
+                    period_end: date) -> Decimal:
+    """The latest reported forecast amount of a person (or of a unit's manager) over the periods
+    lying inside [period_start, period_end]: quarters first, then months outside those quarters,
+    so no month is counted twice."""
+    if user is None and org_unit is not None:
+        user = org_unit.manager
+    if user is None:
+        return ZERO
+    periods = list(ForecastPeriod.objects.filter(start__gte=period_start, end__lte=period_end))
+    if not periods:
+        return ZERO
+    amounts: dict[int, Decimal] = {}
+    records = (Forecast.objects.filter(period__in=periods, owner=user, status__in=REPORTED_STATUSES)
+               .order_by("period_id", "-version").values_list("period_id", "amount"))
+    for period_id, amount in records:
+        amounts.setdefault(period_id, amount)
+    total, covered = ZERO, []
+    for period in sorted(periods, key=lambda p: (p.kind != PeriodKind.QUARTER, p.start)):
+        if period.pk not in amounts:
+            continue
+        if any(period.start <= other_end and other_start <= period.end for other_start, other_end in covered):
+            continue
+        total += amounts[period.pk]
+        covered.append((period.start, period.end))
+    return total
+
+
+def workbench_panel(user: User) -> dict[str, Any] | None:
+    """The forecast due (period, my deadline, my status) and, for managers, records awaiting me."""
+    if not (user and user.is_authenticated):
+        return None
+    period = current_period(viewer=user)
+    if period is None:
+        return None
+    level = level_of(user)
+    mine = Forecast.objects.filter(period=period, owner=user).order_by("-version").first()
+    waiting = None
+    if is_manager(user):
+        waiting = list(awaiting_my_decision(viewer=user)[:6])
+    return {
+        "template": "forecasting/_workbench.html",
+        "period": period,
+        "deadline": deadline_for(period, level),
+        "mine": mine,
+        "waiting": waiting,
+        "waiting_count": awaiting_my_decision(viewer=user).count() if waiting is not None else 0,
+    }

@@ -1,0 +1,348 @@
+"""Forecast pages: my forecast (grid, confirm, amounts, categories, submit), team forecast with
+drill-down, one record with its trail and workflow actions, the records list, the division view
+(own vs channel, channel import) and the production plan with its CSV export.
+
+Views read input, call a service and show what it says; a refusal becomes a message, never a
+server error. Every record a page touches comes from `visible_to(request.user)`: else a 404.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from crm.errors import DomainError
+from forecasting import selectors, services
+from forecasting.forms import ChannelImportForm, DecisionForm, ReviseForm
+from forecasting.models import (
+    Category,
+    Forecast,
+    ForecastPeriod,
+    ForecastStatus,
+)
+from teams.models import User
+
+# --- Shared pieces -------------------------------------------------------------------------------
+
+
+def _subnav(request, active: str, period: ForecastPeriod | None) -> list[dict[str, Any]]:
+    query = f"?period={period.pk}" if period is not None else ""
+    items = [("mine", reverse("forecasting:my-forecast"), _("My forecast"), "person-check")]
+    if selectors.is_manager(request.user):
+        items.append(("team", reverse("forecasting:team-forecast"), _("Team forecast"), "people"))
+    if request.user.is_admin or selectors.divisions_for(viewer=request.user).exists():
+        items.append(("division", reverse("forecasting:division"), _("Division view"), "building"))
+        items.append(("plan", reverse("forecasting:production-plan"), _("Production plan"), "box-seam"))
+    items.append(("records", reverse("forecasting:records"), _("Records and history"), "clock-history"))
+    return [{"key": key, "url": url + query, "label": label, "icon": icon, "active": key == active}
+            for key, url, label, icon in items]
+
+
+def _render(request, template: str, context: dict[str, Any], *, section: str, status: int = 200) -> HttpResponse:
+    period = context.get("period")
+    context = {
+        **context,
+        "subnav": _subnav(request, section, period),
+        "periods": list(selectors.period_list(viewer=request.user)[:24]),
+        "section": section,
+    }
+    return render(request, template, context, status=status)
+
+
+def error_message(error: Exception) -> str:
+    if isinstance(error, DomainError):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(str(message) for message in error.messages)
+    return str(error) or _("You are not allowed to do this.")
+
+
+def _attempt(request, action: Callable[[], Any]) -> tuple[bool, Any]:
+    """Run a service call; on a refusal, show its message. Returns (succeeded, result)."""
+    try:
+        return True, action()
+    except (DomainError, PermissionDenied, ValidationError) as error:
+        messages.error(request, error_message(error))
+        return False, None
+
+
+def _period(request) -> ForecastPeriod | None:
+    raw = request.GET.get("period") or request.POST.get("period")
+    periods = ForecastPeriod.objects.visible_to(request.user).prefetch_related("deadlines")
+    if raw:
+        try:
+            return periods.get(pk=int(raw))
+        except (ValueError, ForecastPeriod.DoesNotExist) as exc:
+            raise Http404(_("No such forecast period.")) from exc
+    current = selectors.current_period(viewer=request.user)
+    return periods.get(pk=current.pk) if current is not None else None
+
+
+def _record_or_404(request, pk: int) -> Forecast:
+    try:
+        return selectors.forecast_get(viewer=request.user, pk=pk)
+    except Forecast.DoesNotExist as exc:
+        raise Http404(_("No such forecast record.")) from exc
+
+
+def _next_url(request, default: str) -> str:
+    candidate = request.POST.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return default
+
+
+def _no_period(request, section: str) -> HttpResponse:
+    return _render(request, "forecasting/no_period.html", {"period": None}, section=section)
+
+
+# --- My forecast ---------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def my_forecast(request):
+    """The period's opportunities I own as primary owner: confirm, amount, category, totals, submit."""
+    period = _period(request)
+    if period is None:
+        return _no_period(request, "mine")
+    context = selectors.my_forecast(viewer=request.user, period=period)
+    context["categories"] = Category.choices
+    return _render(request, "forecasting/my_forecast.html", context, section="mine")
+
+
+@login_required
+@require_POST
+def forecast_create(request):
+    """Make my next version for the period (lines from my confirmed opportunities)."""
+    period = _period(request)
+    if period is None:
+        raise Http404(_("No such forecast period."))
+    ok, forecast = _attempt(request, lambda: services.forecast_create(period=period, by=request.user))
+    if ok:
+        messages.success(request, _("Forecast record version %(version)d created.") % {"version": forecast.version})
+    return redirect(_next_url(request, reverse("forecasting:my-forecast") + f"?period={period.pk}"))
+
+
+@login_required
+@require_POST
+def opportunity_confirm(request, pk: int):
+    """Confirm or withdraw one of my opportunities (the opportunities area's rule: primary owner only)."""
+    from opportunities.models import Opportunity
+
+    opportunity = get_object_or_404(Opportunity.objects.visible_to(request.user), pk=pk)
+    confirmed = request.POST.get("confirmed") in ("1", "true", "on")
+    _attempt(request, lambda: services.opportunity_confirm(opportunity=opportunity, confirmed=confirmed,
+                                                           by=request.user))
+    return redirect(_next_url(request, reverse("forecasting:my-forecast")))
+
+
+@login_required
+@require_POST
+def lines_update(request, pk: int):
+    """Save the draft's line amounts and categories from the grid."""
+    forecast = _record_or_404(request, pk)
+    changes = []
+    for line in forecast.lines.all():
+        change: dict[str, Any] = {"id": line.pk}
+        if f"amount-{line.pk}" in request.POST:
+            change["amount"] = request.POST.get(f"amount-{line.pk}")
+        if f"category-{line.pk}" in request.POST:
+            change["category"] = request.POST.get(f"category-{line.pk}")
+        changes.append(change)
+    ok, _result = _attempt(request, lambda: services.forecast_set_lines(
+        forecast=forecast, by=request.user, lines=changes, lock_version=request.POST.get("lock_version")))
+    if ok:
+        messages.success(request, _("Lines saved."))
+    return redirect(_next_url(request, forecast.get_absolute_url()))
+
+
+# --- One record ----------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def forecast_detail(request, pk: int):
+    """One record: figures, lines, every version and the trail; the actions the viewer may take."""
+    forecast = _record_or_404(request, pk)
+    user = request.user
+    is_owner = forecast.owner_id == user.pk
+    may_decide = (not is_owner) and (user.is_admin or user.is_superior_of(forecast.owner))
+    return _render(request, "forecasting/forecast_detail.html", {
+        "forecast": forecast,
+        "period": forecast.period,
+        "lines": list(forecast.lines.all()),
+        "versions": selectors.forecast_versions(forecast=forecast),
+        "trail": selectors.forecast_trail(forecast=forecast),
+        "is_owner": is_owner,
+        "may_decide": may_decide and forecast.status == ForecastStatus.SUBMITTED,
+        "revise_form": ReviseForm(initial={"amount": forecast.amount}),
+        "decision_form": DecisionForm(),
+        "categories": Category.choices,
+    }, section="records")
+
+
+ACTIONS = {
+    "submit": lambda forecast, by, post: services.forecast_submit(
+        forecast=forecast, by=by, lock_version=post.get("lock_version")),
+    "approve": lambda forecast, by, post: services.forecast_approve(
+        forecast=forecast, by=by, reason=post.get("reason", ""), lock_version=post.get("lock_version")),
+    "return": lambda forecast, by, post: services.forecast_return(
+        forecast=forecast, by=by, reason=post.get("reason", ""), lock_version=post.get("lock_version")),
+    "revise": lambda forecast, by, post: services.forecast_revise(
+        forecast=forecast, by=by, amount=post.get("amount"), reason=post.get("reason", ""),
+        categories={key: post.get(key) for key in ("commit", "best_case", "pipeline") if post.get(key)} or None,
+        lock_version=post.get("lock_version")),
+}
+
+DONE = {
+    "submit": _("Forecast submitted."),
+    "approve": _("Forecast approved."),
+    "return": _("Forecast returned."),
+    "revise": _("Forecast revised."),
+}
+
+
+@login_required
+@require_POST
+def forecast_action(request, pk: int, action: str):
+    """Submit, revise, approve or return a record: each is one service call."""
+    if action not in ACTIONS:
+        raise Http404
+    forecast = _record_or_404(request, pk)
+    ok, _result = _attempt(request, lambda: ACTIONS[action](forecast, request.user, request.POST))
+    if ok:
+        messages.success(request, str(DONE[action]))
+    return redirect(_next_url(request, forecast.get_absolute_url()))
+
+
+@login_required
+@require_GET
+def records(request):
+    """Every record visible to me for the period, every version, with its status (the history)."""
+    period = _period(request)
+    if period is None:
+        return _no_period(request, "records")
+    status = request.GET.get("status") or ""
+    rows = (Forecast.objects.visible_to(request.user).filter(period=period)
+            .select_related("owner", "org_unit", "decided_by").order_by("owner__username", "-version"))
+    if status in ForecastStatus.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return _render(request, "forecasting/records.html", {
+        "period": period, "page": page, "status": status, "statuses": ForecastStatus.choices,
+    }, section="records")
+
+
+# --- Team forecast -------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def team_forecast(request):
+    """One row per direct subordinate of me (or of anyone in my subtree, to drill down)."""
+    period = _period(request)
+    if period is None:
+        return _no_period(request, "team")
+    try:
+        person = selectors.subtree_person(viewer=request.user, pk=request.GET.get("person") or None)
+    except (User.DoesNotExist, ValueError) as exc:
+        raise Http404(_("No such person in your team.")) from exc
+    context = selectors.team_forecast(viewer=request.user, period=period, person=person)
+    return _render(request, "forecasting/team_forecast.html", context, section="team")
+
+
+# --- Division view and production plan -----------------------------------------------------------
+
+@login_required
+@require_GET
+def division(request):
+    """Own forecast vs the channel partners' for a division, by product, with the difference."""
+    period = _period(request)
+    if period is None:
+        return _no_period(request, "division")
+    divisions = list(selectors.divisions_for(viewer=request.user))
+    if not divisions:
+        raise Http404(_("You head no business division."))
+    chosen = divisions[0]
+    if request.GET.get("unit"):
+        chosen = next((unit for unit in divisions if str(unit.pk) == request.GET.get("unit")), None)
+        if chosen is None:
+            raise Http404(_("No such business division."))
+    context = selectors.division_view(viewer=request.user, period=period, division=chosen)
+    context.update({
+        "period": period, "divisions": divisions,
+        "may_import": services.channel_may_edit(user=request.user, org_unit=chosen),
+        "import_form": ChannelImportForm(),
+    })
+    return _render(request, "forecasting/division.html", context, section="division")
+
+
+@login_required
+@require_POST
+def channel_import(request):
+    """Import a CSV or Excel file of partners' forecasts into the division's period."""
+    period = _period(request)
+    if period is None:
+        raise Http404(_("No such forecast period."))
+    unit = get_object_or_404(selectors.divisions_for(viewer=request.user), pk=request.POST.get("unit") or 0)
+    form = ChannelImportForm(request.POST, request.FILES)
+    back = reverse("forecasting:division") + f"?period={period.pk}&unit={unit.pk}"
+    if not form.is_valid():
+        messages.error(request, _("Choose a CSV or Excel file."))
+        return redirect(back)
+    upload = form.cleaned_data["file"]
+    ok, result = _attempt(request, lambda: services.channel_forecast_import(
+        period=period, org_unit=unit, name=upload.name, content=upload.read(), by=request.user))
+    if ok:
+        messages.success(request, _("Channel forecasts imported: %(created)d new, %(updated)d updated.")
+                         % {"created": result.created, "updated": result.updated})
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def production_plan(request):
+    """The approved forecast by product and month; `?format=csv` downloads it."""
+    period = _period(request)
+    if period is None:
+        return _no_period(request, "plan")
+    rows = selectors.production_plan(viewer=request.user, period=period)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="production-plan-{period.pk}.csv"'
+        response.write("\ufeff")  # Excel reads UTF-8 (Chinese) only with the byte-order mark
+        writer = csv.writer(response)
+        writer.writerow(["product", "product_code", "product_name", "month", "quantity", "amount"])
+        for row in rows:
+            writer.writerow([row["product"], row["product_code"], row["product_name"], row["month"],
+                             row["quantity"], row["amount"]])
+        return response
+    months = sorted({row["month"] for row in rows})
+    products: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        entry = products.setdefault(row["product"], {"code": row["product_code"], "name": row["product_name"],
+                                                     "cells": {}, "quantity": 0, "amount": 0})
+        entry["cells"][row["month"]] = row
+        entry["quantity"] += row["quantity"]
+        entry["amount"] += row["amount"]
+    table = [
+        {**entry, "months": [entry["cells"].get(month) for month in months]}
+        for entry in sorted(products.values(), key=lambda e: e["code"])
+    ]
+    return _render(request, "forecasting/production_plan.html", {
+        "period": period, "rows": rows, "months": months, "table": table,
+        "total_amount": sum((row["amount"] for row in rows), 0),
+    }, section="plan")
+
+
+

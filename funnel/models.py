@@ -1,0 +1,393 @@
+"""Sales funnel (销售漏斗): stages and their configuration, stage history, daily snapshots,
+baselines (expected values) and the funnel settings.
+
+Rules live in funnel/services.py (writes) and funnel/selectors.py (reads); entry requirements
+in funnel/requirements.py.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class StageOutcome(models.TextChoices):
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+CHECKLIST_HELP = _("One task per line, shown on the opportunity while it is in this stage.")
+
+
+class StageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> StageQuerySet:
+        """The funnel's configuration is known to every signed-in member of the company."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        return self.all()
+
+    def open(self) -> StageQuerySet:
+        return self.filter(outcome=StageOutcome.OPEN)
+
+    def resolve(self, code: str, outcome: str | None = None) -> Stage:
+        """The stage a move names: `("05")`, or `("08", "won")` / `("08", "lost")` for the close.
+
+        Raises Stage.DoesNotExist for an unknown code, and Stage.MultipleObjectsReturned when the
+        code has several outcomes and none was given.
+        """
+        stages = self.filter(code=code, active=True)
+        if outcome:
+            stages = stages.filter(outcome=outcome)
+        return stages.get()
+
+    def first_open(self) -> Stage | None:
+        """Where a new opportunity starts: the first active open stage."""
+        return self.open().filter(active=True).order_by("order", "id").first()
+
+
+class Stage(models.Model):
+    """A funnel stage with its win probability (percent, 0-100).
+
+    Stage 08 of the specification ends the funnel in one of two ways: agreement on all terms
+    (won, 100%) or the opportunity lost (0%). It is held as **two rows sharing the code "08"**,
+    one with `outcome = won` and one with `outcome = lost`; every other stage has
+    `outcome = open`. So an opportunity's stage alone says whether it is open, won or lost
+    (a plain foreign key, no second field to keep in step), `stages/` lists `outcome` as the
+    contract says, and `POST opportunities/{id}/move/ {"stage": "08", "outcome": "lost"}`
+    resolves to exactly one row: `Stage.objects.resolve("08", "lost")`. A code is unique per
+    outcome (database constraint).
+    """
+
+    code = models.CharField(_("code"), max_length=8)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    tasks_zh = models.TextField(_("tasks (Chinese)"), blank=True)
+    tasks_en = models.TextField(_("tasks (English)"), blank=True)
+    checklist_zh = models.TextField(_("task checklist (Chinese)"), blank=True, help_text=CHECKLIST_HELP)
+    checklist_en = models.TextField(_("task checklist (English)"), blank=True, help_text=CHECKLIST_HELP)
+    requirements = models.JSONField(
+        _("entry requirements"), default=list, blank=True,
+        help_text=_("What must be true before an opportunity moves forward into this stage."),
+    )
+    stuck_after_days = models.PositiveSmallIntegerField(
+        _("stuck after (days)"), null=True, blank=True,
+        help_text=_("An opportunity longer than this in the stage is flagged as stuck; empty: never."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    probability = models.PositiveSmallIntegerField(_("win probability (%)"))
+    outcome = models.CharField(_("outcome"), max_length=8, choices=StageOutcome.choices, default=StageOutcome.OPEN)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = StageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "outcome"], name="stage_unique_code_outcome"),
+            models.CheckConstraint(condition=Q(probability__lte=100), name="stage_probability_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The name in the current UI language."""
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+    @property
+    def tasks(self) -> str:
+        return self.tasks_en if (get_language() or "").startswith("en") else self.tasks_zh
+
+    @property
+    def is_closed(self) -> bool:
+        return self.outcome != StageOutcome.OPEN
+
+    @property
+    def checklist(self) -> list[str]:
+        """The stage's tasks in the current UI language, one item per non-empty line."""
+        text = self.checklist_en if (get_language() or "").startswith("en") else self.checklist_zh
+        return [line.strip(" \t-•·") for line in (text or "").splitlines() if line.strip(" \t-•·")]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from funnel.requirements import unknown_requirements
+
+        if not isinstance(self.requirements, list):
+            raise ValidationError({"requirements": _("List the requirement codes.")})
+        unknown = unknown_requirements(self.requirements)
+        if unknown:
+            message = _("Unknown requirement: %(codes)s.") % {"codes": ", ".join(unknown)}
+            raise ValidationError({"requirements": message})
+        if self.outcome != StageOutcome.OPEN and self.stuck_after_days:
+            raise ValidationError({"stuck_after_days": _("A closed stage cannot be stuck; leave it empty.")})
+
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+# --- Stage history ---------------------------------------------------------------------------
+
+class StageChangeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> StageChangeQuerySet:
+        """A stage change is seen by whoever sees its opportunity."""
+        from opportunities.models import Opportunity
+
+        return self.filter(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
+
+
+class StageChange(models.Model):
+    """One move of an opportunity from a stage to another, never rewritten.
+
+    The stages' code, names, outcome and probability are copied as they were at the time (snapshot
+    columns), so editing or deactivating a stage later never changes what the history says.
+    """
+
+    opportunity = models.ForeignKey("opportunities.Opportunity", verbose_name=_("opportunity"),
+                                    on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.ForeignKey(Stage, verbose_name=_("from stage"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    to_stage = models.ForeignKey(Stage, verbose_name=_("to stage"), on_delete=models.PROTECT, related_name="+")
+    from_code = models.CharField(_("from (code)"), max_length=8, blank=True)
+    from_name_zh = models.CharField(_("from (Chinese)"), max_length=60, blank=True)
+    from_name_en = models.CharField(_("from (English)"), max_length=60, blank=True)
+    from_outcome = models.CharField(_("from (outcome)"), max_length=8, blank=True)
+    from_probability = models.PositiveSmallIntegerField(_("probability before (%)"), null=True, blank=True)
+    to_code = models.CharField(_("to (code)"), max_length=8)
+    to_name_zh = models.CharField(_("to (Chinese)"), max_length=60)
+    to_name_en = models.CharField(_("to (English)"), max_length=60)
+    to_outcome = models.CharField(_("to (outcome)"), max_length=8)
+    to_probability = models.PositiveSmallIntegerField(_("probability after (%)"))
+    direction = models.CharField(_("direction"), max_length=10, blank=True)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    weighted_before = models.DecimalField(_("weighted amount before"), null=True, blank=True, **MONEY)
+    weighted_after = models.DecimalField(_("weighted amount after"), **MONEY)
+    loss_reason = models.CharField(_("loss reason"), max_length=500, blank=True)
+    competitor = models.CharField(_("lost to (competitor)"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+
+    objects = StageChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["opportunity", "changed_at"], name="stagechange_opportunity")]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity_id}: {self.from_code or '—'} → {self.to_code}"
+
+    @property
+    def from_name(self) -> str:
+        return self.from_name_en if (get_language() or "").startswith("en") else self.from_name_zh
+
+    @property
+    def to_name(self) -> str:
+        return self.to_name_en if (get_language() or "").startswith("en") else self.to_name_zh
+
+
+class StageEntry(models.Model):
+    """When the opportunity entered its current stage: the last StageChange into it, kept as one row
+    per opportunity so that lists and the funnel find "days in stage" with a join, not a subquery."""
+
+    opportunity = models.OneToOneField("opportunities.Opportunity", verbose_name=_("opportunity"),
+                                       on_delete=models.CASCADE, primary_key=True, related_name="stage_entry")
+    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(_("entered at"))
+
+    class Meta:
+        verbose_name = _("stage entry")
+        verbose_name_plural = _("stage entries")
+
+    def __str__(self) -> str:
+        return f"{self.opportunity_id}: {self.stage_id} since {self.entered_at:%Y-%m-%d}"
+
+
+# --- Settings, snapshots, baselines -----------------------------------------------------------
+
+class Lookback(models.TextChoices):
+    QUARTERS = "quarters", _("Same day of the last quarters")
+    DAYS = "days", _("Last days")
+
+
+class FunnelSettings(models.Model):
+    """How expected values are computed from history, and the health thresholds (one row)."""
+
+    lookback = models.CharField(_("look-back"), max_length=10, choices=Lookback.choices, default=Lookback.QUARTERS)
+    lookback_quarters = models.PositiveSmallIntegerField(
+        _("quarters to look back"), default=4,
+        help_text=_("Snapshots 91, 182, 273… days before, where present; else the last days below."))
+    lookback_days = models.PositiveSmallIntegerField(
+        _("days to look back"), default=90,
+        help_text=_("The window used with 'last days', and where no quarterly snapshot exists yet."))
+    good_from_percent = models.DecimalField(_("good from (%)"), max_digits=6, decimal_places=2, default=Decimal("70"))
+    excellent_above_percent = models.DecimalField(_("excellent above (%)"), max_digits=6, decimal_places=2,
+                                                  default=Decimal("100"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("funnel settings")
+        verbose_name_plural = _("funnel settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(good_from_percent__lte=models.F("excellent_above_percent")),
+                                   name="funnelsettings_thresholds_in_order"),
+            models.CheckConstraint(condition=Q(lookback_quarters__gte=1) & Q(lookback_days__gte=1),
+                                   name="funnelsettings_lookback_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Funnel settings"))
+
+    @classmethod
+    def load(cls) -> FunnelSettings:
+        return cls.objects.order_by("pk").first() or cls.objects.create()
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def for_holder(self, *, user=None, org_unit=None) -> SnapshotQuerySet:
+        return self.filter(user=user) if user is not None else self.filter(org_unit=org_unit)
+
+
+class FunnelSnapshot(models.Model):
+    """One day's funnel of one person (their own opportunities) or one org unit (everyone in its
+    subtree), per open stage, with the expected values in force that day (for the health trend)."""
+
+    date = models.DateField(_("date"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+")
+    org_unit = models.ForeignKey("teams.OrgUnit", verbose_name=_("org unit"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+")
+    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
+    count = models.PositiveIntegerField(_("count"), default=0)
+    amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)
+    weighted_amount = models.DecimalField(_("weighted amount"), default=Decimal("0.00"), **MONEY)
+    expected_count = models.DecimalField(_("expected count"), max_digits=12, decimal_places=2, null=True, blank=True)
+    expected_amount = models.DecimalField(_("expected amount"), null=True, blank=True, **MONEY)
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("funnel snapshot")
+        verbose_name_plural = _("funnel snapshots")
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(user__isnull=True) ^ Q(org_unit__isnull=True),
+                                   name="funnelsnapshot_one_holder"),
+            models.UniqueConstraint(fields=["date", "user", "stage"], condition=Q(user__isnull=False),
+                                    name="funnelsnapshot_once_per_person"),
+            models.UniqueConstraint(fields=["date", "org_unit", "stage"], condition=Q(org_unit__isnull=False),
+                                    name="funnelsnapshot_once_per_unit"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "date"], name="funnelsnapshot_person"),
+            models.Index(fields=["org_unit", "date"], name="funnelsnapshot_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.user_id or self.org_unit_id} {self.stage_id}: {self.count}"
+
+
+class SnapshotRun(models.Model):
+    """The daily job's mark for a date: taken once a day; a second run of the same day rewrites nothing."""
+
+    date = models.DateField(_("date"), unique=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("snapshot run")
+        verbose_name_plural = _("snapshot runs")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return str(self.date)
+
+
+class BaselineSource(models.TextChoices):
+    HISTORY = "history", _("History")
+    MANUAL = "manual", _("Manual")
+
+
+class BaselineQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BaselineQuerySet:
+        """Baselines of oneself, of the people below and of the units one manages (and below);
+        administrators see all."""
+        if not _signed_in(user):
+            return self.none()
+        if user.is_admin:
+            return self.all()
+        from teams.models import managed_unit_ids
+
+        return self.filter(Q(user__in=user.subordinate_ids(include_self=True)) | Q(org_unit__in=managed_unit_ids(user)))
+
+
+class Baseline(models.Model):
+    """The expected count and amount of one stage for a person or unit (历史经验数据 / 基准).
+
+    `history` rows are recomputed by the daily job from the snapshots; a `manual` row, set by an
+    administrator or a manager above, overrides the history for each value it gives.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="+")
+    org_unit = models.ForeignKey("teams.OrgUnit", verbose_name=_("org unit"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+")
+    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="baselines")
+    source = models.CharField(_("source"), max_length=10, choices=BaselineSource.choices)
+    expected_count = models.DecimalField(_("expected count"), max_digits=12, decimal_places=2, null=True, blank=True)
+    expected_amount = models.DecimalField(_("expected amount"), null=True, blank=True, **MONEY)
+    lookback = models.CharField(_("look-back used"), max_length=200, blank=True)
+    sample_days = models.PositiveSmallIntegerField(_("days sampled"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    objects = BaselineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("baseline")
+        verbose_name_plural = _("baselines")
+        ordering = ["stage__order", "source", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(user__isnull=True) ^ Q(org_unit__isnull=True),
+                                   name="baseline_one_holder"),
+            models.UniqueConstraint(fields=["user", "stage", "source"], condition=Q(user__isnull=False),
+                                    name="baseline_once_per_person"),
+            models.UniqueConstraint(fields=["org_unit", "stage", "source"], condition=Q(org_unit__isnull=False),
+                                    name="baseline_once_per_unit"),
+            models.CheckConstraint(condition=Q(expected_count__isnull=True) | Q(expected_count__gte=0),
+                                   name="baseline_count_not_negative"),
+            models.CheckConstraint(condition=Q(expected_amount__isnull=True) | Q(expected_amount__gte=0),
+                                   name="baseline_amount_not_negative"),
+            models.CheckConstraint(condition=Q(expected_count__isnull=False) | Q(expected_amount__isnull=False),
+                                   name="baseline_has_a_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or self.org_unit} · {self.stage.code} ({self.source})"
+
+    @property
+    def holder(self):
+        return self.user if self.user_id else self.org_unit

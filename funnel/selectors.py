@@ -1,0 +1,699 @@
+"""Reads of the sales funnel shared by pages, the API, the daily job and the workbench.
+
+A funnel belongs to a *holder*: a person (the opportunities they are primary owner of) or an org
+unit (the opportunities of everyone in the unit and the units below it). Health compares the
+current count or amount per open stage with the expected value (manual baseline, else history).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from funnel.models import (
+    Baseline,
+    BaselineSource,
+    FunnelSettings,
+    FunnelSnapshot,
+    Lookback,
+    Stage,
+    StageChange,
+    StageEntry,
+    StageOutcome,
+)
+from funnel.requirements import unmet_requirements
+from opportunities.models import Opportunity
+from teams.models import OrgUnit, User, managed_unit_ids
+from teams.selectors import reporting_line
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+QUARTER_DAYS = 91
+TREND_DAYS = 120
+
+
+class Health:
+    EXCELLENT = "excellent"
+    GOOD = "good"
+    WARNING = "warning"
+    NO_BASELINE = "no_baseline"
+
+    LABELS = {
+        EXCELLENT: gettext_lazy("Excellent"),
+        GOOD: gettext_lazy("Good"),
+        WARNING: gettext_lazy("Warning"),
+        NO_BASELINE: gettext_lazy("No baseline"),
+    }
+
+
+class Measure:
+    COUNT = "count"
+    AMOUNT = "amount"
+    VALUES = (COUNT, AMOUNT)
+
+
+# --- Stages ----------------------------------------------------------------------------------
+
+def funnel_stages(*, holding: Iterable[int] = ()) -> list[Stage]:
+    """The open stages of the funnel in order: the active ones, and inactive ones still holding opportunities."""
+    holding = set(holding)
+    stages = Stage.objects.filter(outcome=StageOutcome.OPEN).order_by("order", "id")
+    return [stage for stage in stages if stage.active or stage.pk in holding]
+
+
+def stage_list(*, viewer: User) -> QuerySet[Stage]:
+    return Stage.objects.visible_to(viewer).order_by("order", "id")
+
+
+# --- Holders and who may see them -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Holder:
+    """Whose funnel: a person or an org unit (exactly one)."""
+
+    user: User | None = None
+    org_unit: OrgUnit | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return ("u", self.user.pk) if self.user is not None else ("o", self.org_unit.pk)
+
+    @property
+    def is_unit(self) -> bool:
+        return self.org_unit is not None
+
+    @property
+    def label(self) -> str:
+        return str(self.user if self.user is not None else self.org_unit)
+
+    @property
+    def query(self) -> str:
+        return f"user={self.user.pk}" if self.user is not None else f"org_unit={self.org_unit.pk}"
+
+    def owner_ids(self):
+        """The primary owners whose opportunities make up this funnel (a list or a subquery)."""
+        if self.user is not None:
+            return [self.user.pk]
+        return User.objects.filter(org_unit__in=self.org_unit.subtree_ids()).values("pk")
+
+
+def holder_visible(*, viewer: User, user: User | None = None, org_unit: OrgUnit | None = None) -> bool:
+    """Oneself and the people below; the units one manages and those below them; administrators all."""
+    if not (viewer and viewer.is_authenticated and viewer.is_active):
+        return False
+    if viewer.is_admin:
+        return True
+    if user is not None:
+        return user.pk == viewer.pk or viewer.is_superior_of(user)
+    if org_unit is not None:
+        return OrgUnit.objects.filter(pk=org_unit.pk, pk__in=managed_unit_ids(viewer)).exists()
+    return False
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def holder_get(*, viewer: User, user_id=None, org_unit_id=None) -> Holder:
+    """The holder named by ids, or 404 when it does not exist or lies outside the viewer's subtree."""
+    if user_id not in (None, ""):
+        pk = _int_or_none(user_id)
+        person = User.objects.select_related("org_unit").filter(pk=pk).first() if pk else None
+        if person is None or not holder_visible(viewer=viewer, user=person):
+            raise Http404
+        return Holder(user=person)
+    if org_unit_id not in (None, ""):
+        pk = _int_or_none(org_unit_id)
+        unit = OrgUnit.objects.select_related("parent", "manager").filter(pk=pk).first() if pk else None
+        if unit is None or not holder_visible(viewer=viewer, org_unit=unit):
+            raise Http404
+        return Holder(org_unit=unit)
+    return default_holder(viewer=viewer)
+
+
+def managed_top_units(*, viewer: User) -> list[OrgUnit]:
+    """The units the viewer manages that are not below another one they manage (administrators: the roots)."""
+    if viewer.is_admin:
+        return list(OrgUnit.objects.filter(parent__isnull=True).order_by("name"))
+    units = list(OrgUnit.objects.filter(manager=viewer).order_by("name"))
+    ids = {unit.pk for unit in units}
+    return [unit for unit in units if unit.parent_id not in ids]
+
+
+def default_holder(*, viewer: User) -> Holder:
+    """A manager starts on the unit they manage; everyone else on their own funnel."""
+    units = [unit for unit in managed_top_units(viewer=viewer) if not viewer.is_admin or unit.manager_id == viewer.pk]
+    if units:
+        return Holder(org_unit=units[0])
+    return Holder(user=viewer)
+
+
+# --- Current figures --------------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    count: int = 0
+    amount: Decimal = ZERO
+    stuck: int = 0
+
+    def weighted(self, probability: int) -> Decimal:
+        return (self.amount * probability / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def funnel_figures(*, holder: Holder, with_stuck: bool = False, today: date | None = None) -> dict[int, Figure]:
+    """Count and amount (and, if asked, how many are stuck) per open stage of the holder's opportunities,
+    from one aggregate query."""
+    stages = list(Stage.objects.filter(outcome=StageOutcome.OPEN))
+    owners = holder.owner_ids()
+    rows = (Opportunity.objects.filter(stage_id__in=[s.pk for s in stages], primary_owner__in=owners)
+            .order_by().values_list("stage_id").annotate(count=Count("id"), amount=Sum("amount")))
+    figures = {stage_id: Figure(count=count, amount=amount or ZERO) for stage_id, count, amount in rows}
+    if with_stuck:
+        stuck = stuck_queryset(owner_ids=owners, stages=stages, today=today)
+        if stuck is not None:
+            for stage_id, count in stuck.order_by().values_list("stage_id").annotate(count=Count("id")):
+                figures.setdefault(stage_id, Figure()).stuck = count
+    return figures
+
+
+# --- Baselines and health ---------------------------------------------------------------------
+
+@dataclass
+class Expected:
+    count: Decimal | None = None
+    amount: Decimal | None = None
+    count_source: str = ""
+    amount_source: str = ""
+
+    def value(self, measure: str) -> Decimal | None:
+        return self.count if measure == Measure.COUNT else self.amount
+
+    def source(self, measure: str) -> str:
+        return self.count_source if measure == Measure.COUNT else self.amount_source
+
+
+def effective_expected(baselines: Iterable[Baseline]) -> dict[int, Expected]:
+    """Per stage: a manual value where one is given, else the history value (each measure on its own)."""
+    result: dict[int, Expected] = {}
+    ordered = sorted(baselines, key=lambda b: b.source != BaselineSource.HISTORY)  # history first, manual last
+    for baseline in ordered:
+        expected = result.setdefault(baseline.stage_id, Expected())
+        if baseline.expected_count is not None:
+            expected.count, expected.count_source = baseline.expected_count, baseline.source
+        if baseline.expected_amount is not None:
+            expected.amount, expected.amount_source = baseline.expected_amount, baseline.source
+    return result
+
+
+def holder_baselines(*, holder: Holder) -> list[Baseline]:
+    filters = {"user": holder.user} if holder.user is not None else {"org_unit": holder.org_unit}
+    return list(Baseline.objects.filter(**filters).select_related("stage", "set_by"))
+
+
+def health_status(*, current: Decimal | int, expected: Decimal | None,
+                  settings: FunnelSettings | None = None) -> tuple[Decimal | None, str]:
+    """Ratio current / expected in exact Decimal: above 100% excellent, 70% to 100% (both included) good,
+    below 70% warning; without a positive expected value, no ratio and "no_baseline" (never a made-up number)."""
+    if expected is None or Decimal(expected) <= 0:
+        return None, Health.NO_BASELINE
+    good_from = (settings.good_from_percent if settings else Decimal(70)) / HUNDRED
+    excellent_above = (settings.excellent_above_percent if settings else HUNDRED) / HUNDRED
+    ratio = Decimal(current) / Decimal(expected)
+    if ratio > excellent_above:
+        return ratio, Health.EXCELLENT
+    if ratio >= good_from:
+        return ratio, Health.GOOD
+    return ratio, Health.WARNING
+
+
+def ratio_display(ratio: Decimal | None) -> Decimal | None:
+    """The ratio to 4 places, cut (not rounded) so 69.999% never shows as 70.00%."""
+    return None if ratio is None else ratio.quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
+
+
+@dataclass
+class StageHealth:
+    stage: Stage
+    figure: Figure
+    expected: Expected
+    count_ratio: Decimal | None = None
+    count_status: str = Health.NO_BASELINE
+    amount_ratio: Decimal | None = None
+    amount_status: str = Health.NO_BASELINE
+    @property
+    def stuck(self) -> int:
+        return self.figure.stuck
+
+    @property
+    def weighted(self) -> Decimal:
+        return self.figure.weighted(self.stage.probability)
+
+    def current(self, measure: str) -> Decimal:
+        return Decimal(self.figure.count) if measure == Measure.COUNT else self.figure.amount
+
+    def ratio(self, measure: str) -> Decimal | None:
+        return self.count_ratio if measure == Measure.COUNT else self.amount_ratio
+
+    def status(self, measure: str) -> str:
+        return self.count_status if measure == Measure.COUNT else self.amount_status
+
+    def percent(self, measure: str) -> Decimal | None:
+        ratio = self.ratio(measure)
+        return None if ratio is None else (ratio * HUNDRED).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def funnel_health(*, holder: Holder, settings: FunnelSettings | None = None,
+                  with_stuck: bool = False) -> list[StageHealth]:
+    """Per open stage: the holder's count, amount and weighted amount (and stuck count), the expected values
+    and the health by count and by amount (four queries whatever the size of the funnel)."""
+    settings = settings or FunnelSettings.load()
+    figures = funnel_figures(holder=holder, with_stuck=with_stuck)
+    expected = effective_expected(holder_baselines(holder=holder))
+    rows = []
+    for stage in funnel_stages(holding=figures):
+        figure = figures.get(stage.pk, Figure())
+        row = StageHealth(stage=stage, figure=figure, expected=expected.get(stage.pk, Expected()))
+        row.count_ratio, row.count_status = health_status(current=figure.count, expected=row.expected.count,
+                                                          settings=settings)
+        row.amount_ratio, row.amount_status = health_status(current=figure.amount, expected=row.expected.amount,
+                                                            settings=settings)
+        rows.append(row)
+    return rows
+
+
+# --- Days in stage and stuck opportunities ----------------------------------------------------
+
+def with_stage_entry(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    """Annotate `entered_at`: when the opportunity entered its current stage (the last move into it, else
+    its creation), with a join on StageEntry rather than a subquery per row."""
+    return queryset.annotate(
+        current_entry=FilteredRelation("stage_entry", condition=Q(stage_entry__stage=F("stage"))),
+    ).annotate(entered_at=Coalesce(F("current_entry__entered_at"), F("created_at")))
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def days_since(moment: datetime | None, *, today: date | None = None) -> int:
+    if moment is None:
+        return 0
+    today = today or timezone.localdate()
+    return max(0, (today - timezone.localtime(moment).date()).days)
+
+
+def stuck_condition(stages: Iterable[Stage], *, today: date | None = None) -> Q | None:
+    """Opportunities longer in their stage than its limit: (today - day entered) > limit days, so exactly
+    the limit is not yet stuck. Needs `entered_at` (with_stage_entry)."""
+    today = today or timezone.localdate()
+    condition = None
+    for stage in stages:
+        if stage.outcome != StageOutcome.OPEN or not stage.stuck_after_days:
+            continue
+        part = Q(stage_id=stage.pk, entered_at__lt=_midnight(today - timedelta(days=stage.stuck_after_days)))
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def is_stuck(*, stage: Stage, days: int) -> bool:
+    """Stuck when the days in the stage exceed the stage's limit (a stage without a limit never is)."""
+    return bool(stage.outcome == StageOutcome.OPEN and stage.stuck_after_days and days > stage.stuck_after_days)
+
+
+def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None,
+                   today: date | None = None) -> QuerySet[Opportunity] | None:
+    """Open opportunities (of these owners; None: everyone's) past their stage's limit, annotated with
+    `entered_at`; None when no stage has a limit."""
+    today = today or timezone.localdate()
+    stages = stages if stages is not None else list(Stage.objects.filter(outcome=StageOutcome.OPEN))
+    limited = [s for s in stages if s.outcome == StageOutcome.OPEN and s.stuck_after_days]
+    condition = stuck_condition(limited, today=today)
+    if condition is None:
+        return None
+    queryset = Opportunity.objects.filter(stage_id__in=[s.pk for s in limited])
+    if owner_ids is not None:
+        queryset = queryset.filter(primary_owner__in=owner_ids)
+    return with_stage_entry(queryset).filter(condition)
+
+
+def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = None) -> QuerySet[Opportunity]:
+    """The holder's open opportunities past their stage's limit, longest first, as the viewer may see them."""
+    queryset = stuck_queryset(owner_ids=holder.owner_ids(), today=today)
+    if queryset is None:
+        return Opportunity.objects.none()
+    owners = viewer.visible_owner_ids()
+    if owners is not None:
+        # The list is by primary owner: those in the viewer's subtree (a cheaper test than visible_to, and
+        # never wider: every opportunity it keeps is one visible_to keeps).
+        queryset = queryset.filter(primary_owner__in=owners)
+    return queryset.select_related("stage", "customer", "primary_owner").order_by("entered_at", "id")
+
+
+def attach_days(opportunities: Iterable[Opportunity], *, today: date | None = None) -> list[Opportunity]:
+    """Set `days_in_stage` and `stuck` on opportunities annotated by with_stage_entry."""
+    today = today or timezone.localdate()
+    result = []
+    for opportunity in opportunities:
+        opportunity.days_in_stage = days_since(opportunity.entered_at, today=today)
+        opportunity.stuck = is_stuck(stage=opportunity.stage, days=opportunity.days_in_stage)
+        result.append(opportunity)
+    return result
+
+
+def stuck_counts(*, holder: Holder, today: date | None = None) -> dict[int, int]:
+    """Stuck opportunities per stage (one aggregate query)."""
+    return {stage_id: figure.stuck for stage_id, figure in funnel_figures(holder=holder, with_stuck=True,
+                                                                           today=today).items() if figure.stuck}
+
+
+def entered_at(*, opportunity: Opportunity) -> datetime:
+    """When the opportunity entered its current stage (the last move into it, else its creation)."""
+    entry = StageEntry.objects.filter(opportunity=opportunity, stage_id=opportunity.stage_id).first()
+    return entry.entered_at if entry else opportunity.created_at
+
+
+# --- The stage path on the opportunity page ---------------------------------------------------
+
+@dataclass
+class PathStage:
+    stage: Stage
+    state: str  # done, current, todo
+    blocked: list[str] = field(default_factory=list)  # unmet entry requirements (moving forward)
+
+
+def may_move(user: User | None, opportunity: Opportunity) -> bool:
+    """The primary owner, anyone above them in the reporting line, and administrators move an opportunity;
+    the other members of the sales team do not."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_admin or user.pk == opportunity.primary_owner_id or user.is_superior_of(opportunity.primary_owner)
+
+
+def may_reopen(user: User | None, opportunity: Opportunity) -> bool:
+    """A closed (won or lost) opportunity is reopened or re-closed only by a superior of the primary owner
+    or an administrator, never by the owner alone."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_admin or user.is_superior_of(opportunity.primary_owner)
+
+
+def stage_panel(*, opportunity: Opportunity, viewer: User, today: date | None = None) -> dict:
+    """What the opportunity page shows of the funnel: the path of stages (each a one-click move), the current
+    stage's checklist, days in stage and the stuck flag, the latest loss reason, and who may move it."""
+    stages = list(Stage.objects.filter(active=True).order_by("order", "id"))
+    current = opportunity.stage
+    closed = current.outcome != StageOutcome.OPEN
+    movable = may_move(viewer, opportunity)
+    reopen = may_reopen(viewer, opportunity) if closed else False
+    path = []
+    for stage in stages:
+        if stage.outcome != StageOutcome.OPEN:
+            continue
+        if stage.pk == current.pk:
+            state = "current"
+        elif closed or stage.order < current.order:
+            state = "done"
+        else:
+            state = "todo"
+        path.append(PathStage(stage=stage, state=state))
+    if current.outcome == StageOutcome.OPEN and current.pk not in {step.stage.pk for step in path}:
+        path.append(PathStage(stage=current, state="current"))  # an inactive stage it still sits in
+        path.sort(key=lambda step: (step.stage.order, step.stage.pk))
+    won = next((s for s in stages if s.outcome == StageOutcome.WON), None)
+    lost = next((s for s in stages if s.outcome == StageOutcome.LOST), None)
+    if movable and not closed:
+        for step in path:
+            if step.state == "todo":
+                step.blocked = forward_requirements_unmet(opportunity=opportunity, target=step.stage, stages=stages)
+    won_blocked = (forward_requirements_unmet(opportunity=opportunity, target=won, stages=stages)
+                   if movable and won and not closed else [])
+    entered = entered_at(opportunity=opportunity)
+    days = days_since(entered, today=today)
+    last_loss = None
+    if current.outcome == StageOutcome.LOST:
+        last_loss = (StageChange.objects.filter(opportunity=opportunity, to_outcome=StageOutcome.LOST)
+                     .order_by("-changed_at", "-id").first())
+    return {
+        "opportunity": opportunity,
+        "path": path,
+        "current": current,
+        "closed": closed,
+        "won_stage": won,
+        "lost_stage": lost,
+        "won_blocked": won_blocked,
+        "checklist": current.checklist,
+        "entered_at": entered,
+        "days_in_stage": days,
+        "stuck": is_stuck(stage=current, days=days),
+        "may_move": movable and (reopen if closed else True),
+        "may_reopen": reopen,
+        "last_loss": last_loss,
+    }
+
+
+def forward_requirements_unmet(*, opportunity: Opportunity, target: Stage,
+                               stages: list[Stage] | None = None) -> list[str]:
+    """The entry requirements not met by the opportunity for a forward move to `target`: those of every
+    stage passed on the way (skipping a stage does not skip its requirements) and of the target itself."""
+    current = opportunity.stage
+    if current.outcome != StageOutcome.OPEN or target.outcome == StageOutcome.LOST or target.order <= current.order:
+        return []
+    if stages is None:
+        stages = list(Stage.objects.filter(active=True).order_by("order", "id"))
+    passed = [s for s in stages if s.outcome == StageOutcome.OPEN and current.order < s.order <= target.order]
+    if target.pk not in {s.pk for s in passed}:
+        passed.append(target)
+    codes = [code for stage in passed for code in (stage.requirements or [])]
+    return unmet_requirements(opportunity, codes)
+
+
+def stage_history(*, opportunity: Opportunity) -> list[StageChange]:
+    return list(StageChange.objects.filter(opportunity=opportunity).select_related("changed_by")
+                .order_by("-changed_at", "-id"))
+
+
+# --- The daily snapshot: figures of everyone, from aggregate queries --------------------------
+
+def owner_figures(*, stage_ids: Iterable[int]) -> dict[int, dict[int, Figure]]:
+    """Count and amount per primary owner and open stage, for the whole company, from one GROUP BY."""
+    result: dict[int, dict[int, Figure]] = defaultdict(dict)
+    rows = (Opportunity.objects.filter(stage_id__in=list(stage_ids)).order_by()
+            .values_list("primary_owner_id", "stage_id").annotate(count=Count("id"), amount=Sum("amount")))
+    for owner_id, stage_id, count, amount in rows:
+        result[owner_id][stage_id] = Figure(count=count, amount=amount or ZERO)
+    return result
+
+
+def rollup(*, people: Mapping[int, dict[int, Figure]], membership: Mapping[int, int | None],
+           parents: Mapping[int, int | None]) -> dict[int, dict[int, Figure]]:
+    """Each unit's figures: the sum over everyone in it and in the units below it (each person once)."""
+    units: dict[int, dict[int, Figure]] = {pk: {} for pk in parents}
+    for person_id, by_stage in people.items():
+        unit_id, seen = membership.get(person_id), set()
+        while unit_id is not None and unit_id not in seen and unit_id in units:
+            seen.add(unit_id)
+            target = units[unit_id]
+            for stage_id, figure in by_stage.items():
+                total = target.setdefault(stage_id, Figure())
+                total.count += figure.count
+                total.amount += figure.amount
+            unit_id = parents.get(unit_id)
+    return units
+
+
+def _lookback_dates(as_of: date, settings: FunnelSettings) -> list[date]:
+    return [as_of - timedelta(days=QUARTER_DAYS * n) for n in range(1, settings.lookback_quarters + 1)]
+
+
+def _averages(queryset) -> dict[tuple[tuple[str, int], int], tuple[Decimal, Decimal, int]]:
+    rows = (queryset.order_by().values_list("user_id", "org_unit_id", "stage_id")
+            .annotate(days=Count("id"), count=Sum("count"), amount=Sum("amount")))
+    result = {}
+    for user_id, unit_id, stage_id, days, count, amount in rows:
+        key = ("u", user_id) if user_id is not None else ("o", unit_id)
+        result[(key, stage_id)] = (
+            (Decimal(count or 0) / days).quantize(CENT, rounding=ROUND_HALF_UP),
+            (Decimal(amount or 0) / days).quantize(CENT, rounding=ROUND_HALF_UP),
+            days,
+        )
+    return result
+
+
+@dataclass
+class HistoryValue:
+    count: Decimal
+    amount: Decimal
+    lookback: str
+    days: int
+
+
+def history_expectations(*, as_of: date, settings: FunnelSettings | None = None) -> dict[tuple, HistoryValue]:
+    """Expected count and amount per (holder, stage) from the snapshots before `as_of`: by default the average
+    of the same day of the last 4 quarters (91, 182, 273, 364 days back, where present), else of the last
+    90 days where that is all there is; in 'days' mode, of the last N days. Two aggregate queries at most."""
+    settings = settings or FunnelSettings.load()
+    result: dict[tuple, HistoryValue] = {}
+    window_start = as_of - timedelta(days=settings.lookback_days)
+    days_text = f"days:{settings.lookback_days} ({window_start.isoformat()}..{(as_of - timedelta(days=1)).isoformat()})"
+    if settings.lookback == Lookback.QUARTERS:
+        dates = _lookback_dates(as_of, settings)
+        quarter_text = f"quarters:{settings.lookback_quarters} ({', '.join(d.isoformat() for d in dates)})"
+        for key, (count, amount, days) in _averages(FunnelSnapshot.objects.filter(date__in=dates)).items():
+            result[key] = HistoryValue(count, amount, quarter_text, days)
+    covered = {holder for holder, _stage in result}
+    if covered and not FunnelSnapshot.objects.filter(date__gte=window_start, date__lt=as_of).exclude(
+            _holder_q(covered)).exists():
+        return result
+    window = FunnelSnapshot.objects.filter(date__gte=window_start, date__lt=as_of)
+    for key, (count, amount, days) in _averages(window).items():
+        if key[0] not in covered:
+            result[key] = HistoryValue(count, amount, days_text, days)
+    return result
+
+
+def _holder_q(keys: Iterable[tuple[str, int]]) -> Q:
+    users = [pk for kind, pk in keys if kind == "u"]
+    units = [pk for kind, pk in keys if kind == "o"]
+    return Q(user_id__in=users) | Q(org_unit_id__in=units)
+
+
+def manual_expectations() -> dict[tuple, Baseline]:
+    return {(("u", b.user_id) if b.user_id else ("o", b.org_unit_id), b.stage_id): b
+            for b in Baseline.objects.filter(source=BaselineSource.MANUAL)}
+
+
+# --- Trend -----------------------------------------------------------------------------------
+
+def health_trend(*, holder: Holder, days: int = TREND_DAYS, today: date | None = None) -> dict:
+    """Per open stage, the daily health ratio (%) by count and by amount from the snapshots, for the chart
+    (one query): None where that day had no expected value."""
+    today = today or timezone.localdate()
+    start = today - timedelta(days=days)
+    rows = list(FunnelSnapshot.objects.for_holder(user=holder.user, org_unit=holder.org_unit)
+                .filter(date__gte=start, date__lte=today).order_by("date", "stage_id")
+                .values_list("date", "stage_id", "count", "amount", "expected_count", "expected_amount"))
+    dates = sorted({row[0] for row in rows})
+    index = {day: position for position, day in enumerate(dates)}
+    stages = funnel_stages(holding={row[1] for row in rows})
+    series = {stage.pk: {"count": [None] * len(dates), "amount": [None] * len(dates)} for stage in stages}
+    for day, stage_id, count, amount, expected_count, expected_amount in rows:
+        if stage_id not in series:
+            continue
+        for measure, current, expected in (("count", count, expected_count), ("amount", amount, expected_amount)):
+            ratio, _status = health_status(current=current, expected=expected)
+            if ratio is not None:
+                series[stage_id][measure][index[day]] = float((ratio * HUNDRED).quantize(Decimal("0.1")))
+    return {
+        "dates": [day.isoformat() for day in dates],
+        "series": [{"name": f"{stage.code} {stage.name}", **series[stage.pk]} for stage in stages],
+    }
+
+
+# --- Drill-down ---------------------------------------------------------------------------------
+
+def drill_down(*, viewer: User, holder: Holder) -> dict:
+    """Links for the funnel page: where the viewer can start (themselves, the units they manage), the path
+    down to the holder, and the holder's child units and people."""
+    starts = [Holder(user=viewer)] + [Holder(org_unit=unit) for unit in managed_top_units(viewer=viewer)]
+    children_units: list[OrgUnit] = []
+    people: list[User] = []
+    path: list[Holder] = []
+    if holder.org_unit is not None:
+        unit = holder.org_unit
+        children_units = list(OrgUnit.objects.filter(parent=unit).select_related("manager").order_by("name"))
+        people = list(User.objects.filter(org_unit=unit, is_active=True).order_by("role", "username"))
+        ancestors = {u.pk: u for u in unit.ancestors()}
+        visible = None if viewer.is_admin else set(OrgUnit.objects.filter(pk__in=managed_unit_ids(viewer))
+                                                   .values_list("pk", flat=True))
+        current = ancestors.get(unit.parent_id)
+        while current is not None and (visible is None or current.pk in visible):
+            path.insert(0, Holder(org_unit=current))
+            current = ancestors.get(current.parent_id)
+    else:
+        person = holder.user
+        people = list(User.objects.filter(manager=person, is_active=True).select_related("org_unit")
+                      .order_by("role", "username"))
+        chain = reporting_line(user=person)  # nearest first
+        if not viewer.is_admin:
+            pks = [superior.pk for superior in chain]
+            chain = chain[: pks.index(viewer.pk) + 1] if viewer.pk in pks else []
+        path = [Holder(user=superior) for superior in reversed(chain)]
+    return {"starts": starts, "path": path, "units": children_units, "people": people}
+
+
+# --- Closed in the last days --------------------------------------------------------------------
+
+def closed_recently(*, holder: Holder, days: int = 90, today: date | None = None) -> dict:
+    """Won and lost: the opportunities closed by a recorded move in the last `days` days and still closed
+    that way (one query, through the index on the moves' time)."""
+    today = today or timezone.localdate()
+    since = _midnight(today - timedelta(days=days))
+    closes = (StageChange.objects.filter(changed_at__gte=since, to_outcome__in=[StageOutcome.WON, StageOutcome.LOST],
+                                         opportunity__stage=F("to_stage"),
+                                         opportunity__primary_owner__in=holder.owner_ids())
+              .values("opportunity_id"))
+    rows = (Opportunity.objects.filter(pk__in=closes).order_by().values_list("stage__outcome")
+            .annotate(count=Count("id"), amount=Sum("amount")))
+    result = {StageOutcome.WON: Figure(), StageOutcome.LOST: Figure()}
+    for outcome, count, amount in rows:
+        result[outcome] = Figure(count=count, amount=amount or ZERO)
+    return {"days": days, "won": result[StageOutcome.WON], "lost": result[StageOutcome.LOST]}
+
+
+# --- Workbench ---------------------------------------------------------------------------------
+
+def subtree_warnings(*, viewer: User, limit: int = 6) -> list[dict]:
+    """For a manager: the units they manage (and below) and their direct reports whose funnel is in warning
+    by count on the latest snapshot, worst first (two queries)."""
+    latest = FunnelSnapshot.objects.order_by("-date").values_list("date", flat=True).first()
+    if latest is None:
+        return []
+    holders = Q(org_unit__in=managed_unit_ids(viewer)) | Q(user__in=User.objects.filter(manager=viewer).values("pk"))
+    rows = (FunnelSnapshot.objects.filter(holders, date=latest, expected_count__gt=0)
+            .select_related("user", "org_unit", "stage"))
+    found = []
+    for row in rows:
+        ratio, status = health_status(current=row.count, expected=row.expected_count)
+        if status == Health.WARNING:
+            holder = Holder(user=row.user) if row.user_id else Holder(org_unit=row.org_unit)
+            found.append({"holder": holder, "stage": row.stage, "ratio": ratio,
+                          "percent": (ratio * HUNDRED).quantize(CENT, rounding=ROUND_DOWN)})
+    found.sort(key=lambda item: (item["ratio"], item["stage"].order))
+    return found[:limit]
+
+
+def workbench_panel(user: User) -> dict | None:
+    """My funnel's stages in warning, my stuck opportunities and, for managers, where their subtree is in
+    warning; nothing for someone with no funnel and nobody below."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    me = Holder(user=user)
+    health = funnel_health(holder=me)
+    has_funnel = any(row.figure.count or row.expected.count for row in health)
+    manages = User.objects.filter(manager=user).exists() or OrgUnit.objects.filter(manager=user).exists()
+    if not has_funnel and not manages:
+        return None
+    stuck = attach_days(stuck_opportunities(viewer=user, holder=me)[:5])
+    return {
+        "template": "funnel/_workbench.html",
+        "warnings": [row for row in health if row.count_status == Health.WARNING],
+        "health": health,
+        "stuck": stuck,
+        "stuck_count": stuck_opportunities(viewer=user, holder=me).count() if len(stuck) == 5 else len(stuck),
+        "subtree_warnings": subtree_warnings(viewer=user) if manages else [],
+        "manages": manages,
+    }

@@ -1,0 +1,402 @@
+"""Writes of the sales funnel: moving an opportunity between stages (the one contract other apps call),
+stage configuration, manual baselines, and the daily snapshot with its baselines and health.
+
+Each function is the one place its rule lives; pages, the API, tasks and other apps call it. Each runs
+in one transaction, checks who may do it, and raises a domain error (crm.errors) when refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.errors import ConflictError, DomainError, PermissionDenied
+from funnel import selectors
+from funnel.models import (
+    Baseline,
+    BaselineSource,
+    FunnelSettings,
+    FunnelSnapshot,
+    SnapshotRun,
+    Stage,
+    StageChange,
+    StageEntry,
+    StageOutcome,
+)
+from funnel.requirements import unknown_requirements
+from funnel.selectors import Figure
+from opportunities.models import Opportunity
+from teams.models import OrgUnit, User, managed_unit_ids
+
+logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+MAX_MONEY = Decimal("1e16")
+MAX_COUNT = Decimal("1e10")
+
+
+def _weighted(amount: Decimal, probability: int) -> Decimal:
+    return (amount * probability / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _resolve(stage_code: str, outcome: str | None) -> Stage:
+    code = str(stage_code or "").strip()
+    if not code:
+        raise DomainError(_("Name the stage."), field="stage")
+    if outcome not in (None, "") and outcome not in StageOutcome.values:
+        raise DomainError(_("The outcome is won or lost."), field="outcome")
+    try:
+        return Stage.objects.resolve(code, outcome or None)
+    except Stage.MultipleObjectsReturned as exc:
+        raise DomainError(_("Stage %(code)s needs an outcome: won or lost.") % {"code": code},
+                          field="outcome") from exc
+    except Stage.DoesNotExist as exc:
+        if outcome and Stage.objects.filter(code=code, active=True).exists():
+            raise DomainError(_("Stage %(code)s has no outcome %(outcome)s.") % {"code": code, "outcome": outcome},
+                              field="outcome") from exc
+        raise DomainError(_("Unknown stage: %(code)s.") % {"code": code}, field="stage") from exc
+
+
+# --- Moving an opportunity --------------------------------------------------------------------
+
+@transaction.atomic
+def opportunity_move(
+    *, opportunity: Opportunity, stage_code: str, by: User | None, outcome: str | None = None,
+    loss_reason: str = "", competitor: str = "", note: str = "",
+) -> Opportunity:
+    """Move an opportunity to another stage: the primary owner, their superiors or an administrator (never
+    another team member) may; a closed one is reopened only by a superior or an administrator; moving
+    forward needs the entry requirements of every stage passed; 08-lost needs a loss reason; moving to the
+    stage it is in does nothing. The move is recorded with the stage as it was (StageChange).
+
+    `by=None` is a move on the system's own authority (a background job, another app's service acting on
+    a rule it has already checked): permission is not checked, everything else is, and the history says
+    "system". Pages and the API always pass the signed-in person.
+    """
+    target = _resolve(stage_code, outcome)
+    # Lock the opportunity row only (not the stage or owner rows a join would also lock).
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    current = Stage.objects.get(pk=opportunity.stage_id)
+    opportunity.stage = current
+    owner = User.objects.get(pk=opportunity.primary_owner_id)
+    opportunity.primary_owner = owner
+    if by is not None:
+        if not selectors.may_move(by, opportunity):
+            raise PermissionDenied(_("Only the primary owner, their superiors or an administrator can move this "
+                                     "opportunity."))
+        if current.is_closed and target.pk != current.pk and not selectors.may_reopen(by, opportunity):
+            raise PermissionDenied(_("This opportunity is closed (%(stage)s); only a superior of the primary owner "
+                                     "or an administrator can reopen it.") % {"stage": current.name})
+    if target.pk == current.pk:
+        return opportunity  # nothing to do: a repeated click or a retried call changes nothing
+    loss_reason = " ".join((loss_reason or "").split())
+    competitor = " ".join((competitor or "").split())
+    if target.outcome == StageOutcome.LOST:
+        if not loss_reason:
+            raise DomainError(_("Give the reason the opportunity was lost."), field="loss_reason")
+        if len(loss_reason) > 500:
+            raise DomainError(_("Keep the loss reason under 500 characters."), field="loss_reason")
+        if len(competitor) > 100:
+            raise DomainError(_("Keep the competitor's name under 100 characters."), field="competitor")
+    else:
+        loss_reason, competitor = "", ""
+    unmet = selectors.forward_requirements_unmet(opportunity=opportunity, target=target)
+    if unmet:
+        raise DomainError(" ".join([_("Cannot move to stage %(code)s yet:") % {"code": target.code}, *unmet]),
+                          field="stage")
+    if current.is_closed:
+        direction = "reopen" if target.outcome == StageOutcome.OPEN else "reclose"
+    elif target.is_closed:
+        direction = "close"
+    else:
+        direction = "forward" if target.order > current.order else "backward"
+    now = timezone.now()
+    change = StageChange.objects.create(
+        opportunity=opportunity, from_stage=current, to_stage=target,
+        from_code=current.code, from_name_zh=current.name_zh, from_name_en=current.name_en,
+        from_outcome=current.outcome, from_probability=current.probability,
+        to_code=target.code, to_name_zh=target.name_zh, to_name_en=target.name_en,
+        to_outcome=target.outcome, to_probability=target.probability, direction=direction,
+        amount=opportunity.amount, weighted_before=_weighted(opportunity.amount, current.probability),
+        weighted_after=_weighted(opportunity.amount, target.probability),
+        loss_reason=loss_reason, competitor=competitor, note=(note or "").strip()[:2000],
+        changed_by=by, changed_at=now,
+    )
+    StageEntry.objects.update_or_create(opportunity=opportunity, defaults={"stage": target, "entered_at": now})
+    opportunity.stage = target
+    # django-simple-history reads these: the opportunity's own timeline shows the move and who made it.
+    opportunity._history_user = by
+    opportunity._change_reason = (_("Stage %(old)s → %(new)s") % {"old": current.code, "new": target.code})[:100]
+    opportunity.save(update_fields=["stage", "updated_at"])
+    opportunity.last_stage_change = change
+    if by is not None and by.pk != owner.pk:
+        from teams.services import notify
+
+        notify(recipient=owner, kind="opportunity_stage",
+               message=_("%(by)s moved %(name)s to stage %(code)s %(stage)s.")
+               % {"by": by, "name": opportunity.name, "code": target.code, "stage": target.name},
+               url=opportunity.get_absolute_url())
+    return opportunity
+
+
+# --- Stage configuration ----------------------------------------------------------------------
+
+STAGE_FIELDS = ["code", "name_zh", "name_en", "tasks_zh", "tasks_en", "checklist_zh", "checklist_en", "order",
+                "probability", "outcome", "active", "requirements", "stuck_after_days"]
+
+
+@transaction.atomic
+def stage_save(*, stage: Stage, by: User, data: Mapping[str, Any]) -> Stage:
+    """Administrators configure stages; requirements come from the registry, a code is unique per outcome, and
+    a stage that holds opportunities keeps its outcome (its history keeps the old values anyway)."""
+    if not (by and by.is_authenticated and by.is_admin):
+        raise PermissionDenied(_("Only an administrator can configure the funnel stages."))
+    if stage.pk:
+        stage = Stage.objects.select_for_update().get(pk=stage.pk)
+    for name, value in data.items():
+        if name not in STAGE_FIELDS:
+            raise DomainError(_("Unknown field."), field=name)
+        setattr(stage, name, value)
+    if not isinstance(stage.requirements, list) or unknown_requirements(stage.requirements):
+        raise DomainError(_("Unknown requirement: %(codes)s.")
+                          % {"codes": ", ".join(unknown_requirements(stage.requirements or []))
+                             if isinstance(stage.requirements, list) else "?"}, field="requirements")
+    stage.requirements = list(dict.fromkeys(stage.requirements))
+    if stage.probability is None or not 0 <= int(stage.probability) <= 100:
+        raise DomainError(_("The win probability is a percentage from 0 to 100."), field="probability")
+    if stage.outcome != StageOutcome.OPEN and stage.stuck_after_days:
+        raise DomainError(_("A closed stage cannot be stuck; leave it empty."), field="stuck_after_days")
+    if Stage.objects.filter(code=stage.code, outcome=stage.outcome).exclude(pk=stage.pk).exists():
+        raise DomainError(_("Another stage has this code and outcome."), field="code")
+    if stage.pk and "outcome" in data:
+        before = Stage.objects.filter(pk=stage.pk).values_list("outcome", flat=True).first()
+        if before != stage.outcome and Opportunity.objects.filter(stage=stage).exists():
+            raise DomainError(_("Opportunities are in this stage: its outcome cannot change."), field="outcome")
+    stage._history_user = by
+    stage.save()
+    return stage
+
+
+def stage_in_use(stage: Stage) -> bool:
+    return (Opportunity.objects.filter(stage=stage).exists()
+            or StageChange.objects.filter(to_stage=stage).exists()
+            or StageChange.objects.filter(from_stage=stage).exists()
+            or FunnelSnapshot.objects.filter(stage=stage).exists()
+            or Baseline.objects.filter(stage=stage).exists())
+
+
+@transaction.atomic
+def stage_delete(*, stage: Stage, by: User) -> None:
+    """Administrators delete a stage nothing uses; one in use is refused (409): deactivate it instead."""
+    if not (by and by.is_authenticated and by.is_admin):
+        raise PermissionDenied(_("Only an administrator can configure the funnel stages."))
+    if stage_in_use(stage):
+        raise ConflictError(_("Opportunities or their history use this stage: deactivate it instead."))
+    stage.delete()
+
+
+# --- Manual baselines -------------------------------------------------------------------------
+
+def baseline_may_set(*, by: User, user: User | None = None, org_unit: OrgUnit | None = None) -> bool:
+    """Administrators, and managers for the people below them and the units below the ones they manage;
+    nobody sets their own (their own person or a unit they manage themselves)."""
+    if not (by and by.is_authenticated and by.is_active):
+        return False
+    if user is not None:
+        if user.pk == by.pk:
+            return False
+        return by.is_admin or by.is_superior_of(user)
+    if org_unit is not None:
+        if org_unit.manager_id == by.pk:
+            return False
+        return by.is_admin or OrgUnit.objects.filter(pk=org_unit.pk, pk__in=managed_unit_ids(by)).exists()
+    return False
+
+
+def _expected(value: Any, *, field: str, maximum: Decimal) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, (float, bool)):
+        raise DomainError(_("Enter a number."), field=field)
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise DomainError(_("Enter a number."), field=field) from exc
+    if not number.is_finite():
+        raise DomainError(_("Enter a number."), field=field)
+    if number < 0:
+        raise DomainError(_("Must be at least %(minimum)s.") % {"minimum": 0}, field=field)
+    if number >= maximum:
+        raise DomainError(_("The number is too large."), field=field)
+    return number.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _check_baseline_holder(by: User, user: User | None, org_unit: OrgUnit | None) -> None:
+    if (user is None) == (org_unit is None):
+        raise DomainError(_("Name a person or an org unit, not both."), field="user")
+    if not selectors.holder_visible(viewer=by, user=user, org_unit=org_unit):
+        raise PermissionDenied(_("This person or unit is outside your part of the organisation."))
+    if not baseline_may_set(by=by, user=user, org_unit=org_unit):
+        raise PermissionDenied(_("Baselines are set by an administrator or a manager above; nobody sets their own."))
+
+
+@transaction.atomic
+def baseline_set_manual(
+    *, by: User, stage: Stage, user: User | None = None, org_unit: OrgUnit | None = None,
+    expected_count: Any = None, expected_amount: Any = None, note: str = "",
+) -> tuple[Baseline, bool]:
+    """An administrator, or a manager for a person or unit in their subtree (never their own), sets the
+    expected count and/or amount of an open stage; it overrides the history. Returns (baseline, created)."""
+    _check_baseline_holder(by, user, org_unit)
+    if stage.outcome != StageOutcome.OPEN:
+        raise DomainError(_("Baselines are for the open stages."), field="stage")
+    count = _expected(expected_count, field="expected_count", maximum=MAX_COUNT)
+    amount = _expected(expected_amount, field="expected_amount", maximum=MAX_MONEY)
+    if count is None and amount is None:
+        raise DomainError(_("Give the expected count, the expected amount, or both."), field="expected_count")
+    holder = {"user": user} if user is not None else {"org_unit": org_unit}
+    baseline = (Baseline.objects.select_for_update()
+                .filter(**holder, stage=stage, source=BaselineSource.MANUAL).first())
+    created = baseline is None
+    if created:
+        baseline = Baseline(**holder, stage=stage, source=BaselineSource.MANUAL)
+    baseline.expected_count = count
+    baseline.expected_amount = amount
+    baseline.note = (note or "").strip()[:300]
+    baseline.set_by = by
+    baseline.computed_at = timezone.now()
+    baseline.lookback = ""
+    baseline.sample_days = 0
+    baseline._history_user = by
+    baseline.save()
+    return baseline, created
+
+
+@transaction.atomic
+def baseline_clear_manual(*, baseline: Baseline, by: User) -> None:
+    """The same people who set a manual baseline remove it; the history value applies again."""
+    baseline = Baseline.objects.select_for_update().get(pk=baseline.pk)
+    if baseline.source != BaselineSource.MANUAL:
+        raise ConflictError(_("History baselines are recomputed every day; set a manual value to override one."))
+    _check_baseline_holder(by, baseline.user, baseline.org_unit)
+    baseline._history_user = by
+    baseline.delete()
+
+
+# --- The daily snapshot, baselines and health -------------------------------------------------
+
+def _holder_fields(key: tuple[str, int]) -> dict:
+    return {"user_id": key[1]} if key[0] == "u" else {"org_unit_id": key[1]}
+
+
+def _store_history_baselines(history: Mapping[tuple, selectors.HistoryValue]) -> int:
+    """Make the history baselines equal `history`: create, update what changed, delete what has no data."""
+    existing = {((("u", b.user_id) if b.user_id else ("o", b.org_unit_id)), b.stage_id): b
+                for b in Baseline.objects.filter(source=BaselineSource.HISTORY)}
+    now = timezone.now()
+    create, update = [], []
+    for key, value in history.items():
+        holder, stage_id = key
+        baseline = existing.pop(key, None)
+        if baseline is None:
+            create.append(Baseline(**_holder_fields(holder), stage_id=stage_id, source=BaselineSource.HISTORY,
+                                   expected_count=value.count, expected_amount=value.amount,
+                                   lookback=value.lookback[:200], sample_days=value.days, computed_at=now))
+        elif (baseline.expected_count, baseline.expected_amount, baseline.lookback, baseline.sample_days) != (
+                value.count, value.amount, value.lookback[:200], value.days):
+            baseline.expected_count, baseline.expected_amount = value.count, value.amount
+            baseline.lookback, baseline.sample_days, baseline.computed_at = value.lookback[:200], value.days, now
+            update.append(baseline)
+    Baseline.objects.bulk_create(create, batch_size=2000)
+    Baseline.objects.bulk_update(update, ["expected_count", "expected_amount", "lookback", "sample_days",
+                                          "computed_at"], batch_size=2000)
+    if existing:
+        Baseline.objects.filter(pk__in=[b.pk for b in existing.values()]).delete()
+    return len(create) + len(update) + len(existing)
+
+
+SNAPSHOT_VALUES = ["count", "amount", "weighted_amount", "expected_count", "expected_amount"]
+
+
+@transaction.atomic
+def funnel_snapshot_write(
+    *, day: date, people: Mapping[int, Mapping[int, Figure]], store_baselines: bool = True,
+) -> SnapshotRun:
+    """Write one day's funnel of every person and unit per open stage, with the expected values in force
+    that day (manual over history), from per-person figures; units are summed up the org tree in Python.
+    Idempotent: a second run with the same figures writes nothing; two workers run one after the other."""
+    run, _created = SnapshotRun.objects.get_or_create(date=day)
+    run = SnapshotRun.objects.select_for_update().get(pk=run.pk)
+    settings = FunnelSettings.load()
+    stage_ids = {stage_id for by_stage in people.values() for stage_id in by_stage}
+    stages = selectors.funnel_stages(holding=stage_ids)
+    probability = {stage.pk: stage.probability for stage in stages}
+    membership, active = {}, set()
+    for pk, unit_id, is_active in User.objects.order_by().values_list("pk", "org_unit_id", "is_active"):
+        membership[pk] = unit_id
+        if is_active:
+            active.add(pk)
+    parents = dict(OrgUnit.objects.order_by().values_list("pk", "parent_id"))
+    units = selectors.rollup(people=people, membership=membership, parents=parents)
+    holders: dict[tuple[str, int], Mapping[int, Figure]] = {("u", pk): people.get(pk, {}) for pk in active}
+    holders.update({("u", pk): figures for pk, figures in people.items() if pk in membership})
+    holders.update({("o", pk): figures for pk, figures in units.items()})
+    history = selectors.history_expectations(as_of=day, settings=settings)
+    if store_baselines:
+        _store_history_baselines(history)
+    manual = selectors.manual_expectations()
+    wanted = {}
+    for holder, figures in holders.items():
+        for stage in stages:
+            figure = figures.get(stage.pk) or Figure()
+            past, override = history.get((holder, stage.pk)), manual.get((holder, stage.pk))
+            expected_count = past.count if past else None
+            expected_amount = past.amount if past else None
+            if override is not None and override.expected_count is not None:
+                expected_count = override.expected_count
+            if override is not None and override.expected_amount is not None:
+                expected_amount = override.expected_amount
+            wanted[(holder, stage.pk)] = (figure.count, figure.amount, _weighted(figure.amount, probability[stage.pk]),
+                                          expected_count, expected_amount)
+    existing = {}
+    for row in FunnelSnapshot.objects.filter(date=day):
+        existing[((("u", row.user_id) if row.user_id else ("o", row.org_unit_id)), row.stage_id)] = row
+    create, update = [], []
+    for key, values in wanted.items():
+        row = existing.pop(key, None)
+        if row is None:
+            create.append(FunnelSnapshot(date=day, **_holder_fields(key[0]), stage_id=key[1],
+                                         **dict(zip(SNAPSHOT_VALUES, values, strict=True))))
+        elif tuple(getattr(row, name) for name in SNAPSHOT_VALUES) != values:
+            for name, value in zip(SNAPSHOT_VALUES, values, strict=True):
+                setattr(row, name, value)
+            update.append(row)
+    FunnelSnapshot.objects.bulk_create(create, batch_size=5000)
+    FunnelSnapshot.objects.bulk_update(update, SNAPSHOT_VALUES, batch_size=2000)
+    if existing:
+        FunnelSnapshot.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+    if create or update or existing or run.finished_at is None:
+        run.finished_at = timezone.now()
+        run.rows = len(wanted)
+        run.save(update_fields=["finished_at", "rows"])
+    logger.info("funnel snapshot %s: %d rows (%d new, %d changed, %d removed)", day, len(wanted), len(create),
+                len(update), len(existing))
+    return run
+
+
+def funnel_snapshot_take(*, day: date | None = None) -> SnapshotRun:
+    """The daily job: today's funnel of every person and unit from one aggregate query over the open
+    opportunities, then the history baselines recomputed and the day's health (expected values) stored."""
+    day = day or timezone.localdate()
+    stage_ids = Stage.objects.filter(outcome=StageOutcome.OPEN).values_list("pk", flat=True)
+    people = selectors.owner_figures(stage_ids=list(stage_ids))
+    return funnel_snapshot_write(day=day, people=people, store_baselines=True)
+

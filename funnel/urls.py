@@ -1,0 +1,10 @@
+from django.urls import path
+
+from funnel import views
+
+app_name = "funnel"
+urlpatterns = [
+    path("", views.funnel_page, name="funnel"),
+    path("baselines/", views.baselines_page, name="baselines"),
+    path("opportunities/<int:pk>/move/", views.opportunity_move, name="opportunity-move"),
+]

@@ -1,0 +1,482 @@
+"""Opportunities (商机): products, lines, the sales team with one primary owner, the 20-question
+assessment, activities and action plans for team selling.
+
+Rules live in opportunities/services.py; reads shared by pages and the API in selectors.py.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Source
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+def default_currency() -> str:
+    return settings.DEFAULT_CURRENCY
+
+
+def _in_english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+# --- Products ------------------------------------------------------------------------------
+
+class ProductQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProductQuerySet:
+        """The product catalogue is known to every signed-in member of the company."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        return self.all()
+
+
+class Product(models.Model):
+    """Something the company sells; administrators keep the catalogue."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=20, default="台")
+    list_price = models.DecimalField(_("list price"), null=True, blank=True, **MONEY)
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(list_price__isnull=True) | Q(list_price__gte=0),
+                                   name="product_list_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+# --- Opportunities -------------------------------------------------------------------------
+
+class OpportunityQuerySet(models.QuerySet):
+    # Above this many sales-team memberships the ids stay a subquery instead of a literal list.
+    TEAM_IDS_INLINE_LIMIT = 5000
+
+    def visible_to(self, user) -> OpportunityQuerySet:
+        """Primary owner in the viewer's subtree (themselves included), or the viewer on the sales
+        team; administrators see everything. Everything else is a 404.
+
+        The subtree's ids and the viewer's memberships are read first (two small queries) and
+        given to the database as literal lists: both conditions then use their indexes and the
+        planner knows how many rows to expect, which a recursive subquery inside an OR hides from
+        it (at 300,000 opportunities: milliseconds instead of a scan of every row).
+        """
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        owners = user.visible_owner_ids()
+        if owners is None:
+            return self.all()
+        from teams.models import User
+
+        owner_ids = list(User.objects.filter(pk__in=owners).values_list("pk", flat=True))
+        memberships = OpportunityTeamMember.objects.filter(user=user, is_primary=False).values_list(
+            "opportunity_id", flat=True)
+        team_ids = list(memberships[: self.TEAM_IDS_INLINE_LIMIT + 1])
+        condition = Q(primary_owner_id__in=owner_ids)
+        if len(team_ids) > self.TEAM_IDS_INLINE_LIMIT:
+            condition |= Q(pk__in=memberships)
+        elif team_ids:
+            condition |= Q(pk__in=team_ids)
+        return self.filter(condition)
+
+    def open(self) -> OpportunityQuerySet:
+        return self.filter(stage__outcome="open")
+
+
+class Opportunity(models.Model):
+    """A chance to sell to a customer, worked by a sales team with exactly one primary owner.
+
+    `primary_owner` is the canonical owner (NOT NULL: never none); the team row with
+    `is_primary = True` mirrors it (a partial unique index: never two), and the services change
+    both in one locked transaction. `amount` is the sum of the lines when there are lines.
+    `assessment_score` and `high_value` repeat the latest assessment for the list's filter.
+    """
+
+    customer = models.ForeignKey("accounts.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="opportunities")
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
+    expected_close_date = models.DateField(_("expected close date"))
+    stage = models.ForeignKey("funnel.Stage", verbose_name=_("stage"), on_delete=models.PROTECT,
+                              related_name="opportunities")
+    primary_owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("primary owner"),
+                                      on_delete=models.PROTECT, related_name="owned_opportunities")
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MANUAL)
+    competitors = models.JSONField(_("competitors"), default=list, blank=True)
+    assessment_score = models.PositiveSmallIntegerField(_("assessment score"), null=True, blank=True)
+    high_value = models.BooleanField(_("high value"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        ordering = ["expected_close_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="opportunity_amount_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["expected_close_date", "id"], name="opportunity_close_date"),
+            models.Index(fields=["primary_owner", "expected_close_date"], name="opportunity_owner_close"),
+            models.Index(fields=["-updated_at"], name="opportunity_updated"),
+            models.Index(fields=["-amount", "id"], name="opportunity_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("opportunities:opportunity-detail", args=[self.pk])
+
+    @property
+    def outcome(self) -> str:
+        """open, won or lost: what the stage says."""
+        return self.stage.outcome
+
+    @property
+    def weighted_amount(self) -> Decimal:
+        return (self.amount * self.stage.probability / Decimal(100)).quantize(Decimal("0.01"))
+
+
+class OpportunityLine(models.Model):
+    """One product line: amount = quantity × unit price × (1 − discount %), to the cent, in Decimal."""
+
+    opportunity = models.ForeignKey(Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE,
+                                    related_name="lines")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="lines")
+    configuration = models.CharField(_("configuration"), max_length=300, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=Decimal("1"))
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    discount = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=Decimal("0"))
+    amount = models.DecimalField(_("amount"), editable=False, **MONEY)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("opportunity line")
+        verbose_name_plural = _("opportunity lines")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="opportunityline_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="opportunityline_price_not_negative"),
+            models.CheckConstraint(condition=Q(discount__gte=0) & Q(discount__lte=100),
+                                   name="opportunityline_discount_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.quantity}"
+
+
+class TeamRole(models.TextChoices):
+    SALES = "sales", _("Sales")
+    PRESALES = "presales", _("Presales")
+    SOLUTION = "solution", _("Solution architect")
+    SERVICE = "service", _("Service")
+    PARTNER_MANAGER = "partner_manager", _("Partner manager")
+
+
+class OpportunityTeamMember(models.Model):
+    """A person on an opportunity's sales team (销售团队), whatever their place in the org chart."""
+
+    opportunity = models.ForeignKey(Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE,
+                                    related_name="team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT,
+                             related_name="opportunity_memberships")
+    role = models.CharField(_("role"), max_length=20, choices=TeamRole.choices, default=TeamRole.SALES)
+    is_primary = models.BooleanField(_("primary owner"), default=False)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sales team member")
+        verbose_name_plural = _("sales team members")
+        ordering = ["-is_primary", "added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "user"], name="opportunityteam_once_per_person"),
+            # Exactly one primary owner: at most one row here (never two, even under concurrent
+            # writes); the NOT NULL Opportunity.primary_owner makes it at least one.
+            models.UniqueConstraint(fields=["opportunity"], condition=Q(is_primary=True),
+                                    name="opportunityteam_one_primary_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class OwnerChange(models.Model):
+    """Every change of an opportunity's primary owner: who, when, from whom, to whom, why."""
+
+    opportunity = models.ForeignKey(Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE,
+                                    related_name="owner_changes")
+    old_owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("from"), on_delete=models.PROTECT,
+                                  related_name="+")
+    new_owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("to"), on_delete=models.PROTECT,
+                                  related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("owner change")
+        verbose_name_plural = _("owner changes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity}: {self.old_owner} → {self.new_owner}"
+
+
+# --- Assessment (商机价值评估) ----------------------------------------------------------------
+
+class Dimension(models.TextChoices):
+    OPPORTUNITY = "opportunity", _("Is there an opportunity?")
+    COMPETITIVENESS = "competitiveness", _("Can we compete?")
+    WINNABILITY = "winnability", _("Can we win?")
+    WORTH = "worth", _("Is it worth winning?")
+
+
+class AssessmentQuestion(models.Model):
+    """One yes/no question of the scorecard; administrators edit the list and its wording."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
+    text_zh = models.CharField(_("question (Chinese)"), max_length=200)
+    text_en = models.CharField(_("question (English)"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment question")
+        verbose_name_plural = _("assessment questions")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}"
+
+    @property
+    def text(self) -> str:
+        return self.text_en if _in_english() else self.text_zh
+
+
+class AssessmentSettings(models.Model):
+    """The scorecard's threshold: an opportunity is of high value when its score is above it."""
+
+    threshold = models.PositiveSmallIntegerField(_("high value above"), default=10)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment settings")
+        verbose_name_plural = _("assessment settings")
+
+    def __str__(self) -> str:
+        return str(_("High value above %(threshold)d") % {"threshold": self.threshold})
+
+    @classmethod
+    def load(cls) -> AssessmentSettings:
+        return cls.objects.order_by("pk").first() or cls.objects.create()
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AssessmentQuerySet:
+        return self.filter(opportunity__in=Opportunity.objects.visible_to(user))
+
+
+class Assessment(models.Model):
+    """One completed scorecard, never rewritten: its score, dimension scores and the threshold used."""
+
+    opportunity = models.ForeignKey(Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE,
+                                    related_name="assessments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assessed by"), null=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("assessed at"), auto_now_add=True, db_index=True)
+    score = models.PositiveSmallIntegerField(_("score"))
+    threshold = models.PositiveSmallIntegerField(_("threshold"))
+    high_value = models.BooleanField(_("high value"))
+    opportunity_score = models.PositiveSmallIntegerField(_("opportunity"))
+    competitiveness_score = models.PositiveSmallIntegerField(_("competitiveness"))
+    winnability_score = models.PositiveSmallIntegerField(_("winnability"))
+    worth_score = models.PositiveSmallIntegerField(_("worth"))
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity}: {self.score}"
+
+    @property
+    def dimensions(self) -> dict[str, int]:
+        return {
+            Dimension.OPPORTUNITY.value: self.opportunity_score,
+            Dimension.COMPETITIVENESS.value: self.competitiveness_score,
+            Dimension.WINNABILITY.value: self.winnability_score,
+            Dimension.WORTH.value: self.worth_score,
+        }
+
+
+class AssessmentAnswer(models.Model):
+    """One answer, with the question as it was worded when answered (a snapshot)."""
+
+    assessment = models.ForeignKey(Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE,
+                                   related_name="answers")
+    question = models.ForeignKey(AssessmentQuestion, verbose_name=_("question"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    code = models.CharField(_("code"), max_length=10)
+    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
+    text_zh = models.CharField(_("question (Chinese)"), max_length=200)
+    text_en = models.CharField(_("question (English)"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    answer = models.BooleanField(_("answer"))
+
+    class Meta:
+        verbose_name = _("assessment answer")
+        verbose_name_plural = _("assessment answers")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "code"], name="assessmentanswer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.answer}"
+
+    @property
+    def text(self) -> str:
+        return self.text_en if _in_english() else self.text_zh
+
+
+# --- Activities and action plans (团队合作销售) ----------------------------------------------
+
+class ActivityKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    SEMINAR = "seminar", _("Seminar")
+    DEMO = "demo", _("Demonstration")
+    SAMPLE = "sample", _("Sample")
+    PROPOSAL = "proposal", _("Proposal")
+    INTERACTION = "interaction", _("Interaction note")
+    TASK = "task", _("Task")
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ActionPlanQuerySet:
+        return self.filter(opportunity__in=Opportunity.objects.visible_to(user))
+
+
+class ActionPlan(models.Model):
+    """An ordered set of activities for an opportunity, each step assigned to a team member."""
+
+    opportunity = models.ForeignKey(Opportunity, verbose_name=_("opportunity"), on_delete=models.CASCADE,
+                                    related_name="action_plans")
+    name = models.CharField(_("name"), max_length=200)
+    goal = models.TextField(_("goal"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ActivityQuerySet:
+        """Owner in the viewer's subtree, the viewer taking part, or an opportunity the viewer sees."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        owners = user.visible_owner_ids()
+        if owners is None:
+            return self.all()
+        participating = Activity.participants.through.objects.filter(user=user).values("activity_id")
+        return self.filter(
+            Q(owner__in=owners)
+            | Q(pk__in=participating)
+            | Q(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
+        )
+
+
+class Activity(models.Model):
+    """A piece of team selling: a meeting, call, visit, seminar, demo, sample, proposal, note or task."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices, default=ActivityKind.MEETING)
+    subject = models.CharField(_("subject"), max_length=200)
+    customer = models.ForeignKey("accounts.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="activities")
+    opportunity = models.ForeignKey(Opportunity, verbose_name=_("opportunity"), null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="activities")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
+                              related_name="activities")
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("colleagues"), blank=True,
+                                          related_name="activities_joined")
+    contacts = models.ManyToManyField("accounts.Contact", verbose_name=_("customer contacts"), blank=True,
+                                      related_name="activities")
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    plan = models.ForeignKey(ActionPlan, verbose_name=_("action plan"), null=True, blank=True,
+                             on_delete=models.CASCADE, related_name="steps")
+    sequence = models.PositiveSmallIntegerField(_("step"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "sequence"], condition=Q(plan__isnull=False),
+                                    name="activity_one_step_per_position"),
+        ]
+        indexes = [models.Index(fields=["owner", "due_at"], name="activity_owner_due")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

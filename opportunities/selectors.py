@@ -1,0 +1,294 @@
+"""Reads on opportunities shared by pages, the API and the workbench: each scoped by `visible_to`
+and built so that a page costs a constant number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from funnel.models import Stage, StageOutcome
+from opportunities.models import (
+    ActionPlan,
+    Activity,
+    Assessment,
+    AssessmentAnswer,
+    AssessmentQuestion,
+    Dimension,
+    Opportunity,
+    OpportunityLine,
+    OpportunityTeamMember,
+    OwnerChange,
+)
+from teams.models import User
+
+# --- Opportunities -------------------------------------------------------------------------
+
+def opportunity_list(*, viewer: User) -> QuerySet[Opportunity]:
+    """Opportunities the viewer may see, with what a list row shows (one query per page)."""
+    return Opportunity.objects.visible_to(viewer).select_related("customer", "stage", "primary_owner")
+
+
+def opportunity_list_api(*, viewer: User) -> QuerySet[Opportunity]:
+    """The list of the API, which also carries each opportunity's lines (one more query per page)."""
+    return opportunity_list(viewer=viewer).prefetch_related(
+        Prefetch("lines", queryset=OpportunityLine.objects.select_related("product").order_by("position", "id"))
+    )
+
+
+def opportunity_get(*, viewer: User, pk: int) -> Opportunity:
+    """One opportunity, or 404 when it does not exist or the viewer may not see it."""
+    return get_object_or_404(opportunity_list(viewer=viewer), pk=pk)
+
+
+def opportunity_totals(queryset: QuerySet[Opportunity]) -> dict:
+    """How many and how much, in one aggregate query."""
+    totals = queryset.order_by().aggregate(count=Count("id"), amount=Sum("amount"))
+    return {"count": totals["count"] or 0, "amount": totals["amount"] or Decimal("0.00")}
+
+
+@dataclass
+class PathStep:
+    stage: Stage
+    state: str  # done, current, todo
+    outcome: str = StageOutcome.OPEN
+
+
+def stage_path(*, opportunity: Opportunity, stages: list[Stage] | None = None) -> list[PathStep]:
+    """The funnel as a path: the open stages in order, then the close (won or lost)."""
+    if stages is None:
+        stages = list(Stage.objects.filter(active=True).order_by("order", "id"))
+    current = opportunity.stage
+    open_stages = [stage for stage in stages if stage.outcome == StageOutcome.OPEN]
+    closing = [stage for stage in stages if stage.outcome != StageOutcome.OPEN]
+    steps: list[PathStep] = []
+    for stage in open_stages:
+        if current.outcome != StageOutcome.OPEN or stage.order < current.order:
+            state = "done"
+        elif stage.pk == current.pk:
+            state = "current"
+        else:
+            state = "todo"
+        steps.append(PathStep(stage=stage, state=state))
+    if current.outcome != StageOutcome.OPEN:
+        steps.append(PathStep(stage=current, state="current", outcome=current.outcome))
+    else:
+        won = next((stage for stage in closing if stage.outcome == StageOutcome.WON), None)
+        if won is not None:
+            steps.append(PathStep(stage=won, state="todo", outcome=StageOutcome.WON))
+    return steps
+
+
+def team_of(*, opportunity: Opportunity) -> list[OpportunityTeamMember]:
+    return list(opportunity.team.select_related("user", "added_by").order_by("-is_primary", "added_at", "id"))
+
+
+def lines_of(*, opportunity: Opportunity) -> list[OpportunityLine]:
+    return list(opportunity.lines.select_related("product").order_by("position", "id"))
+
+
+# --- Assessment ----------------------------------------------------------------------------
+
+@dataclass
+class DimensionGroup:
+    code: str
+    label: str
+    questions: list = field(default_factory=list)  # [(question, answer or None)]
+
+
+def assessment_questions() -> list[AssessmentQuestion]:
+    return list(AssessmentQuestion.objects.filter(active=True).order_by("order", "id"))
+
+
+def assessment_latest(*, opportunity: Opportunity) -> Assessment | None:
+    return (
+        Assessment.objects.filter(opportunity=opportunity).select_related("author")
+        .prefetch_related(Prefetch("answers", queryset=AssessmentAnswer.objects.order_by("order", "id")))
+        .order_by("-created_at", "-id").first()
+    )
+
+
+def assessment_history(*, opportunity: Opportunity) -> list[Assessment]:
+    return list(Assessment.objects.filter(opportunity=opportunity).select_related("author").order_by("-created_at",
+                                                                                                       "-id"))
+
+
+def assessment_form_groups(*, questions: list[AssessmentQuestion], latest: Assessment | None) -> list[DimensionGroup]:
+    """The active questions in their four dimensions, each with the latest answer given to it."""
+    previous = {answer.code: answer.answer for answer in latest.answers.all()} if latest else {}
+    groups = {code: DimensionGroup(code=code, label=str(label)) for code, label in Dimension.choices}
+    for question in questions:
+        group = groups.setdefault(question.dimension, DimensionGroup(code=question.dimension, label=question.dimension))
+        group.questions.append((question, previous.get(question.code)))
+    return [group for group in groups.values() if group.questions]
+
+
+def assessment_as_dict(assessment: Assessment | None) -> dict:
+    """The API's shape: {"score", "high_value", "dimensions": {...}} (None values before the first)."""
+    if assessment is None:
+        return {"id": None, "score": None, "high_value": None, "threshold": None, "dimensions": None,
+                "answers": {}, "author": None, "created_at": None}
+    return {
+        "id": assessment.pk,
+        "score": assessment.score,
+        "high_value": assessment.high_value,
+        "threshold": assessment.threshold,
+        "dimensions": assessment.dimensions,
+        "answers": {answer.code: answer.answer for answer in assessment.answers.all()},
+        "author": assessment.author_id,
+        "created_at": assessment.created_at,
+    }
+
+
+# --- History -------------------------------------------------------------------------------
+
+@dataclass
+class TimelineEntry:
+    when: datetime
+    who: object
+    kind: str  # created, changed, owner, assessment
+    title: str
+    changes: list = field(default_factory=list)  # [(label, old, new)]
+    note: str = ""
+
+
+def opportunity_timeline(*, opportunity: Opportunity) -> list[TimelineEntry]:
+    """Field changes (django-simple-history), owner changes and assessments, newest first."""
+    records = list(opportunity.history.select_related("history_user").order_by("history_date", "history_id"))
+    stage_ids = {r.stage_id for r in records}
+    user_ids = {r.primary_owner_id for r in records}
+    stages = {s.pk: s for s in Stage.objects.filter(pk__in=stage_ids)}
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
+    fields = {f.name: f for f in Opportunity._meta.fields}
+    lookups = {"stage": stages, "primary_owner": users}
+    entries: list[TimelineEntry] = []
+    previous = None
+    for record in records:
+        if previous is None:
+            entries.append(TimelineEntry(record.history_date, record.history_user, "created", _("Created"),
+                                         note=record.history_change_reason or ""))
+        else:
+            delta = record.diff_against(previous, excluded_fields=["assessment_score", "high_value", "confirmed_at"])
+            changes = []
+            for change in delta.changes:
+                label = str(fields[change.field].verbose_name) if change.field in fields else change.field
+                old, new = change.old, change.new
+                if change.field in lookups:
+                    old, new = lookups[change.field].get(old, old), lookups[change.field].get(new, new)
+                elif change.field == "confirmed":
+                    old, new = (_("yes") if old else _("no")), (_("yes") if new else _("no"))
+                elif change.field == "competitors":
+                    old, new = "、".join(old or []), "、".join(new or [])
+                changes.append((label, old, new))
+            if changes:
+                entries.append(TimelineEntry(record.history_date, record.history_user, "changed", _("Changed"),
+                                             changes=changes, note=record.history_change_reason or ""))
+        previous = record
+    for change in OwnerChange.objects.filter(opportunity=opportunity).select_related(
+        "old_owner", "new_owner", "changed_by"
+    ):
+        entries.append(TimelineEntry(change.created_at, change.changed_by, "owner", _("Primary owner changed"),
+                                     changes=[(_("primary owner"), change.old_owner, change.new_owner)],
+                                     note=change.reason))
+    for assessment in assessment_history(opportunity=opportunity):
+        entries.append(TimelineEntry(
+            assessment.created_at, assessment.author, "assessment", _("Assessed"),
+            note=_("Score %(score)d of 20") % {"score": assessment.score},
+        ))
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return entries
+
+
+# --- Activities ----------------------------------------------------------------------------
+
+def activity_list(*, viewer: User) -> QuerySet[Activity]:
+    return (
+        Activity.objects.visible_to(viewer)
+        .select_related("customer", "opportunity", "owner")
+        .prefetch_related("participants", "contacts")
+    )
+
+
+def activities_of(*, opportunity: Opportunity) -> list[Activity]:
+    return list(
+        Activity.objects.filter(opportunity=opportunity).select_related("owner", "plan")
+        .prefetch_related("participants", "contacts").order_by("due_at", "id")
+    )
+
+
+def action_plans_of(*, opportunity: Opportunity) -> list[ActionPlan]:
+    return list(
+        ActionPlan.objects.filter(opportunity=opportunity).select_related("created_by")
+        .prefetch_related(Prefetch("steps", queryset=Activity.objects.select_related("owner").order_by("sequence")))
+    )
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _day_bounds(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass
+class AgendaDay:
+    day: date
+    activities: list = field(default_factory=list)
+
+    @property
+    def is_today(self) -> bool:
+        return self.day == timezone.localdate()
+
+
+def agenda(*, viewer: User, start: date, scope: str = "mine", person: User | None = None) -> dict:
+    """A week of activities, by day: mine (owner or taking part) or everything my team does."""
+    first = week_start(start)
+    after, before = _day_bounds(first), _day_bounds(first + timedelta(days=7))
+    activities = activity_list(viewer=viewer)
+    if scope == "mine":
+        activities = activities.filter(Q(owner=viewer) | Q(participants=viewer)).distinct()
+    elif person is not None:
+        activities = activities.filter(owner=person)
+    week = list(activities.filter(due_at__gte=after, due_at__lt=before).order_by("due_at", "id"))
+    days = [AgendaDay(first + timedelta(days=offset)) for offset in range(7)]
+    for activity in week:
+        index = (timezone.localtime(activity.due_at).date() - first).days
+        if 0 <= index < 7:
+            days[index].activities.append(activity)
+    overdue_qs = activities.filter(done_at__isnull=True, due_at__lt=_day_bounds(timezone.localdate()))
+    overdue = list(overdue_qs.order_by("due_at", "id")[:20])
+    return {"days": days, "start": first, "previous": first - timedelta(days=7), "next": first + timedelta(days=7),
+            "overdue": overdue, "count": len(week)}
+
+
+# --- Workbench -----------------------------------------------------------------------------
+
+def workbench_panel(user: User) -> dict | None:
+    """Today's activities and my open opportunities, for the home page (four queries)."""
+    if not (user and user.is_authenticated):
+        return None
+    today = timezone.localdate()
+    todays = list(
+        Activity.objects.filter(Q(owner=user) | Q(participants=user))
+        .filter(due_at__gte=_day_bounds(today), due_at__lt=_day_bounds(today + timedelta(days=1)))
+        .select_related("customer", "opportunity").distinct().order_by("due_at", "id")[:8]
+    )
+    mine = Opportunity.objects.filter(primary_owner=user,
+                                      stage_id__in=Stage.objects.filter(outcome=StageOutcome.OPEN).values("pk"))
+    totals = opportunity_totals(mine)
+    high_value = mine.filter(high_value=True).count()
+    overdue = Activity.objects.filter(owner=user, done_at__isnull=True, due_at__lt=_day_bounds(today)).count()
+    return {
+        "template": "opportunities/_workbench.html",
+        "today": todays,
+        "open_count": totals["count"],
+        "open_amount": totals["amount"],
+        "high_value_count": high_value,
+        "overdue_count": overdue,
+    }

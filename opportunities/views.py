@@ -1,0 +1,516 @@
+"""Opportunity pages: list, new, detail with its tabs, edit, activities, action plans, my agenda.
+
+Views parse the request and call a service or selector; refusals become a message on the page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Customer
+from crm.errors import DomainError, PermissionDenied
+from funnel.models import Stage
+from opportunities import selectors, services
+from opportunities.filters import OPPORTUNITY_ORDERING, OpportunityFilter
+from opportunities.forms import (
+    ActionPlanForm,
+    ActivityDoneForm,
+    ActivityForm,
+    ChangeOwnerForm,
+    LineForm,
+    OpportunityEditForm,
+    OpportunityForm,
+    PlanStepForm,
+    TeamMemberForm,
+    customer_options,
+)
+from opportunities.models import ActionPlan, Activity, OpportunityLine, TeamRole
+from teams.models import User
+
+PAGE_SIZE = 25
+TABS = ["lines", "team", "assessment", "activities", "history"]
+
+
+def _detail_url(pk: int, tab: str = "lines") -> str:
+    return f"{reverse('opportunities:opportunity-detail', args=[pk])}?tab={tab}"
+
+
+def _form_errors(form, exc: Exception) -> None:
+    """Put a service's refusal on the form: on its field when the form has it, else on the form."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    field = getattr(exc, "field", None)
+    message = getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", [str(exc)]))
+    form.add_error(field if field in form.fields else None, message)
+
+
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return getattr(exc, "message", None) or str(exc)
+
+
+# --- List ----------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def opportunity_list(request):
+    """Filters (stage, owner, customer, close date, high value, confirmed), sorting and pages, in a
+    constant number of queries whatever the number of rows."""
+    queryset = selectors.opportunity_list(viewer=request.user)
+    params = request.GET.copy()
+    if "stage" not in params:
+        params["stage"] = "open"  # the page starts with the open funnel; "all" shows the closed ones too
+    filterset = OpportunityFilter(params, queryset=queryset, request=request)
+    rows = filterset.qs if filterset.is_valid() else queryset.none()
+    totals = selectors.opportunity_totals(rows)
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = totals["count"]  # already counted with the total amount: no second COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    owners = services.owner_choices(request.user).order_by("username")
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("ordering", None)
+    filter_customer = None
+    customer_id = request.GET.get("customer", "")
+    if customer_id.isdigit():
+        filter_customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first()
+    return render(request, "opportunities/opportunity_list.html", {
+        "page": page,
+        "totals": totals,
+        "filterset": filterset,
+        "stages": list(Stage.objects.filter(active=True).order_by("order", "id")),
+        "owners": owners,
+        "filter_customer": filter_customer,
+        "params": params,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "ordering": request.GET.get("ordering", ""),
+        "sort_keys": OPPORTUNITY_ORDERING,
+    })
+
+
+# --- New and edit --------------------------------------------------------------------------
+
+@login_required
+def opportunity_new(request):
+    """A new opportunity, usually from a customer's page: ?customer=<id>."""
+    customer = None
+    customer_id = request.GET.get("customer", "")
+    if customer_id:
+        if not customer_id.isdigit():
+            raise Http404
+        customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=int(customer_id))
+    form = OpportunityForm(request.POST or None, viewer=request.user, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            opportunity = services.opportunity_create(
+                by=request.user, customer=customer or data["customer"], name=data["name"],
+                expected_close_date=data["expected_close_date"], primary_owner=data["primary_owner"],
+                stage=data["stage"], amount=data["amount"], description=data["description"], source=data["source"],
+                competitors=data["competitors"],
+            )
+        except (DomainError, PermissionDenied, ValidationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Opportunity created."))
+            return HttpResponseRedirect(_detail_url(opportunity.pk))
+    return render(request, "opportunities/opportunity_form.html", {"form": form, "customer": customer},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def customer_option_list(request):
+    """HTMX: the <option>s of the customer select for a search."""
+    customers = customer_options(viewer=request.user, query=request.GET.get("q", "").strip()[:100])
+    return render(request, "opportunities/_customer_options.html", {"customers": customers})
+
+
+@login_required
+def opportunity_edit(request, pk: int):
+    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    if not services.may_edit_opportunity(request.user, opportunity):
+        messages.error(request, _("Only the primary owner, their superiors or an administrator can change this "
+                                  "opportunity."))
+        return HttpResponseRedirect(_detail_url(pk))
+    form = OpportunityEditForm(request.POST or None, instance=opportunity)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.EDITABLE_FIELDS}
+        try:
+            services.opportunity_update(opportunity=opportunity, by=request.user, data=data)
+        except (DomainError, PermissionDenied, ValidationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(_detail_url(pk))
+    return render(request, "opportunities/opportunity_edit.html", {"form": form, "opportunity": opportunity},
+                  status=400 if form.errors else 200)
+
+
+# --- Detail --------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def opportunity_detail(request, pk: int):
+    """Header with the stage path, amount, owner and score; tabs lines, team, assessment, activities,
+    history. Each tab loads only what it shows."""
+    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    tab = request.GET.get("tab", "lines")
+    if tab not in TABS:
+        tab = "lines"
+    user = request.user
+    is_superior = user.is_superior_of(opportunity.primary_owner)
+    may_edit = user.is_admin or user.pk == opportunity.primary_owner_id or is_superior
+    context = {
+        "opportunity": opportunity,
+        "tab": tab,
+        "tabs": [("lines", _("Lines")), ("team", _("Sales team")), ("assessment", _("Assessment")),
+                 ("activities", _("Activities")), ("history", _("History"))],
+        "path": selectors.stage_path(opportunity=opportunity),
+        "may_edit": may_edit,
+        "may_change_owner": user.is_admin or is_superior,
+        "may_confirm": services.may_confirm(user, opportunity),
+    }
+    if tab == "lines":
+        context["lines"] = selectors.lines_of(opportunity=opportunity)
+        if may_edit:
+            context["line_form"] = LineForm()
+            context["products"] = list(context["line_form"].fields["product"].queryset)
+    elif tab == "team":
+        context["team"] = selectors.team_of(opportunity=opportunity)
+        if may_edit:
+            context["team_form"] = TeamMemberForm()
+        if context["may_change_owner"]:
+            context["owner_form"] = ChangeOwnerForm(viewer=user, opportunity=opportunity)
+    elif tab == "assessment":
+        latest = selectors.assessment_latest(opportunity=opportunity)
+        history = selectors.assessment_history(opportunity=opportunity)
+        context.update({
+            "latest": latest,
+            "groups": selectors.assessment_form_groups(questions=selectors.assessment_questions(), latest=latest),
+            "history": history,
+            "chart_labels": ",".join(timezone.localtime(a.created_at).strftime("%Y-%m-%d") for a in reversed(history)),
+            "chart_scores": ",".join(str(a.score) for a in reversed(history)),
+        })
+    elif tab == "activities":
+        context["activities"] = selectors.activities_of(opportunity=opportunity)
+        context["plans"] = selectors.action_plans_of(opportunity=opportunity)
+        if may_edit:
+            context["plan_form"] = ActionPlanForm()
+            context["step_form"] = PlanStepForm(opportunity=opportunity)
+    else:
+        context["timeline"] = selectors.opportunity_timeline(opportunity=opportunity)
+    return render(request, "opportunities/opportunity_detail.html", context)
+
+
+def _posted_to(request, pk: int, tab: str, action) -> HttpResponseRedirect:
+    """Run one action posted from a tab; a refusal is shown as a message on the tab."""
+    try:
+        note = action()
+    except (DomainError, PermissionDenied, ValidationError) as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        if note:
+            messages.success(request, note)
+    return HttpResponseRedirect(_detail_url(pk, tab))
+
+
+@login_required
+@require_POST
+def opportunity_confirm(request, pk: int):
+    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    confirmed = request.POST.get("confirmed") == "1"
+
+    def confirm():
+        services.opportunity_set_confirmed(opportunity=opportunity, confirmed=confirmed, by=request.user)
+        return _("Confirmed for the forecast.") if confirmed else _("Confirmation withdrawn.")
+
+    return _posted_to(request, pk, request.POST.get("tab", "lines"), confirm)
+
+
+@login_required
+@require_POST
+def line_add(request, pk: int):
+    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    form = LineForm(request.POST)
+
+    def add():
+        if not form.is_valid():
+            raise DomainError(_form_text(form))
+        services.line_add(opportunity=opportunity, by=request.user, data=_line_data(form))
+        return _("Line added.")
+
+    return _posted_to(request, pk, "lines", add)
+
+
+@login_required
+@require_POST
+def line_edit(request, pk: int, line_id: int):
+    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    line = get_object_or_404(OpportunityLine, pk=line_id, opportunity=opportunity)
+    form = LineForm(request.POST, current_product=line.product)
+
+    def edit():
+        if not form.is_valid():
+            raise DomainError(_form_text(form))
+        services.line_update(line=line, by=request.user, data=_line_data(form))
+        return _("Line saved.")
+
+    return _posted_to(request, pk, "lines", edit)
+
+
+@login_required
+@require_POST
+def line_delete(request, pk: int, line_id: int):
+    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    line = get_object_or_404(OpportunityLine, pk=line_id, opportunity=opportunity)
+
+    def remove():
+        services.line_remove(line=line, by=request.user)
+        return _("Line removed.")
+
+    return _posted_to(request, pk, "lines", remove)
+
+
+def _line_data(form: LineForm) -> dict:
+    data = dict(form.cleaned_data)
+    if data.get("discount") is None:
+        data["discount"] = 0
+    return data
+
+
+def _form_text(form) -> str:
+    return " ".join(f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errors)}".lstrip(": ")
+                    for name, errors in form.errors.items())
+
+
+@login_required
+@require_POST
+def team_add(request, pk: int):
+    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    form = TeamMemberForm(request.POST)
+
+    def add():
+        if not form.is_valid():
+            raise DomainError(_form_text(form))
+        member = services.team_member_add(opportunity=opportunity, user=form.cleaned_data["user"],
+                                          role=form.cleaned_data["role"], by=request.user)
+        return _("%(person)s is on the sales team.") % {"person": member.user}
+
+    return _posted_to(request, pk, "team", add)
+
+
+@login_required
+@require_POST
+def team_remove(request, pk: int, user_id: int):
+    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    person = get_object_or_404(User, pk=user_id)
+
+    def remove():
+        services.team_member_remove(opportunity=opportunity, user=person, by=request.user)
+        return _("%(person)s left the sales team.") % {"person": person}
+
+    return _posted_to(request, pk, "team", remove)
+
+
+@login_required
+@require_POST
+def change_owner(request, pk: int):
+    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+
+    def change():
+        new_owner = _user_posted(request, "new_owner")
+        if new_owner is None:
+            raise DomainError(_("Choose the new primary owner."), field="new_owner")
+        services.opportunity_change_owner(
+            opportunity=opportunity, new_owner=new_owner, by=request.user,
+            reason=request.POST.get("reason", "")[:2000], expected_owner=_user_posted(request, "expected_owner"),
+        )
+        return _("%(person)s is now the primary owner.") % {"person": new_owner}
+
+    return _posted_to(request, pk, "team", change)
+
+
+def _user_posted(request, name: str) -> User | None:
+    value = request.POST.get(name, "")
+    return User.objects.filter(pk=int(value)).first() if value.isdigit() else None
+
+
+@login_required
+@require_POST
+def assess(request, pk: int):
+    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    answers = {}
+    for question in selectors.assessment_questions():
+        value = request.POST.get(question.code)
+        if value in ("yes", "no"):
+            answers[question.code] = value == "yes"
+
+    def save():
+        assessment = services.opportunity_assess(opportunity=opportunity, answers=answers, by=request.user)
+        if assessment.high_value:
+            return _("Score %(score)d of 20: a high-value opportunity.") % {"score": assessment.score}
+        return _("Score %(score)d of 20.") % {"score": assessment.score}
+
+    return _posted_to(request, pk, "assessment", save)
+
+
+# --- Activities and plans ------------------------------------------------------------------
+
+@login_required
+def activity_new(request):
+    """Log or plan an activity for an opportunity (?opportunity=) or a customer (?customer=)."""
+    opportunity = customer = None
+    source = request.POST if request.method == "POST" else request.GET
+    if str(source.get("opportunity", "")).isdigit():
+        opportunity = selectors.opportunity_get(viewer=request.user, pk=int(source["opportunity"]))
+        customer = opportunity.customer
+    elif str(source.get("customer", "")).isdigit():
+        customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=int(source["customer"]))
+    else:
+        return HttpResponse(_("Open the opportunity or the customer first."), status=400)
+    form = ActivityForm(request.POST or None, viewer=request.user, customer=customer, opportunity=opportunity)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.activity_create(
+                by=request.user, kind=data["kind"], subject=data["subject"], due_at=data["due_at"],
+                customer=customer, opportunity=opportunity, owner=data["owner"], participants=data["participants"],
+                contacts=data["contacts"], location=data["location"], notes=data["notes"],
+                done_at=timezone.now() if data["done"] else None, outcome=data["outcome"],
+            )
+        except (DomainError, PermissionDenied, ValidationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Activity saved."))
+            if opportunity is not None:
+                return HttpResponseRedirect(_detail_url(opportunity.pk, "activities"))
+            return HttpResponseRedirect(reverse("opportunities:agenda"))
+    return render(request, "opportunities/activity_form.html", {
+        "form": form, "opportunity": opportunity, "customer": customer, "activity": None,
+    }, status=400 if form.errors else 200)
+
+
+def _activity_for(request, activity_id: int) -> Activity:
+    return get_object_or_404(selectors.activity_list(viewer=request.user), pk=activity_id)
+
+
+def _back(activity: Activity) -> str:
+    if activity.opportunity_id:
+        return _detail_url(activity.opportunity_id, "activities")
+    return reverse("opportunities:agenda")
+
+
+@login_required
+def activity_edit(request, activity_id: int):
+    activity = _activity_for(request, activity_id)
+    if not services.may_edit_activity(request.user, activity):
+        messages.error(request, _("You cannot change this activity."))
+        return HttpResponseRedirect(_back(activity))
+    initial = {"kind": activity.kind, "subject": activity.subject, "due_at": timezone.localtime(activity.due_at),
+               "owner": activity.owner_id, "participants": list(activity.participants.all()),
+               "contacts": list(activity.contacts.all()), "location": activity.location, "notes": activity.notes,
+               "done": activity.is_done, "outcome": activity.outcome}
+    form = ActivityForm(request.POST or None, initial=initial, viewer=request.user, customer=activity.customer,
+                        opportunity=activity.opportunity)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        done = data.pop("done")
+        data["done_at"] = (activity.done_at or timezone.now()) if done else None
+        try:
+            services.activity_update(activity=activity, by=request.user, data=data)
+        except (DomainError, PermissionDenied, ValidationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Activity saved."))
+            return HttpResponseRedirect(_back(activity))
+    return render(request, "opportunities/activity_form.html", {
+        "form": form, "opportunity": activity.opportunity, "customer": activity.customer, "activity": activity,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def activity_done(request, activity_id: int):
+    activity = _activity_for(request, activity_id)
+    form = ActivityDoneForm(request.POST)
+    form.is_valid()
+    try:
+        services.activity_complete(activity=activity, by=request.user, outcome=form.cleaned_data.get("outcome", ""),
+                                   done=request.POST.get("done", "1") == "1")
+    except (DomainError, PermissionDenied, ValidationError) as exc:
+        messages.error(request, _refusal(exc))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return HttpResponseRedirect(next_url)
+    return HttpResponseRedirect(_back(activity))
+
+
+@login_required
+@require_POST
+def plan_add(request, pk: int):
+    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    form = ActionPlanForm(request.POST)
+
+    def add():
+        if not form.is_valid():
+            raise DomainError(_form_text(form))
+        services.action_plan_create(opportunity=opportunity, name=form.cleaned_data["name"],
+                                    goal=form.cleaned_data["goal"], by=request.user)
+        return _("Action plan created.")
+
+    return _posted_to(request, pk, "activities", add)
+
+
+@login_required
+@require_POST
+def plan_step_add(request, plan_id: int):
+    plan = get_object_or_404(ActionPlan.objects.visible_to(request.user).select_related("opportunity"), pk=plan_id)
+    form = PlanStepForm(request.POST, opportunity=plan.opportunity)
+
+    def add():
+        if not form.is_valid():
+            raise DomainError(_form_text(form))
+        services.action_plan_add_step(plan=plan, by=request.user, **form.cleaned_data)
+        return _("Step added.")
+
+    return _posted_to(request, plan.opportunity_id, "activities", add)
+
+
+# --- Agenda --------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def agenda(request):
+    """My week: my activities (owner or taking part), or my team's; previous and next weeks."""
+    try:
+        start = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        start = timezone.localdate()
+    scope = "team" if request.GET.get("scope") == "team" else "mine"
+    people = services.owner_choices(request.user).order_by("username")
+    person = None
+    person_id = request.GET.get("person", "")
+    if scope == "team" and person_id.isdigit():
+        person = get_object_or_404(people, pk=int(person_id))
+    week = selectors.agenda(viewer=request.user, start=start, scope=scope, person=person)
+    return render(request, "opportunities/agenda.html", {
+        **week, "scope": scope, "person": person, "people": people if scope == "team" else [],
+        "today": timezone.localdate(), "roles": TeamRole,
+    })

@@ -1,0 +1,102 @@
+"""Reads other areas and pages rely on: forecast_amount (for quotas), the rules' defaults, levels,
+the quota slot."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from forecasting import services
+from forecasting.models import Category, PeriodKind, StageCategory
+from forecasting.rules import level_of, rules_for, stage_categories
+from forecasting.selectors import forecast_amount
+from tests.factories import stage
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(user, period):
+    return services.forecast_submit(forecast=services.forecast_create(period=period, by=user), by=user)
+
+
+def test_forecast_amount_prefers_quarters_and_never_counts_a_month_twice(world):
+    april = services.period_create(kind=PeriodKind.MONTH, start=date(2026, 4, 1), by=None)
+    submit(world.am1, world.period)  # Q2: 170,000
+    submit(world.am1, april)         # April only: o1 = 100,000
+    q2 = {"period_start": date(2026, 4, 1), "period_end": date(2026, 6, 30)}
+    assert forecast_amount(user=world.am1, **q2) == Decimal("170000.00")
+    assert forecast_amount(user=world.am1, period_start=date(2026, 4, 1),
+                           period_end=date(2026, 4, 30)) == Decimal("100000.00")
+    assert forecast_amount(user=world.am1, period_start=date(2026, 1, 1),
+                           period_end=date(2026, 12, 31)) == Decimal("170000.00")
+    # A draft reports nothing; a unit's figure is its manager's.
+    services.forecast_create(period=world.period, by=world.teamlead)
+    assert forecast_amount(org_unit=world.team, **q2) == Decimal("0.00")
+    submit(world.teamlead, world.period)
+    assert forecast_amount(org_unit=world.team, **q2) == Decimal("195000.00")  # 170,000 + own 25,000
+    assert forecast_amount(**q2) == Decimal("0.00")
+
+
+def test_forecast_amount_takes_the_latest_reported_version(world):
+    first = submit(world.am1, world.period)
+    services.forecast_return(forecast=first, by=world.teamlead, reason="redo")
+    second = services.forecast_create(period=world.period, by=world.am1)
+    services.forecast_revise(forecast=second, by=world.am1, amount="99.00", reason="smaller")
+    services.forecast_submit(forecast=second, by=world.am1)
+    assert forecast_amount(user=world.am1, period_start=date(2026, 4, 1),
+                           period_end=date(2026, 6, 30)) == Decimal("99.00")
+
+
+def test_default_rules_and_categories(db):
+    from tests.factories import ensure_forecast_config
+
+    ensure_forecast_config()
+    period = services.period_create(kind=PeriodKind.MONTH, start=date(2026, 8, 1), by=None)
+    rules = rules_for(period)
+    assert rules.confirmed_only and rules.levels == ("account_manager", "team", "region", "division")
+    assert stage("08", "lost").pk not in rules.stage_ids and stage("08", "won").pk in rules.stage_ids
+    categories = stage_categories()
+    assert [categories[stage(code).pk] for code in ("01", "04", "05", "06", "07")] == [
+        "pipeline", "pipeline", "best_case", "best_case", "commit"]
+    assert categories[stage("08", "won").pk] == "commit" and categories[stage("08", "lost").pk] == "omitted"
+    # The table is the administrators': an edit wins.
+    StageCategory.objects.filter(stage=stage("06")).update(category=Category.COMMIT)
+    assert stage_categories()[stage("06").pk] == "commit"
+
+
+def test_a_period_rule_overrides_the_default(world):
+    from forecasting.models import ForecastRule
+
+    rule = ForecastRule.objects.create(period=world.period, confirmed_only=False, levels=["account_manager"])
+    rule.stages.set([stage("07")])
+    record = services.forecast_create(period=world.period, by=world.am1)
+    assert [line.opportunity_id for line in record.lines.all()] == [world.o.o1.pk]  # only stage 07 counts
+    services.forecast_create(period=world.period, by=world.teamlead2)
+    # Unconfirmed o10 counts now that the period's rule does not ask for confirmation.
+    assert services.forecast_create(period=world.period, by=world.teamlead2).own_total == Decimal("10000.00")
+
+
+def test_levels(world):
+    assert [level_of(u) for u in (world.am1, world.teamlead, world.regional, world.divhead, world.head)] == [
+        "account_manager", "team", "region", "division", None]
+
+
+def test_a_level_that_does_not_submit_passes_its_figures_through(world):
+    from forecasting.models import ForecastRule
+
+    ForecastRule.objects.filter(period__isnull=True).update(levels=["account_manager", "region", "division"])
+    submit(world.am1, world.period)
+    submit(world.am2, world.period)
+    region = services.forecast_create(period=world.period, by=world.regional)
+    # The team level does not submit: its account managers' figures reach the region directly.
+    assert region.subordinate_total == Decimal("320000.00")
+
+
+def test_quota_slot_shows_when_the_quotas_area_provides_it(client, world, monkeypatch):
+    import teams.selectors
+
+    monkeypatch.setattr(teams.selectors, "quota_amount", lambda **kwargs: Decimal("500000.00"), raising=False)
+    client.force_login(world.am1)
+    html = client.get(reverse("forecasting:my-forecast") + f"?period={world.period.pk}").content.decode()
+    assert 'data-testid="fc-quota"' in html and "500,000.00" in html

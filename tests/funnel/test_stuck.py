@@ -1,0 +1,64 @@
+"""Days in stage and the stuck flag, at the limit boundary."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from funnel import selectors, services
+from funnel.models import StageEntry
+from funnel.selectors import Holder
+from opportunities.models import Opportunity
+from tests.factories import OpportunityFactory, stage
+
+pytestmark = pytest.mark.django_db
+
+
+def entered(opportunity, days_ago: int, hour: int = 10):
+    day = timezone.localdate() - timedelta(days=days_ago)
+    moment = timezone.make_aware(datetime.combine(day, time(hour)))
+    StageEntry.objects.update_or_create(opportunity=opportunity, defaults={"stage": opportunity.stage,
+                                                                           "entered_at": moment})
+    return moment
+
+
+@pytest.mark.parametrize(("days", "stuck"), [(29, False), (30, False), (31, True)])
+def test_stuck_only_when_longer_than_the_limit(owner, opportunity, manager, days, stuck):
+    assert opportunity.stage.stuck_after_days == 30  # stage 01
+    entered(opportunity, days, hour=23)
+    listed = list(selectors.stuck_opportunities(viewer=manager, holder=Holder(user=owner)))
+    assert (opportunity in listed) is stuck
+    assert selectors.stuck_counts(holder=Holder(user=owner)).get(opportunity.stage_id, 0) == int(stuck)
+    panel = selectors.stage_panel(opportunity=opportunity, viewer=owner)
+    assert panel["days_in_stage"] == days and panel["stuck"] is stuck
+
+
+def test_without_a_move_the_days_count_from_creation(owner, opportunity):
+    Opportunity.objects.filter(pk=opportunity.pk).update(created_at=timezone.now() - timedelta(days=40))
+    opportunity.refresh_from_db()
+    assert selectors.days_since(selectors.entered_at(opportunity=opportunity)) == 40
+    assert list(selectors.stuck_opportunities(viewer=owner, holder=Holder(user=owner))) == [opportunity]
+
+
+def test_a_move_restarts_the_clock_and_a_stale_entry_is_ignored(owner, opportunity):
+    Opportunity.objects.filter(pk=opportunity.pk).update(created_at=timezone.now() - timedelta(days=40))
+    services.opportunity_move(opportunity=opportunity, stage_code="02", by=owner)
+    assert list(selectors.stuck_opportunities(viewer=owner, holder=Holder(user=owner))) == []
+    # Someone changes the stage behind the funnel's back: the entry no longer matches, creation counts.
+    Opportunity.objects.filter(pk=opportunity.pk).update(stage=stage("03"))
+    opportunity.refresh_from_db()
+    assert selectors.entered_at(opportunity=opportunity) == opportunity.created_at
+
+
+def test_closed_stages_and_stages_without_limit_are_never_stuck(owner):
+    won = OpportunityFactory(primary_owner=owner, stage=stage("08", "won"))
+    entered(won, 400)
+    assert list(selectors.stuck_opportunities(viewer=owner, holder=Holder(user=owner))) == []
+    assert selectors.is_stuck(stage=stage("08", "won"), days=400) is False
+
+
+def test_the_stuck_list_shows_only_what_the_viewer_may_see(owner, opportunity, outsider, admin_user):
+    entered(opportunity, 45)
+    assert list(selectors.stuck_opportunities(viewer=admin_user, holder=Holder(user=owner))) == [opportunity]
+    assert list(selectors.stuck_opportunities(viewer=outsider, holder=Holder(user=owner))) == []
+

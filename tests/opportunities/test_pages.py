@@ -1,0 +1,363 @@
+"""The opportunity pages: every page for owner, team member, manager, outsider (404) and
+anonymous (login), the forms behind the tabs, and constant queries on the list."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from opportunities.models import ActionPlan, Activity, Opportunity, OwnerChange
+from tests.factories import ActivityFactory, ContactFactory, OpportunityFactory, UserFactory, stage
+
+pytestmark = pytest.mark.django_db
+
+TABS = ["lines", "team", "assessment", "activities", "history"]
+
+
+def detail_url(opportunity, tab="lines"):
+    return reverse("opportunities:opportunity-detail", args=[opportunity.pk]) + f"?tab={tab}"
+
+
+def page_urls(opportunity, activity):
+    return [
+        reverse("opportunities:opportunity-list"),
+        reverse("opportunities:agenda"),
+        reverse("opportunities:opportunity-new"),
+        *[detail_url(opportunity, tab) for tab in TABS],
+        reverse("opportunities:opportunity-edit", args=[opportunity.pk]),
+        reverse("opportunities:activity-new") + f"?opportunity={opportunity.pk}",
+        reverse("opportunities:activity-edit", args=[activity.pk]),
+    ]
+
+
+def test_anonymous_is_sent_to_login(client, opportunity):
+    activity = ActivityFactory(opportunity=opportunity)
+    for url in page_urls(opportunity, activity):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login"))
+    response = client.post(reverse("opportunities:change-owner", args=[opportunity.pk]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", ["owner", "presales", "manager", "director", "admin_user"])
+def test_pages_open_for_those_who_see_it(request, client, opportunity, presales, who):
+    activity = ActivityFactory(opportunity=opportunity)
+    client.force_login(request.getfixturevalue(who))
+    for url in page_urls(opportunity, activity):
+        response = client.get(url)
+        if url.endswith("/edit/") and who == "presales":
+            # A team member edits neither the opportunity nor someone else's activity: told so there.
+            assert response.status_code == 302
+            continue
+        assert response.status_code == 200, url
+
+
+def test_outsider_gets_404_on_every_page_and_action(client, outsider, opportunity):
+    activity = ActivityFactory(opportunity=opportunity)
+    client.force_login(outsider)
+    for url in page_urls(opportunity, activity)[3:]:
+        assert client.get(url).status_code == 404, url
+    posts = [
+        reverse("opportunities:opportunity-confirm", args=[opportunity.pk]),
+        reverse("opportunities:line-add", args=[opportunity.pk]),
+        reverse("opportunities:team-add", args=[opportunity.pk]),
+        reverse("opportunities:team-remove", args=[opportunity.pk, opportunity.primary_owner_id]),
+        reverse("opportunities:change-owner", args=[opportunity.pk]),
+        reverse("opportunities:assess", args=[opportunity.pk]),
+        reverse("opportunities:plan-add", args=[opportunity.pk]),
+        reverse("opportunities:activity-done", args=[activity.pk]),
+    ]
+    for url in posts:
+        assert client.post(url, {"new_owner": outsider.pk}).status_code == 404, url
+    html = client.get(reverse("opportunities:opportunity-list")).content.decode()
+    assert opportunity.name not in html
+    assert client.get(reverse("opportunities:opportunity-new") + f"?customer={opportunity.customer_id}"
+                      ).status_code == 404
+    options = client.get(reverse("opportunities:customer-options"), {"q": "华远"}).content.decode()
+    assert opportunity.customer.name not in options
+
+
+def test_list_shows_rows_filters_and_totals(client, owner, manager, teammate):
+    OpportunityFactory(primary_owner=owner, name="甲项目", amount=Decimal("1200000.00"), stage=stage("05"),
+                       high_value=True)
+    OpportunityFactory(primary_owner=teammate, name="乙项目", amount=Decimal("800000.00"))
+    client.force_login(manager)
+    html = client.get(reverse("opportunities:opportunity-list")).content.decode()
+    assert "甲项目" in html and "乙项目" in html
+    assert "2,000,000.00" in html
+    html = client.get(reverse("opportunities:opportunity-list"), {"stage": "05"}).content.decode()
+    assert "甲项目" in html and "乙项目" not in html
+    html = client.get(reverse("opportunities:opportunity-list"), {"high_value": "false"}).content.decode()
+    assert "甲项目" not in html and "乙项目" in html
+    html = client.get(reverse("opportunities:opportunity-list"), {"owner": teammate.pk}).content.decode()
+    assert "甲项目" not in html and "乙项目" in html
+    html = client.get(reverse("opportunities:opportunity-list"), {"ordering": "-amount"}).content.decode()
+    assert html.index("甲项目") < html.index("乙项目")
+    html = client.get(reverse("opportunities:opportunity-list"), {"ordering": "amount"}).content.decode()
+    assert html.index("乙项目") < html.index("甲项目")
+    response = client.get(reverse("opportunities:opportunity-list"), {"close_after": "nonsense"})
+    assert response.status_code == 200  # a bad filter shows a message, never an error page
+
+
+def test_list_pages_and_constant_queries(client, owner, manager, django_assert_max_num_queries):
+    client.force_login(manager)
+    for _ in range(3):
+        OpportunityFactory(primary_owner=owner)
+    url = reverse("opportunities:opportunity-list")
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for _ in range(40):
+        OpportunityFactory(primary_owner=owner)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url, {"page": 2})
+    html = response.content.decode()
+    assert "43" in html and 'rel="prev"' in html
+
+
+def test_detail_tabs_constant_queries(client, owner, opportunity, presales, product,
+                                      django_assert_max_num_queries):
+    from opportunities import services
+
+    def add_one_of_each(index):
+        services.line_add(opportunity=opportunity, by=owner, data={"product": product, "quantity": "1"})
+        ActivityFactory(opportunity=opportunity).participants.add(presales)
+        services.team_member_add(opportunity=opportunity, user=UserFactory(), role="service", by=owner)
+        services.opportunity_assess(opportunity=opportunity, answers={f"q{n}": n <= index for n in range(1, 21)},
+                                    by=owner)
+
+    client.force_login(owner)
+    add_one_of_each(1)
+    counts = {}
+    for tab in TABS:
+        with django_assert_max_num_queries(40) as captured:
+            client.get(detail_url(opportunity, tab))
+        counts[tab] = len(captured.captured_queries)
+    for index in range(6):
+        add_one_of_each(index)
+    for tab in TABS:
+        with django_assert_max_num_queries(counts[tab]):
+            assert client.get(detail_url(opportunity, tab)).status_code == 200
+
+
+def test_header_shows_stage_path_amount_owner_and_score(client, owner, opportunity):
+    Opportunity.objects.filter(pk=opportunity.pk).update(stage=stage("03"), assessment_score=12, high_value=True)
+    client.force_login(owner)
+    html = client.get(detail_url(opportunity)).content.decode()
+    assert html.count("opp-path-step") == 8  # 01-07 and the close
+    assert 'opp-path-current"' in html or "opp-path-current " in html
+    assert "12/20" in html
+    assert "100,000.00" in html
+    assert str(owner) in html
+
+
+def test_create_from_the_customer_page(client, owner, customer):
+    client.force_login(owner)
+    url = reverse("opportunities:opportunity-new") + f"?customer={customer.pk}"
+    html = client.get(url).content.decode()
+    assert customer.name in html
+    close = (timezone.localdate() + timedelta(days=30)).isoformat()
+    response = client.post(url, {"customer": customer.pk, "name": "三期扩建", "stage": stage("02").pk,
+                                 "primary_owner": owner.pk, "expected_close_date": close, "source": "manual",
+                                 "competitors": "西门子, 发那科", "amount": "500000"})
+    opportunity = Opportunity.objects.get(name="三期扩建")
+    assert response.status_code == 302 and response.url.startswith(detail_url(opportunity).split("?")[0])
+    assert (opportunity.primary_owner, opportunity.stage.code, opportunity.competitors) == (owner, "02",
+                                                                                            ["西门子", "发那科"])
+
+
+def test_new_opportunity_form_errors(client, owner, teammate, customer):
+    client.force_login(owner)
+    url = reverse("opportunities:opportunity-new")
+    response = client.post(url, {"customer": customer.pk, "name": "", "stage": stage().pk,
+                                 "primary_owner": teammate.pk, "expected_close_date": "", "source": "manual"})
+    assert response.status_code == 400
+    assert not Opportunity.objects.exists()
+    assert set(response.context["form"].errors) >= {"name", "expected_close_date", "primary_owner"}
+
+
+def test_customer_search_options(client, owner, customer):
+    client.force_login(owner)
+    html = client.get(reverse("opportunities:customer-options"), {"q": "精密"}).content.decode()
+    assert customer.name in html
+    html = client.get(reverse("opportunities:customer-options"), {"q": "没有这个"}).content.decode()
+    assert customer.name not in html
+
+
+def test_lines_tab_forms(client, owner, presales, opportunity, product):
+    client.force_login(owner)
+    client.post(reverse("opportunities:line-add", args=[opportunity.pk]),
+                {"product": product.pk, "quantity": "2", "unit_price": "1234.56", "discount": "10"})
+    opportunity.refresh_from_db()
+    assert opportunity.amount == Decimal("2222.21")
+    line = opportunity.lines.get()
+    client.post(reverse("opportunities:line-edit", args=[opportunity.pk, line.pk]),
+                {"product": product.pk, "quantity": "1", "unit_price": "100", "discount": "0"})
+    opportunity.refresh_from_db()
+    assert opportunity.amount == Decimal("100.00")
+    response = client.post(reverse("opportunities:line-add", args=[opportunity.pk]),
+                           {"product": product.pk, "quantity": "1", "discount": "150"}, follow=True)
+    assert opportunity.lines.count() == 1
+    assert response.context["messages"]
+    client.force_login(presales)
+    response = client.post(reverse("opportunities:line-delete", args=[opportunity.pk, line.pk]), follow=True)
+    assert opportunity.lines.count() == 1  # refused, with a message
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+    client.force_login(owner)
+    client.post(reverse("opportunities:line-delete", args=[opportunity.pk, line.pk]))
+    assert opportunity.lines.count() == 0
+
+
+def test_team_tab_add_remove_and_change_owner(client, owner, manager, teammate, presales, opportunity):
+    client.force_login(owner)
+    html = client.get(detail_url(opportunity, "team")).content.decode()
+    assert 'data-testid="team-form"' in html and 'data-testid="owner-form"' not in html
+    newcomer = UserFactory(username="newcomer")
+    client.post(reverse("opportunities:team-add", args=[opportunity.pk]), {"user": newcomer.pk, "role": "solution"})
+    assert opportunity.team.filter(user=newcomer, role="solution").exists()
+    client.post(reverse("opportunities:team-remove", args=[opportunity.pk, newcomer.pk]))
+    assert not opportunity.team.filter(user=newcomer).exists()
+    response = client.post(reverse("opportunities:change-owner", args=[opportunity.pk]),
+                           {"new_owner": teammate.pk, "expected_owner": owner.pk}, follow=True)
+    assert not OwnerChange.objects.exists()
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+
+    client.force_login(manager)
+    html = client.get(detail_url(opportunity, "team")).content.decode()
+    assert 'data-testid="owner-form"' in html
+    client.post(reverse("opportunities:change-owner", args=[opportunity.pk]),
+                {"new_owner": teammate.pk, "expected_owner": owner.pk, "reason": "客户要求"})
+    opportunity.refresh_from_db()
+    assert opportunity.primary_owner == teammate
+    response = client.post(reverse("opportunities:change-owner", args=[opportunity.pk]),
+                           {"new_owner": manager.pk, "expected_owner": owner.pk}, follow=True)
+    opportunity.refresh_from_db()
+    assert opportunity.primary_owner == teammate  # the form was stale: refused, with a message
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+
+
+def test_confirm_button_for_the_owner_only(client, owner, manager, opportunity):
+    client.force_login(manager)
+    assert 'data-testid="confirm"' not in client.get(detail_url(opportunity)).content.decode()
+    client.post(reverse("opportunities:opportunity-confirm", args=[opportunity.pk]), {"confirmed": "1"})
+    opportunity.refresh_from_db()
+    assert not opportunity.confirmed
+    client.force_login(owner)
+    assert 'data-testid="confirm"' in client.get(detail_url(opportunity)).content.decode()
+    client.post(reverse("opportunities:opportunity-confirm", args=[opportunity.pk]), {"confirmed": "1"})
+    opportunity.refresh_from_db()
+    assert opportunity.confirmed
+
+
+def test_assessment_tab_form(client, presales, opportunity):
+    client.force_login(presales)
+    html = client.get(detail_url(opportunity, "assessment")).content.decode()
+    assert html.count('type="radio"') == 40
+    answers = {f"q{n}": "yes" if n <= 11 else "no" for n in range(1, 21)}
+    client.post(reverse("opportunities:assess", args=[opportunity.pk]), answers)
+    opportunity.refresh_from_db()
+    assert (opportunity.assessment_score, opportunity.high_value) == (11, True)
+    del answers["q20"]
+    response = client.post(reverse("opportunities:assess", args=[opportunity.pk]), answers, follow=True)
+    assert any("q20" in str(m) for m in response.context["messages"])
+    html = client.get(detail_url(opportunity, "assessment")).content.decode()
+    assert 'id="q1-yes" value="yes" checked' in html  # the form starts from the latest answers
+
+
+def test_activities_tab_plan_and_steps(client, owner, presales, opportunity):
+    client.force_login(owner)
+    client.post(reverse("opportunities:plan-add", args=[opportunity.pk]), {"name": "投标冲刺", "goal": "入围"})
+    plan = ActionPlan.objects.get()
+    client.post(reverse("opportunities:plan-step-add", args=[plan.pk]),
+                {"kind": "demo", "subject": "现场演示", "owner": presales.pk, "due_at": "2026-12-03T14:00"})
+    step = plan.steps.get()
+    assert (step.sequence, step.owner, step.opportunity) == (1, presales, opportunity)
+    html = client.get(detail_url(opportunity, "activities")).content.decode()
+    assert "投标冲刺" in html and "现场演示" in html
+
+
+def test_log_edit_and_complete_an_activity(client, owner, presales, opportunity):
+    contact = ContactFactory(customer=opportunity.customer, name="李总工")
+    client.force_login(owner)
+    url = reverse("opportunities:activity-new")
+    response = client.post(url, {"opportunity": opportunity.pk, "kind": "meeting", "subject": "技术交流会",
+                                 "due_at": "2026-12-02T09:30", "owner": owner.pk, "participants": [presales.pk],
+                                 "contacts": [contact.pk], "location": "客户总部"})
+    assert response.status_code == 302
+    activity = Activity.objects.get()
+    assert (activity.customer, list(activity.contacts.all()), list(activity.participants.all())) == (
+        opportunity.customer, [contact], [presales])
+    assert timezone.localtime(activity.due_at).strftime("%H:%M") == "09:30"
+    response = client.post(reverse("opportunities:activity-edit", args=[activity.pk]), {
+        "kind": "meeting", "subject": "技术交流会(改期)", "due_at": "2026-12-03T09:30", "owner": owner.pk,
+        "done": "on", "outcome": "确认需求"})
+    activity.refresh_from_db()
+    assert activity.subject == "技术交流会(改期)" and activity.is_done and activity.outcome == "确认需求"
+    other = ActivityFactory(opportunity=opportunity)
+    client.post(reverse("opportunities:activity-done", args=[other.pk]), {"outcome": "完成"})
+    other.refresh_from_db()
+    assert other.is_done
+
+
+def test_activity_for_a_customer_without_opportunity(client, owner, customer):
+    client.force_login(owner)
+    url = reverse("opportunities:activity-new") + f"?customer={customer.pk}"
+    assert client.get(url).status_code == 200
+    client.post(reverse("opportunities:activity-new"), {"customer": customer.pk, "kind": "call", "subject": "回访",
+                                                        "due_at": "2026-12-02T09:30", "owner": owner.pk})
+    assert Activity.objects.get().opportunity is None
+    assert client.get(reverse("opportunities:activity-new")).status_code == 400
+
+
+def test_agenda_page(client, owner, manager, opportunity):
+    ActivityFactory(opportunity=opportunity, owner=owner, subject="周会", due_at=timezone.now())
+    client.force_login(owner)
+    html = client.get(reverse("opportunities:agenda")).content.decode()
+    assert "周会" in html
+    client.force_login(manager)
+    assert "周会" not in client.get(reverse("opportunities:agenda")).content.decode()
+    html = client.get(reverse("opportunities:agenda"), {"scope": "team"}).content.decode()
+    assert "周会" in html
+    next_week = (timezone.localdate() + timedelta(days=7)).isoformat()
+    assert "周会" not in client.get(reverse("opportunities:agenda"), {"scope": "team", "week": next_week}
+                                    ).content.decode()
+    assert client.get(reverse("opportunities:agenda"), {"week": "garbage"}).status_code == 200
+
+
+def test_workbench_panel_on_the_home_page(client, owner, opportunity):
+    ActivityFactory(opportunity=opportunity, owner=owner, subject="今日拜访", due_at=timezone.now())
+    client.force_login(owner)
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-testid="opportunities-panel"' in html
+    assert "今日拜访" in html or timezone.localtime().hour >= 23
+
+
+def test_history_tab_shows_changes_and_owner_changes(client, manager, teammate, opportunity):
+    from opportunities import services
+
+    services.opportunity_update(opportunity=opportunity, by=manager, data={"name": "新名字"})
+    services.opportunity_change_owner(opportunity=opportunity, new_owner=teammate, by=manager, reason="调整分工")
+    client.force_login(manager)
+    html = client.get(detail_url(opportunity, "history")).content.decode()
+    assert "新名字" in html and "调整分工" in html and str(teammate) in html
+
+
+def test_edit_page(client, owner, opportunity):
+    client.force_login(owner)
+    url = reverse("opportunities:opportunity-edit", args=[opportunity.pk])
+    response = client.post(url, {"name": "改过的名字", "amount": "300000", "expected_close_date": "2027-03-31",
+                                 "source": "channel", "competitors": "甲, 乙", "description": "说明"})
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert (opportunity.name, opportunity.amount, opportunity.source, opportunity.competitors) == (
+        "改过的名字", Decimal("300000.00"), "channel", ["甲", "乙"])
+
+
+def test_pages_render_in_english(client, owner, opportunity):
+    owner.language = "en"
+    owner.save()
+    client.force_login(owner)
+    html = client.get(detail_url(opportunity, "assessment")).content.decode()
+    assert "Can we win?" in html and "Are the customer&#x27;s application and solution clear?" in html
