@@ -610,3 +610,92 @@ def opportunities() -> None:
     client = client_for(am)
     measure("GET /opportunities/<id>/ (detail, lines tab)", lambda: client.get(f"/opportunities/{sample.pk}/"),
             repeat=20)
+
+
+
+
+@section("forecasting")
+def forecasting() -> None:
+    """Roll-up of the whole company and the team forecast page on seed_demo --scale 10 plus
+    40 opportunities per account manager in the current quarter, most of them confirmed."""
+    import time
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounts.models import Customer
+    from forecasting import services
+    from forecasting.models import ForecastPeriod, PeriodKind
+    from funnel.models import Stage
+    from opportunities.models import Opportunity, OpportunityLine, Product
+    from teams.models import OrgUnit, OrgUnitKind, Role, User
+
+    call_command("seed_demo", "--scale", "10", "--quiet", stdout=StringIO())
+    today = timezone.localdate()
+    quarter = services.period_ensure(kind=PeriodKind.QUARTER, day=today)
+    ForecastPeriod.objects.exclude(pk=quarter.pk).update(status="closed")  # time one period's job
+    stages = list(Stage.objects.exclude(outcome="lost").order_by("order"))
+    product, _ = Product.objects.get_or_create(code="BENCH-1", defaults={"name": "基准产品"})
+    people = list(User.objects.filter(role=Role.ACCOUNT_MANAGER))
+    customers = []
+    for person in people:
+        customer = Customer(name=f"基准客户{person.pk}有限公司", owner=person, city="上海")
+        customer.refresh_keys()
+        customers.append(customer)
+    Customer.objects.bulk_create(customers, batch_size=1000)
+    customer_of = {c.owner_id: c.pk for c in Customer.objects.filter(name__startswith="基准客户")}
+    span = (quarter.end - quarter.start).days
+    opportunities = [
+        Opportunity(customer_id=customer_of[person.pk], name=f"基准商机{person.pk}-{n}",
+                    amount=Decimal(50000 + 1000 * n),
+                    expected_close_date=quarter.start + timedelta(days=(n * 7) % (span + 1)),
+                    stage=stages[n % len(stages)], primary_owner=person, confirmed=n % 5 != 0)
+        for person in people for n in range(40)
+    ]
+    Opportunity.objects.bulk_create(opportunities, batch_size=2000)
+    OpportunityLine.objects.bulk_create(
+        [OpportunityLine(opportunity=o, product=product, quantity=Decimal(2), unit_price=o.amount / 2,
+                         amount=o.amount) for o in Opportunity.objects.filter(name__startswith="基准商机")],
+        batch_size=2000,
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # autovacuum would have, on a live database
+    started = time.perf_counter()
+    for index, person in enumerate(people):
+        record = services.forecast_submit(forecast=services.forecast_create(period=quarter, by=person), by=person)
+        if index % 2 == 0:
+            services.forecast_approve(forecast=record, by=person.manager)
+    for kind in (OrgUnitKind.TEAM, OrgUnitKind.REGION):
+        for unit in OrgUnit.objects.filter(kind=kind, manager__isnull=False).select_related("manager"):
+            services.forecast_submit(forecast=services.forecast_create(period=quarter, by=unit.manager),
+                                     by=unit.manager)
+    setup = time.perf_counter() - started
+    print(f"  dataset: seed_demo --scale 10 ({User.objects.count()} users), "
+          f"{Opportunity.objects.count()} opportunities, every account manager, team and region manager "
+          f"submitted ({setup:.1f} s to create the records through the services)")
+    measure("forecast_rollup(period) of the whole company", lambda: services.forecast_rollup(period=quarter),
+            repeat=5, warmup=1)
+    measure("forecast_jobs_run() (roll-up + reminders, one open period)", services.forecast_jobs_run,
+            repeat=5, warmup=1)
+    liqiang = client_for("liqiang")
+    measure("GET /forecasts/team/ (team manager, 30 account managers)",
+            lambda: liqiang.get(f"/forecasts/team/?period={quarter.pk}"), repeat=30)
+    zhaomin = client_for("zhaomin")
+    measure("GET /forecasts/team/ (division head, subtree of 130)",
+            lambda: zhaomin.get(f"/forecasts/team/?period={quarter.pk}"), repeat=30)
+    head = client_for("wangjianguo")
+    measure("GET /forecasts/team/ (company head, subtree of 260)",
+            lambda: head.get(f"/forecasts/team/?period={quarter.pk}"), repeat=30)
+    zhangwei = client_for("zhangwei")
+    measure("GET /forecasts/ (my forecast, 40 opportunities)",
+            lambda: zhangwei.get(f"/forecasts/?period={quarter.pk}"), repeat=30)
+    measure("GET /api/v1/forecasts/?page_size=200 (company head)",
+            lambda: head.get(f"/api/v1/forecasts/?period={quarter.pk}&page_size=200"), repeat=20)
+    measure("POST forecasts/ for the division head (sum of 2 regions)",
+            lambda: services.forecast_create(period=quarter, by=User.objects.get(username="zhaomin")), repeat=10)
+
+
+# --- Opportunities: the list page and the API list at 300,000 opportunities -----------------
+

@@ -100,11 +100,16 @@ class Holder:
     def query(self) -> str:
         return f"user={self.user.pk}" if self.user is not None else f"org_unit={self.org_unit.pk}"
 
-    def owner_ids(self):
-        """The primary owners whose opportunities make up this funnel (a list or a subquery)."""
+    def owner_ids(self) -> list[int]:
+        """The primary owners whose opportunities make up this funnel. Resolved to a list first (one query):
+        with literal ids the planner uses the owner index for a team instead of scanning every opportunity."""
         if self.user is not None:
             return [self.user.pk]
-        return User.objects.filter(org_unit__in=self.org_unit.subtree_ids()).values("pk")
+        cached = getattr(self, "_owner_ids", None)
+        if cached is None:
+            cached = list(User.objects.filter(org_unit__in=self.org_unit.subtree_ids()).values_list("pk", flat=True))
+            object.__setattr__(self, "_owner_ids", cached)
+        return cached
 
 
 def holder_visible(*, viewer: User, user: User | None = None, org_unit: OrgUnit | None = None) -> bool:

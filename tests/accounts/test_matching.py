@@ -1,6 +1,8 @@
+# ruff: noqa: E501 - the table of realistic pairs reads best one pair per line
 """Customer uniqueness: normalisation and matching on realistic pairs, on SQLite and PostgreSQL alike."""
 
 import pytest
+from django.utils.translation import override
 
 from accounts.matching import (
     PROBABLE_SCORE,
@@ -60,6 +62,7 @@ def test_similarity_matches_pg_trgm_definition():
     assert similarity("", "abc") == 0.0
 
 
+@override("en")
 def test_credit_code_validation():
     assert credit_code_problem(CODE_A) is None
     assert "18" in credit_code_problem(CODE_A[:-1])

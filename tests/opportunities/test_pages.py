@@ -146,8 +146,10 @@ def test_header_shows_stage_path_amount_owner_and_score(client, owner, opportuni
     Opportunity.objects.filter(pk=opportunity.pk).update(stage=stage("03"), assessment_score=12, high_value=True)
     client.force_login(owner)
     html = client.get(detail_url(opportunity)).content.decode()
-    assert html.count("opp-path-step") == 8  # 01-07 and the close
-    assert 'opp-path-current"' in html or "opp-path-current " in html
+    # The funnel's stage path: 01-07 plus the close, the current stage marked.
+    assert html.count('class="fn-path-step') == 8
+    assert 'aria-current="step"' in html
+    assert 'data-testid="move-05"' in html  # one click moves (the funnel's move page)
     assert "12/20" in html
     assert "100,000.00" in html
     assert str(owner) in html
