@@ -55,3 +55,19 @@ def page(browser, live_server):
     page.console_errors = errors
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _seeded_configuration(request):
+    """Journeys run with transaction=True, whose flush also empties the rows the data migrations
+    seed (stages, questions, funnel and forecast rules): put them back before each journey."""
+    if request.node.get_closest_marker("django_db") is None:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from tests.factories import ensure_default_config, ensure_forecast_config, ensure_funnel_config
+
+    ensure_default_config()
+    ensure_funnel_config()
+    ensure_forecast_config()
+    yield
