@@ -467,6 +467,28 @@ def bid_sync_agenda(*, bid: BidProject, by: User) -> None:
                             data={"due_at": when, "subject": subject})
 
 
+def bid_agenda_follow_owner(*, opportunity: Opportunity) -> int:
+    """The open key dates of the opportunity's tenders belong to its primary owner: when the owner
+    changes, the entries still to do move to the new owner and the rest of the team takes part.
+    Returns how many moved; dates already done stay with whoever did them."""
+    entries = (BidAgendaEntry.objects
+               .filter(bid__opportunity=opportunity, activity__done_at__isnull=True)
+               .exclude(activity__owner_id=opportunity.primary_owner_id)
+               .select_related("activity"))
+    moved = 0
+    team = None
+    for entry in entries:
+        if team is None:
+            team = [m.user for m in opportunity.team.select_related("user")
+                    if m.user_id != opportunity.primary_owner_id and m.user.is_active]
+        activity = entry.activity
+        activity.owner = opportunity.primary_owner
+        activity.save(update_fields=["owner", "updated_at"])
+        activity.participants.set(team)
+        moved += 1
+    return moved
+
+
 def _clear_future_agenda(bid: BidProject, by: User) -> None:
     """When a tender closes, its key dates still ahead leave the agenda."""
     from opportunities.services import activity_delete

@@ -292,6 +292,9 @@ def opportunity_change_owner(
     opportunity.confirmed_at = None
     _for_history(opportunity, by, reason or _("Primary owner changed"))
     opportunity.save(update_fields=["primary_owner", "confirmed", "confirmed_at", "updated_at"])
+    from bids.services import bid_agenda_follow_owner  # bids builds on opportunities: import at call time
+
+    bid_agenda_follow_owner(opportunity=opportunity)
     notify(recipient=new_owner, kind="opportunity_owner",
            message=_("%(by)s made you the primary owner of %(name)s.") % {"by": by, "name": opportunity.name},
            url=opportunity.get_absolute_url())

@@ -13,7 +13,7 @@ from bids.models import BidAgendaEntry, BidProject, BidStatus, CompetitorBrand, 
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from opportunities.models import Activity
 from tests.bids.conftest import a_line, complete_tender, days_ahead
-from tests.factories import CompetitorBrandFactory, OpportunityFactory, PartnerFactory, make_credit_code
+from tests.factories import CompetitorBrandFactory, OpportunityFactory, PartnerFactory, UserFactory, make_credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -421,3 +421,23 @@ def test_a_second_opportunity_gets_its_own_record(owner, bid):
     other = OpportunityFactory(primary_owner=owner)
     second = services.bid_create(opportunity=other, by=owner, data={"sales_method": "distribution"})
     assert second.pk != bid.pk and BidProject.objects.count() == 2
+
+
+def test_open_key_dates_follow_a_new_primary_owner(opportunity, owner, manager, presales):
+    from opportunities.services import opportunity_change_owner
+
+    bid = services.bid_create(opportunity=opportunity, by=owner,
+                              data={"registration_at": timezone.now() - timedelta(days=2),
+                                    "submission_at": days_ahead(5)})
+    entries = {entry.milestone: entry.activity for entry in BidAgendaEntry.objects.filter(bid=bid)}
+    newcomer = UserFactory(username="newcomer", manager=manager)
+    opportunity_change_owner(opportunity=opportunity, new_owner=newcomer, by=manager)
+
+    upcoming, done = entries["submission"], entries["registration"]
+    upcoming.refresh_from_db()
+    done.refresh_from_db()
+    assert upcoming.owner == newcomer
+    # The former owner stays on the sales team, so takes part; the new owner is not a participant.
+    assert set(upcoming.participants.all()) == {owner, presales}
+    # A date already done stays with whoever did it.
+    assert done.owner == owner
