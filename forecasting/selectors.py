@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from forecasting.models import (
@@ -43,6 +43,7 @@ from forecasting.rules import (
     Person,
     Rules,
     counted_opportunities,
+    id_in,
     level_of,
     people_tree,
     rules_for,
@@ -65,6 +66,11 @@ def period_list(*, viewer: User) -> QuerySet[ForecastPeriod]:
     ).order_by("-start", "kind")
 
 
+def period_choices(*, viewer: User) -> QuerySet[ForecastPeriod]:
+    """Periods as the pages' selector lists them, newest first (no deadlines: the selector shows none)."""
+    return ForecastPeriod.objects.visible_to(viewer).order_by("-start", "kind")
+
+
 def current_period(*, viewer: User, today: date | None = None) -> ForecastPeriod | None:
     """The open period containing today (the one I have a record in, else the month before the
     quarter), else the latest open one."""
@@ -81,9 +87,23 @@ def current_period(*, viewer: User, today: date | None = None) -> ForecastPeriod
     return containing[0] if containing else periods.order_by("-start").first()
 
 
-def previous_period(period: ForecastPeriod) -> ForecastPeriod | None:
-    """The period of the same kind just before this one, if it exists."""
-    return (ForecastPeriod.objects.filter(kind=period.kind, end__lt=period.start).order_by("-start").first())
+def previous_period(period: ForecastPeriod, periods: list[ForecastPeriod] | None = None) -> ForecastPeriod | None:
+    """The period of the same kind just before this one, if it exists.
+
+    `periods`, newest first (the page's selector), answers without a query when it holds the
+    previous period; otherwise one query."""
+    for candidate in periods or ():
+        if candidate.kind == period.kind and candidate.end < period.start:
+            return candidate
+    return ForecastPeriod.objects.filter(kind=period.kind, end__lt=period.start).order_by("-start").first()
+
+
+def reported_amount(*, period: ForecastPeriod | None, owner: User) -> Decimal | None:
+    """The amount of the person's latest reported record for the period, if any (one query)."""
+    if period is None:
+        return None
+    return (Forecast.objects.filter(period=period, owner=owner, status__in=REPORTED_STATUSES)
+            .order_by("-version").values_list("amount", flat=True).first())
 
 
 def deadline_for(period: ForecastPeriod, level: str | None) -> date | None:
@@ -104,13 +124,27 @@ def period_deadline(period: ForecastPeriod) -> date | None:
 # --- Records -----------------------------------------------------------------------------------
 
 def forecast_list(*, viewer: User) -> QuerySet[Forecast]:
-    """Records visible to `viewer`, with what a list row shows, in a constant number of queries."""
+    """Records visible to `viewer` with their owner and period; the lines come from `forecast_line_rows`."""
     return (
         Forecast.objects.visible_to(viewer)
-        .select_related("owner", "period", "org_unit")
-        .prefetch_related(Prefetch("lines", queryset=ForecastLine.objects.order_by("expected_close_date", "id")))
+        .select_related("owner", "period")
         .order_by("-period__start", "owner__username", "-version")
     )
+
+
+LINE_COLUMNS = ("id", "forecast_id", "opportunity_id", "opportunity_name", "customer_name", "stage_code",
+                "expected_close_date", "opportunity_amount", "amount", "category")
+
+
+def forecast_line_rows(forecast_ids) -> dict[int, list[tuple]]:
+    """The lines of the given records as plain rows (`LINE_COLUMNS`), per record, in the order the
+    record shows them (one query; a list of a page of records reads thousands of lines)."""
+    rows: dict[int, list[tuple]] = defaultdict(list)
+    lines = (ForecastLine.objects.filter(forecast_id__in=list(forecast_ids)).order_by("expected_close_date", "id")
+             .values_list(*LINE_COLUMNS))
+    for row in lines:
+        rows[row[1]].append(row)
+    return rows
 
 
 def forecast_get(*, viewer: User, pk: int) -> Forecast:
@@ -138,13 +172,18 @@ def forecast_trail(*, forecast: Forecast) -> list[ForecastEvent]:
     )
 
 
+# What the roll-ups and the team page read of each person's records (a subtree holds a thousand).
+FIGURE_FIELDS = ("id", "period_id", "owner_id", "status", "version", "lock_version", "amount", "own_total",
+                 "subordinate_total", "commit_amount", "best_case_amount", "pipeline_amount", "submitted_at")
+
+
 def latest_records(period: ForecastPeriod, owner_ids=None) -> tuple[dict[int, Forecast], dict[int, Forecast]]:
     """(latest record of any status, latest reported record) per owner (everyone: None), one query."""
     latest: dict[int, Forecast] = {}
     reported: dict[int, Forecast] = {}
-    records = Forecast.objects.filter(period=period)
+    records = Forecast.objects.filter(period=period).only(*FIGURE_FIELDS)
     if owner_ids is not None:
-        records = records.filter(owner__in=owner_ids)
+        records = records.filter(id_in(Forecast, "owner", owner_ids))
     records = records.order_by("owner_id", "-version")
     for record in records:
         latest.setdefault(record.owner_id, record)
@@ -174,6 +213,7 @@ class Figure:
     categories: dict[str, Decimal] = field(default_factory=lambda: {c.value: ZERO for c in COUNTED_CATEGORIES})
     pipeline: Decimal = ZERO
     pipeline_count: int = 0
+    own_counted: Decimal = ZERO  # the person's own opportunities a record of theirs would hold
     people: int = 0
     submitted_people: int = 0
 
@@ -185,13 +225,19 @@ class Figure:
         return self.latest.status
 
 
-def pipeline_by_owner(period: ForecastPeriod, rules: Rules, owner_ids=None) -> dict[int, tuple[Decimal, int]]:
-    """Sum and count of the counted opportunities per primary owner, confirmed or not (one query)."""
+def pipeline_by_owner(period: ForecastPeriod, rules: Rules,
+                      owner_ids=None) -> dict[int, tuple[Decimal, int, Decimal]]:
+    """Per primary owner (one query): sum and count of the counted-stage opportunities, confirmed or
+    not (the pipeline), and the sum of those the rule counts in a record (confirmed, if it says so)."""
+    from opportunities.models import Opportunity
+
     opportunities = counted_opportunities(period, rules, confirmed=False)
     if owner_ids is not None:
-        opportunities = opportunities.filter(primary_owner__in=owner_ids)
-    rows = opportunities.values("primary_owner_id").annotate(total=Sum("amount"), n=Count("id")).order_by()
-    return {row["primary_owner_id"]: (row["total"] or ZERO, row["n"]) for row in rows}
+        opportunities = opportunities.filter(id_in(Opportunity, "primary_owner", owner_ids))
+    counted = Sum("amount", filter=Q(confirmed=True)) if rules.confirmed_only else Sum("amount")
+    rows = (opportunities.values("primary_owner_id").annotate(total=Sum("amount"), n=Count("*"), counted=counted)
+            .order_by().values_list("primary_owner_id", "total", "n", "counted"))
+    return {owner: (total or ZERO, n, own or ZERO) for owner, total, n, own in rows}
 
 
 def subtree_figures(*, root: User, period: ForecastPeriod, rules: Rules | None = None) -> dict[int, Figure]:
@@ -199,8 +245,9 @@ def subtree_figures(*, root: User, period: ForecastPeriod, rules: Rules | None =
     rules = rules or rules_for(period)
     people = people_tree(root.subordinate_ids(include_self=True))
     # The ids as a plain list: PostgreSQL then uses the (owner, close date) index instead of
-    # joining the recursive subquery, and the tree is loaded anyway.
-    ids = list(people)
+    # joining the recursive subquery, and the tree is loaded anyway. At the top of the company the
+    # subtree is (nearly) everyone: no filter at all, the rows of others are simply not used.
+    ids = list(people) if root.manager_id is not None else None
     latest, reported = latest_records(period, ids)
     pipeline = pipeline_by_owner(period, rules, ids)
     return compute_figures(people, latest, reported, pipeline, rules, root_ids=[root.pk])
@@ -225,8 +272,7 @@ def compute_figures(people: dict[int, Person], latest: dict[int, Forecast], repo
             person = people[pk]
             figure = Figure(person=person, submits=rules.submits(person.level), latest=latest.get(pk),
                             reported=reported.get(pk))
-            own_pipeline, own_count = pipeline.get(pk, (ZERO, 0))
-            figure.pipeline, figure.pipeline_count = own_pipeline, own_count
+            figure.pipeline, figure.pipeline_count, figure.own_counted = pipeline.get(pk, (ZERO, 0, ZERO))
             figure.people = 1
             figure.submitted_people = 1 if figure.reported is not None else 0
             children = [figures[c] for c in person.children if c in figures]
@@ -260,9 +306,10 @@ class GridRow:
     line: ForecastLine | None = None
 
 
-def my_forecast(*, viewer: User, period: ForecastPeriod) -> dict[str, Any]:
+def my_forecast(*, viewer: User, period: ForecastPeriod, periods: list[ForecastPeriod] | None = None) -> dict[str, Any]:
     """The account manager's grid: the period's opportunities they own as primary owner, each with
-    its confirmation, forecast amount and category (from their draft if any), and the totals."""
+    its confirmation, forecast amount and category (from their draft if any), and the totals.
+    `periods`: the page's list of periods, where the previous period is looked up first."""
     from opportunities.models import Opportunity
 
     rules = rules_for(period)
@@ -296,11 +343,8 @@ def my_forecast(*, viewer: User, period: ForecastPeriod) -> dict[str, Any]:
         if counted:
             totals[category] += amount
     total = sum((totals[c.value] for c in COUNTED_CATEGORIES), ZERO)
-    previous = previous_period(period)
-    previous_amount = None
-    if previous is not None:
-        _latest, reported = latest_records(previous, [viewer.pk])
-        previous_amount = reported[viewer.pk].amount if viewer.pk in reported else None
+    previous = previous_period(period, periods)
+    previous_amount = reported_amount(period=previous, owner=viewer)
     level = level_of(viewer)
     return {
         "period": period,
@@ -335,9 +379,11 @@ def quota_figure(*, user: User | None = None, org_unit: OrgUnit | None = None,
 
 # --- Team forecast -----------------------------------------------------------------------------
 
-def team_forecast(*, viewer: User, period: ForecastPeriod, person: User) -> dict[str, Any]:
+def team_forecast(*, viewer: User, period: ForecastPeriod, person: User,
+                  periods: list[ForecastPeriod] | None = None) -> dict[str, Any]:
     """One row per direct subordinate of `person` (the viewer or anyone in their subtree): status,
-    their figure, their subtree's pipeline, their adjustment; `person`'s own record beside the sum."""
+    their figure, their subtree's pipeline, their adjustment; `person`'s own record beside the sum.
+    `periods`: the page's list of periods, where the previous period is looked up first."""
     rules = rules_for(period)
     figures = subtree_figures(root=person, period=period, rules=rules)
     me = figures.get(person.pk)
@@ -351,8 +397,11 @@ def team_forecast(*, viewer: User, period: ForecastPeriod, person: User) -> dict
                 "adjustment": figure.reported.adjustment if figure.reported is not None else None,
             })
     subordinate_sum = sum((row["figure"].amount for row in rows), ZERO)
-    own_lines = counted_opportunities(period, rules).filter(primary_owner=person).aggregate(
-        total=Sum("amount"))["total"] or ZERO
+    if me is not None:
+        own_lines = me.own_counted
+    else:
+        own_lines = counted_opportunities(period, rules).filter(primary_owner=person).aggregate(
+            total=Sum("amount"))["total"] or ZERO
     pending = [
         row["figure"].latest for row in rows
         if row["figure"].latest is not None and row["figure"].latest.status == ForecastStatus.SUBMITTED
@@ -365,11 +414,8 @@ def team_forecast(*, viewer: User, period: ForecastPeriod, person: User) -> dict
         for superior in reversed(line):
             if superior.pk == viewer.pk or viewer.is_superior_of(superior):
                 chain.append(superior)
-    previous = previous_period(period)
-    previous_amount = None
-    if previous is not None:
-        _latest, reported = latest_records(previous, [person.pk])
-        previous_amount = reported[person.pk].amount if person.pk in reported else None
+    previous = previous_period(period, periods)
+    previous_amount = reported_amount(period=previous, owner=person)
     return {
         "period": period,
         "rules": rules,
@@ -576,11 +622,46 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
     waiting = None
     if is_manager(user):
         waiting = list(awaiting_my_decision(viewer=user)[:6])
+    deadline = deadline_for(period, level)
+    # Past my deadline with nothing reported (no record, a draft, or one sent back to me).
+    overdue = bool(deadline and deadline < timezone.localdate()
+                   and (mine is None or mine.status in (ForecastStatus.DRAFT, ForecastStatus.RETURNED)))
     return {
         "template": "forecasting/_workbench.html",
         "period": period,
-        "deadline": deadline_for(period, level),
+        "deadline": deadline,
+        "overdue": overdue,
         "mine": mine,
         "waiting": waiting,
         "waiting_count": awaiting_my_decision(viewer=user).count() if waiting is not None else 0,
     }
+
+
+def forecast_amounts(*, user_ids, period_start: date, period_end: date) -> dict[int, Decimal]:
+    """`forecast_amount` for many people at once, in two queries whatever their number (for the quota
+    attainment dashboard): the same rule per person, each id mapped to its amount (0 without a forecast)."""
+    ids = [pk for pk in dict.fromkeys(user_ids) if pk is not None]
+    result = dict.fromkeys(ids, ZERO)
+    if not ids:
+        return result
+    periods = sorted(ForecastPeriod.objects.filter(start__gte=period_start, end__lte=period_end),
+                     key=lambda p: (p.kind != PeriodKind.QUARTER, p.start))
+    if not periods:
+        return result
+    latest: dict[tuple[int, int], Decimal] = {}
+    records = (Forecast.objects.filter(period__in=periods, owner__in=ids, status__in=REPORTED_STATUSES)
+               .order_by("owner_id", "period_id", "-version").values_list("owner_id", "period_id", "amount"))
+    for owner_id, period_id, amount in records:
+        latest.setdefault((owner_id, period_id), amount)
+    for pk in ids:
+        total, covered = ZERO, []
+        for period in periods:
+            amount = latest.get((pk, period.pk))
+            if amount is None:
+                continue
+            if any(period.start <= other_end and other_start <= period.end for other_start, other_end in covered):
+                continue
+            total += amount
+            covered.append((period.start, period.end))
+        result[pk] = total
+    return result

@@ -629,7 +629,7 @@ def forecast_rollup(*, period: ForecastPeriod) -> int:
     own: dict[int, list] = {pk: [ZERO, 0, 0, 0] for pk in units}
     for pk, person in people.items():
         if person.org_unit_id in own:
-            own_pipeline, own_count = pipeline.get(pk, (ZERO, 0))
+            own_pipeline, own_count, _counted = pipeline.get(pk, (ZERO, 0, ZERO))
             entry = own[person.org_unit_id]
             entry[0] += own_pipeline
             entry[1] += own_count

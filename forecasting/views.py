@@ -36,6 +36,9 @@ from teams.models import User
 
 # --- Shared pieces -------------------------------------------------------------------------------
 
+PERIOD_CHOICES = 24  # periods offered in the selector, newest first
+PLACEHOLDER_ID = 987654321  # stands for a record's id in a URL reversed once for many rows
+
 
 def _subnav(request, active: str, period: ForecastPeriod | None) -> list[dict[str, Any]]:
     query = f"?period={period.pk}" if period is not None else ""
@@ -50,12 +53,19 @@ def _subnav(request, active: str, period: ForecastPeriod | None) -> list[dict[st
             for key, url, label, icon in items]
 
 
+def _period_choices(request) -> list[ForecastPeriod]:
+    """The periods of the page's selector, loaded once per request (`_period` picks from them)."""
+    if not hasattr(request, "_forecast_periods"):
+        request._forecast_periods = list(selectors.period_choices(viewer=request.user)[:PERIOD_CHOICES])
+    return request._forecast_periods
+
+
 def _render(request, template: str, context: dict[str, Any], *, section: str, status: int = 200) -> HttpResponse:
     period = context.get("period")
     context = {
         **context,
         "subnav": _subnav(request, section, period),
-        "periods": list(selectors.period_list(viewer=request.user)[:24]),
+        "periods": _period_choices(request),
         "section": section,
     }
     return render(request, template, context, status=status)
@@ -79,15 +89,23 @@ def _attempt(request, action: Callable[[], Any]) -> tuple[bool, Any]:
 
 
 def _period(request) -> ForecastPeriod | None:
+    """The period asked for (`?period=`), else the current one; taken from the selector's periods
+    when it is among them, so the page loads it once."""
     raw = request.GET.get("period") or request.POST.get("period")
-    periods = ForecastPeriod.objects.visible_to(request.user).prefetch_related("deadlines")
-    if raw:
-        try:
-            return periods.get(pk=int(raw))
-        except (ValueError, ForecastPeriod.DoesNotExist) as exc:
-            raise Http404(_("No such forecast period.")) from exc
-    current = selectors.current_period(viewer=request.user)
-    return periods.get(pk=current.pk) if current is not None else None
+    if not raw:
+        return selectors.current_period(viewer=request.user)
+    try:
+        pk = int(raw)
+    except ValueError as exc:
+        raise Http404(_("No such forecast period.")) from exc
+    if request.method == "GET":
+        for period in _period_choices(request):
+            if period.pk == pk:
+                return period
+    try:
+        return ForecastPeriod.objects.visible_to(request.user).get(pk=pk)
+    except ForecastPeriod.DoesNotExist as exc:
+        raise Http404(_("No such forecast period.")) from exc
 
 
 def _record_or_404(request, pk: int) -> Forecast:
@@ -117,7 +135,7 @@ def my_forecast(request):
     period = _period(request)
     if period is None:
         return _no_period(request, "mine")
-    context = selectors.my_forecast(viewer=request.user, period=period)
+    context = selectors.my_forecast(viewer=request.user, period=period, periods=_period_choices(request))
     context["categories"] = Category.choices
     return _render(request, "forecasting/my_forecast.html", context, section="mine")
 
@@ -257,8 +275,26 @@ def team_forecast(request):
         person = selectors.subtree_person(viewer=request.user, pk=request.GET.get("person") or None)
     except (User.DoesNotExist, ValueError) as exc:
         raise Http404(_("No such person in your team.")) from exc
-    context = selectors.team_forecast(viewer=request.user, period=period, person=person)
+    context = selectors.team_forecast(viewer=request.user, period=period, person=person,
+                                      periods=_period_choices(request))
+    # A manager's table has a row per report (120 in a large team): the links of each row are
+    # filled in here from one reversed pattern, not by a {% url %} per row.
+    detail = _record_url("forecasting:forecast-detail")
+    approve = _record_url("forecasting:forecast-action", "approve")
+    send_back = _record_url("forecasting:forecast-action", "return")
+    for row in context["rows"]:
+        latest = row["figure"].latest
+        if latest is not None:
+            row.update(detail_url=detail(latest.pk), approve_url=approve(latest.pk), return_url=send_back(latest.pk))
+    context["next_url"] = request.get_full_path()
     return _render(request, "forecasting/team_forecast.html", context, section="team")
+
+
+def _record_url(name: str, *rest: str) -> Callable[[int], str]:
+    """The URL of a record for any id, from one `reverse` (the id is the first argument)."""
+    pattern = reverse(name, args=[PLACEHOLDER_ID, *rest])
+    head, tail = pattern.split(str(PLACEHOLDER_ID), 1)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 # --- Division view and production plan -----------------------------------------------------------

@@ -150,7 +150,7 @@ def test_team_page_query_count_is_constant(client, world, django_assert_max_num_
     client = as_user(client, world.teamlead)
     url = reverse("forecasting:team-forecast") + q(world)
     client.get(url)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -237,3 +237,15 @@ def test_month_periods_are_chosen_first(world):
     assert current_period(viewer=world.am1, today=date(2026, 4, 10)) == month
     services.forecast_create(period=world.period, by=world.am1)  # working on the quarter
     assert current_period(viewer=world.am1, today=date(2026, 4, 10)) == world.period
+
+
+def test_workbench_panel_flags_a_missed_deadline(client, world):
+    import time_machine
+
+    submitted(world.am1, world.period)
+    with time_machine.travel(date(2026, 4, 3)):  # before the account managers' deadline (04-05)
+        assert 'data-testid="fc-overdue"' not in as_user(client, world.am2).get(reverse("home")).content.decode()
+    with time_machine.travel(date(2026, 4, 8)):
+        # Nothing reported: late. Submitted: not late.
+        assert 'data-testid="fc-overdue"' in as_user(client, world.am2).get(reverse("home")).content.decode()
+        assert 'data-testid="fc-overdue"' not in as_user(client, world.am1).get(reverse("home")).content.decode()
