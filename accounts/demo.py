@@ -21,6 +21,7 @@ from accounts.models import (
     Contact,
     Customer,
     CustomerIntake,
+    CustomerName,
     DecisionRole,
     IntakeOutcome,
     IntakeStatus,
@@ -198,6 +199,7 @@ def seed(command, scale: int) -> None:
                 head_code = wanted[head]["fields"]["credit_code"]
                 customer.parent_id = all_ids.get(head_code)
         Customer.objects.bulk_update(new_customers, ["created_at", "parent"], batch_size=500)
+        CustomerName.objects.sync(new_customers)  # bulk writes skip save(): the trigram table too
         for customer in new_customers:
             customer_classify(customer=customer)
         heads = {c.parent_id for c in new_customers if c.parent_id}

@@ -10,5 +10,6 @@ urlpatterns = [
     path("template/", import_views.import_template, name="import-template"),
     path("<int:pk>/", import_views.import_detail, name="import-detail"),
     path("<int:pk>/progress/", import_views.import_progress, name="import-progress"),
+    path("<int:pk>/rerun/", import_views.import_rerun, name="import-rerun"),
     path("<int:pk>/report.csv", import_views.import_report, name="import-report"),
 ]

@@ -7,6 +7,7 @@ import csv
 import io
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -15,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.imports import (
     FIELD_LABELS,
@@ -23,7 +24,10 @@ from accounts.imports import (
     ReportOutcome,
     import_batch_create,
     import_batch_duplicates,
+    import_batch_rerun,
+    import_batches_reset_stuck,
     import_report_customers,
+    import_report_reviews,
 )
 from accounts.models import ImportBatch, ImportStatus, Source
 from crm.errors import DomainError
@@ -45,7 +49,10 @@ class ImportUploadForm(forms.Form):
 
 
 def _visible_batch(request, pk: int) -> ImportBatch:
-    return get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("created_by"), pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("created_by"), pk=pk)
+    if batch.status == ImportStatus.RUNNING and import_batches_reset_stuck(batch_id=batch.pk):
+        batch.refresh_from_db()  # its worker died: failed now, with the message saying what to do
+    return batch
 
 
 def _batch_counts(batch: ImportBatch) -> list[dict]:
@@ -119,10 +126,13 @@ def import_detail(request, pk: int):
         outcome = ""
     page = Paginator(entries, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
     names = import_report_customers(entries=list(page.object_list), user=request.user)
+    reviews = import_report_reviews(entries=list(page.object_list), user=request.user)
     rows = []
     for entry in page.object_list:
         customer = entry.get("customer")
         rows.append({
+            "review_url": (f"{reverse('accounts:review-queue')}?intake={entry['intake']}#intake-{entry['intake']}"
+                           if entry.get("intake") in reviews else None),
             **entry,
             "outcome_label": ReportOutcome(entry["outcome"]).label if entry.get("outcome") in ReportOutcome.values
             else entry.get("outcome"),
@@ -134,6 +144,19 @@ def import_detail(request, pk: int):
         "batch": batch, "counts": _batch_counts(batch), "page_obj": page, "rows": rows, "outcome": outcome,
         "outcomes": ReportOutcome.choices, "finished": batch.status in FINISHED,
     })
+
+
+@login_required
+@require_POST
+def import_rerun(request, pk: int):
+    """Run a failed import again, as a new batch of the same file."""
+    batch = _visible_batch(request, pk)
+    try:
+        again = import_batch_rerun(batch=batch, by=request.user)
+    except (DomainError, PermissionDenied) as exc:
+        messages.error(request, str(getattr(exc, "message", exc)))
+        return redirect("accounts:import-detail", pk=batch.pk)
+    return redirect("accounts:import-detail", pk=again.pk)
 
 
 @login_required

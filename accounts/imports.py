@@ -2,22 +2,25 @@
 
 `import_batch_create` keeps the uploaded file as a pending ImportBatch and starts the background
 job once the batch is committed; the job (accounts.tasks.import_batch_run) calls
-`import_batch_process`, which claims the batch exactly once, reads the file and feeds every row
-to `services.customer_intake`, so a row from a file follows the same uniqueness, assignment and
-enrichment rules as a record typed into the form or sent through the API.
+`import_batch_process`, which claims the batch exactly once, reads the file and takes the rows in
+through `services.CustomerIntakeBatch`, the same uniqueness, assignment, classification and
+enrichment code as a record typed into the form or sent through the API (a single record is a
+batch of one).
 
-Transactions: no transaction spans the whole file. Rows are committed ROWS_PER_COMMIT at a time,
-and inside that transaction each row is its own savepoint (`customer_intake` is atomic): a row
-that fails (ValidationError, DomainError, a clash on the credit code) rolls back alone and is
-reported, the good rows stay. Committing every row would cost a WAL flush per row (4 ms for a
-one-row INSERT on the benchmark machine); a commit every few dozen rows keeps that small while
-staying under PostgreSQL's 64 cached subtransactions. The progress counters are written in
-the same transaction, so what the page shows is always what is committed. If a row raises
-something unexpected, its savepoint is rolled back, the rows before it are committed and listed
-in the report, the row is reported as an error and the batch is marked failed with the reason.
+Transactions: no transaction spans the whole file. Rows go in ROWS_PER_COMMIT at a time, one
+transaction per chunk: one exact-key query and one trigram search for the chunk, each row decided
+in order (also against the customers the chunk creates, so a file does not create two
+near-identical customers), the new customers, their history, trigram names, tier changes, owners'
+notifications and intake records written in bulk. A row that is refused (ValidationError,
+DomainError) is reported and leaves nothing behind. If the chunk fails as a whole (an unexpected
+error, a credit code saved at the same moment by someone else), it is rolled back and taken again
+row by row through `services.customer_intake`, each row in its own savepoint: a clash is reported
+on its row; an unexpected error stops the batch there, the rows before it committed and listed in
+the report, the batch marked failed with the reason. The progress counters are written in each
+chunk's transaction, so what the page shows is always what is committed.
 
 Rows repeated inside one file are reported as duplicates of the first row and not written: see
-`_FileKeys`.
+`_FileKeys`. A batch whose worker died is marked failed by `import_batches_reset_stuck`.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import PurePath
 from typing import Any
@@ -44,7 +47,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.matching import normalize_name
 from accounts.models import Customer, ImportBatch, ImportStatus, IntakeOutcome, Source
-from accounts.services import customer_clean_data, customer_intake
+from accounts.services import CustomerIntakeBatch, IntakeRules, customer_clean_data, customer_intake
 from crm.errors import DomainError
 from teams.models import Role, User
 
@@ -53,11 +56,14 @@ logger = logging.getLogger(__name__)
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_MAX_ROWS = 100_000
 IMPORT_EXTENSIONS = (".csv", ".xlsx")
-# Rows per transaction; the progress counters are saved with each commit. Kept under 64, the
-# subtransactions PostgreSQL caches per transaction (each row is a savepoint). SQLite locks the
+# Rows per chunk, one transaction each; the progress counters are saved with each commit. A chunk
+# costs a few statements whatever its size (see services.CustomerIntakeBatch); SQLite locks the
 # whole database while a transaction writes, so there the pages' writes wait for fewer rows.
-ROWS_PER_COMMIT = 50
-ROWS_PER_COMMIT_SQLITE = 5
+ROWS_PER_COMMIT = 250
+ROWS_PER_COMMIT_SQLITE = 25
+# A running batch whose progress has not moved for this long lost its worker (see
+# import_batches_reset_stuck); a chunk takes seconds.
+IMPORT_STUCK_AFTER = timedelta(minutes=15)
 # A title line or two above the headers is common in purchased lists: look this far for them.
 HEADER_SEARCH_ROWS = 10
 
@@ -138,6 +144,29 @@ def import_batch_create(*, source: str, upload: UploadedFile, by: User) -> Impor
 
     transaction.on_commit(lambda: import_batch_run.delay(batch.pk))
     return batch
+
+
+@transaction.atomic
+def import_batch_rerun(*, batch: ImportBatch, by: User) -> ImportBatch:
+    """A failed import (a bad chunk, a worker that died) runs again as a new batch of the same file,
+    for whoever may see the batch and import; the rows the first run took in are found again as
+    existing customers (matched), not created twice."""
+    if not (by and by.is_active and (by.is_admin or by.role in Role.values)):
+        raise PermissionDenied(_("You cannot import customers."))
+    if not ImportBatch.objects.visible_to(by).filter(pk=batch.pk).exists():
+        raise PermissionDenied(_("You cannot import customers."))
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportStatus.FAILED:
+        raise DomainError(_("Only a failed import can be run again."))
+    again = ImportBatch(source=batch.source, original_name=batch.original_name, created_by=by)
+    with batch.file.open("rb") as stored:
+        again.file.save(f"customers{PurePath(batch.original_name).suffix.lower()}", stored, save=False)
+    again.save()
+
+    from accounts.tasks import import_batch_run
+
+    transaction.on_commit(lambda: import_batch_run.delay(again.pk))
+    return again
 
 
 # --- Reading the file ------------------------------------------------------------------------
@@ -340,11 +369,17 @@ class _FileKeys:
     """
 
     def __init__(self) -> None:
-        self.by_code: dict[str, tuple[int, int | None]] = {}
-        self.by_name: dict[str, tuple[int, int | None, str]] = {}
+        self.by_code: dict[str, tuple[int, Customer | None]] = {}
+        self.by_name: dict[str, tuple[int, Customer | None, str]] = {}
 
-    def first(self, cleaned: dict[str, Any]) -> tuple[int, int | None, str] | None:
-        """(row, customer id, reason) of the earlier row this one repeats, or None."""
+    def copy(self) -> _FileKeys:
+        keys = _FileKeys()
+        keys.by_code, keys.by_name = dict(self.by_code), dict(self.by_name)
+        return keys
+
+    def first(self, cleaned: dict[str, Any]) -> tuple[int, Customer | None, str] | None:
+        """(row, customer, reason) of the earlier row this one repeats, or None. The customer may
+        be one the current chunk creates: it has its id once the chunk is written."""
         code, name = cleaned["credit_code"], normalize_name(cleaned["name"])
         if code and code in self.by_code:
             row, customer = self.by_code[code]
@@ -355,7 +390,7 @@ class _FileKeys:
                 return row, customer, _("same name")
         return None
 
-    def remember(self, cleaned: dict[str, Any], row: int, customer: int | None) -> None:
+    def remember(self, cleaned: dict[str, Any], row: int, customer: Customer | None) -> None:
         code, name = cleaned["credit_code"], normalize_name(cleaned["name"])
         if code:
             self.by_code.setdefault(code, (row, customer))
@@ -390,14 +425,85 @@ class _Run:
         self.report: list[dict[str, Any]] = []
         self.counts = dict.fromkeys(self.COUNTERS.values(), 0)
         self.keys = _FileKeys()
+        self.rules: IntakeRules | None = None
 
-    def add(self, row: FileRow, outcome: str, *, customer: int | None = None, message: str = "") -> None:
-        self.report.append({"row": row.number, "outcome": str(outcome), "customer": customer,
-                            "name": row.data.get("name", "")[:200], "message": message})
+    def add(self, row: FileRow, outcome: str, *, customer: int | None = None, message: str = "",
+            intake: int | None = None) -> None:
+        entry = {"row": row.number, "outcome": str(outcome), "customer": customer,
+                 "name": row.data.get("name", "")[:200], "message": message}
+        if intake:
+            entry["intake"] = intake  # the review queue item of a probable match
+        self.report.append(entry)
         if outcome in self.COUNTERS:
             self.counts[self.COUNTERS[outcome]] += 1
 
+    def _intake_rules(self) -> IntakeRules:
+        if self.rules is None:
+            self.rules = IntakeRules()  # read once per import
+        self.rules.begin()
+        return self.rules
+
+    def _duplicate_message(self, first: tuple) -> str:
+        first_row, _customer, reason = first
+        return _("Duplicate of row %(row)d (%(reason)s); not imported again.") % {"row": first_row, "reason": reason}
+
+    def _add_result(self, row: FileRow, result) -> None:
+        self.add(row, result.outcome, customer=result.customer.pk if result.customer else None,
+                 message=self._describe(result),
+                 intake=result.intake.pk if result.outcome == IntakeOutcome.REVIEW else None)
+
+    def take_chunk(self, rows: list[FileRow]) -> None:
+        """Take in a chunk of rows through one CustomerIntakeBatch: one lookup for all of them, each
+        row decided in order, the new customers written together. Call inside a transaction; if it
+        raises, the caller rolls the transaction back and `undo`es what the chunk added here."""
+        batch = self.batch
+        intake_batch = CustomerIntakeBatch(source=batch.source, by=batch.created_by, batch=batch,
+                                           rules=self._intake_rules())
+        cleaned_rows: list[tuple[FileRow, dict | None, str]] = []
+        for row in rows:
+            try:
+                cleaned_rows.append((row, customer_clean_data(row.data), ""))
+            except ValidationError as exc:
+                cleaned_rows.append((row, None, _validation_text(exc)))
+        # Rows that repeat an earlier row of the file are not looked up (unless that row is then rejected).
+        probe = self.keys.copy()
+        wanted = []
+        for _row, cleaned, _error in cleaned_rows:
+            if cleaned is not None and not probe.first(cleaned):
+                probe.remember(cleaned, 0, None)
+                wanted.append(cleaned)
+        lookups = dict(zip(map(id, wanted), intake_batch.look_up(wanted), strict=True))
+        taken: list[tuple[FileRow, str, Any, str]] = []  # row, outcome, result or first row's customer, message
+        for row, cleaned, error in cleaned_rows:
+            if cleaned is None:
+                taken.append((row, ReportOutcome.ERROR, None, error))
+                continue
+            first = self.keys.first(cleaned)
+            if first:
+                taken.append((row, ReportOutcome.DUPLICATE, first[1], self._duplicate_message(first)))
+                continue
+            lookup = lookups.get(id(cleaned)) or intake_batch.look_up([cleaned])[0]
+            try:
+                result = intake_batch.take(cleaned=cleaned, lookup=lookup, raw=row.raw, row_number=row.number)
+            except ValidationError as exc:
+                taken.append((row, ReportOutcome.ERROR, None, _validation_text(exc)))
+                continue
+            except (DomainError, PermissionDenied) as exc:
+                taken.append((row, ReportOutcome.ERROR, None, str(getattr(exc, "message", exc))))
+                continue
+            self.keys.remember(cleaned, row.number, result.customer)
+            taken.append((row, result.outcome, result, ""))
+        intake_batch.flush()  # the new customers get their ids: the report can name them
+        for row, outcome, payload, message in taken:
+            if outcome == ReportOutcome.DUPLICATE:
+                self.add(row, outcome, customer=payload.pk if payload is not None else None, message=message)
+            elif outcome == ReportOutcome.ERROR:
+                self.add(row, outcome, message=message)
+            else:
+                self._add_result(row, payload)
+
     def take(self, row: FileRow) -> None:
+        """One row through the single-record path, in its own savepoint (after a chunk failed)."""
         batch = self.batch
         try:
             cleaned = customer_clean_data(row.data)
@@ -406,16 +512,14 @@ class _Run:
             return
         first = self.keys.first(cleaned)
         if first:
-            first_row, customer, reason = first
-            self.add(row, ReportOutcome.DUPLICATE, customer=customer,
-                     message=_("Duplicate of row %(row)d (%(reason)s); not imported again.")
-                     % {"row": first_row, "reason": reason})
+            customer = first[1]
+            self.add(row, ReportOutcome.DUPLICATE, customer=customer.pk if customer is not None else None,
+                     message=self._duplicate_message(first))
             return
         try:
             # customer_intake is atomic (a savepoint here): the row goes in whole, or not at all.
-            # Nothing after it touches the database, so a row in the report is a row in the base.
             result = customer_intake(source=batch.source, data=row.data, by=batch.created_by, batch=batch,
-                                     row_number=row.number, raw=row.raw)
+                                     row_number=row.number, raw=row.raw, rules=self._intake_rules())
         except ValidationError as exc:
             self.add(row, ReportOutcome.ERROR, message=_validation_text(exc))
             return
@@ -427,9 +531,17 @@ class _Run:
             self.add(row, ReportOutcome.ERROR,
                      message=_("Conflicts with a customer saved at the same moment; import this row again."))
             return
-        customer_id = result.customer.pk if result.customer else None
-        self.keys.remember(cleaned, row.number, customer_id)
-        self.add(row, result.outcome, customer=customer_id, message=self._describe(result))
+        self.keys.remember(cleaned, row.number, result.customer)
+        self._add_result(row, result)
+
+    def checkpoint(self) -> tuple:
+        return len(self.report), dict(self.counts), self.keys.copy()
+
+    def undo(self, checkpoint: tuple) -> None:
+        """Forget what a rolled-back chunk added to the report, the counters and the keys."""
+        length, counts, keys = checkpoint
+        del self.report[length:]
+        self.counts, self.keys = counts, keys
 
     @staticmethod
     def _describe(result) -> str:
@@ -446,18 +558,28 @@ class _Run:
             "score": best.score if best else 0, "reasons": reasons}
 
     def save_progress(self, **extra: Any) -> None:
-        ImportBatch.objects.filter(pk=self.batch.pk).update(processed_rows=len(self.report), **self.counts, **extra)
+        """Write the counters (and `extra`) while the batch is still ours: a batch reset as stuck in
+        the meantime (import_batches_reset_stuck) is left alone, and this run stops."""
+        saved = ImportBatch.objects.filter(pk=self.batch.pk, status=ImportStatus.RUNNING).update(
+            processed_rows=len(self.report), progress_at=timezone.now(), **self.counts, **extra)
+        if not saved:
+            raise ImportAbandonedError
 
     def finish(self, status: str, error: str = "") -> None:
         self.save_progress(status=status, error=error, report=self.report, finished_at=timezone.now())
 
 
+class ImportAbandonedError(Exception):
+    """The batch is no longer running (it was reset as stuck while this worker was slow): stop."""
+
+
 def import_batch_process(*, batch_id: int) -> ImportBatch | None:
     """Run a pending batch exactly once: a conditional UPDATE claims it (pending -> running), so a
-    second call, or a second worker, does nothing and gets None. Each row goes through
-    `customer_intake` in its own savepoint, ROWS_PER_COMMIT rows per commit; see the module docstring."""
+    second call, or a second worker, does nothing and gets None. Rows go in ROWS_PER_COMMIT at a
+    time, a chunk per transaction, through services.CustomerIntakeBatch; see the module docstring."""
+    now = timezone.now()
     claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now())
+        status=ImportStatus.RUNNING, started_at=now, progress_at=now)
     if not claimed:
         return None
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
@@ -466,38 +588,81 @@ def import_batch_process(*, batch_id: int) -> ImportBatch | None:
     # Messages in the report are written in the language of the person who uploaded the file.
     with translation.override(language):
         try:
-            parsed = import_batch_read(batch)
-        except ImportFileError as exc:
-            run.finish(ImportStatus.FAILED, error=exc.message)
-            return _reloaded(batch)
-        except OSError as exc:
-            logger.exception("import %s: cannot open the file", batch_id)
-            run.finish(ImportStatus.FAILED, error=_("The uploaded file cannot be opened (%(error)s).")
-                       % {"error": exc.__class__.__name__})
-            return _reloaded(batch)
-        ImportBatch.objects.filter(pk=batch_id).update(total_rows=len(parsed.rows))
-        step = ROWS_PER_COMMIT_SQLITE if connection.vendor == "sqlite" else ROWS_PER_COMMIT
-        for start in range(0, len(parsed.rows), step):
-            failure = None
-            with transaction.atomic():
-                for row in parsed.rows[start:start + step]:
-                    try:
-                        run.take(row)
-                    except Exception as exc:  # the row's savepoint is rolled back; the rows before it stay
-                        logger.exception("import %s stopped at row %s", batch_id, row.number)
-                        failure = (row, exc)
-                        break
-                run.save_progress()
-            if failure:
-                row, exc = failure
-                run.add(row, ReportOutcome.ERROR, message=_("Unexpected error: %(error)s") % {"error": exc})
-                run.finish(ImportStatus.FAILED, error=_(
-                    "The import stopped at row %(row)d after an unexpected error (%(error)s). The rows before "
-                    "it were imported, as the report shows; import the remaining rows again.")
-                    % {"row": row.number, "error": f"{exc.__class__.__name__}: {exc}"[:300]})
-                return _reloaded(batch)
-        run.finish(ImportStatus.DONE)
+            _import_rows(batch, run)
+        except ImportAbandonedError:
+            logger.warning("import %s was reset while it ran; stopped", batch_id)
     return _reloaded(batch)
+
+
+def _import_rows(batch: ImportBatch, run: _Run) -> None:
+    try:
+        parsed = import_batch_read(batch)
+    except ImportFileError as exc:
+        run.finish(ImportStatus.FAILED, error=exc.message)
+        return
+    except OSError as exc:
+        logger.exception("import %s: cannot open the file", batch.pk)
+        run.finish(ImportStatus.FAILED, error=_("The uploaded file cannot be opened (%(error)s).")
+                   % {"error": exc.__class__.__name__})
+        return
+    ImportBatch.objects.filter(pk=batch.pk).update(total_rows=len(parsed.rows), progress_at=timezone.now())
+    step = ROWS_PER_COMMIT_SQLITE if connection.vendor == "sqlite" else ROWS_PER_COMMIT
+    for start in range(0, len(parsed.rows), step):
+        rows = parsed.rows[start:start + step]
+        checkpoint = run.checkpoint()
+        try:
+            with transaction.atomic():
+                run.take_chunk(rows)
+                run.save_progress()
+            continue
+        except ImportAbandonedError:
+            raise
+        except Exception:  # the chunk is rolled back whole; it goes again row by row, below
+            logger.warning("import %s: the chunk from row %s failed; taking it row by row", batch.pk,
+                           rows[0].number, exc_info=True)
+            run.undo(checkpoint)
+        failure = None
+        with transaction.atomic():
+            for row in rows:
+                try:
+                    run.take(row)
+                except Exception as exc:  # the row's savepoint is rolled back; the rows before it stay
+                    logger.exception("import %s stopped at row %s", batch.pk, row.number)
+                    failure = (row, exc)
+                    break
+            run.save_progress()
+        if failure:
+            row, exc = failure
+            run.add(row, ReportOutcome.ERROR, message=_("Unexpected error: %(error)s") % {"error": exc})
+            run.finish(ImportStatus.FAILED, error=_(
+                "The import stopped at row %(row)d after an unexpected error (%(error)s). The rows before "
+                "it were imported, as the report shows; import the remaining rows again.")
+                % {"row": row.number, "error": f"{exc.__class__.__name__}: {exc}"[:300]})
+            return
+    run.finish(ImportStatus.DONE)
+
+
+def import_batches_reset_stuck(*, batch_id: int | None = None) -> int:
+    """A batch still running after IMPORT_STUCK_AFTER without progress lost its worker (a restart,
+    a crash): it is marked failed with a message saying what to do, so the page stops waiting and
+    the file can be imported again. A conditional UPDATE per batch: a worker that was only slow
+    finds its batch no longer running and stops (see _Run.save_progress). Returns how many."""
+    cutoff = timezone.now() - IMPORT_STUCK_AFTER
+    stuck = ImportBatch.objects.filter(status=ImportStatus.RUNNING, progress_at__lt=cutoff)
+    if batch_id is not None:
+        stuck = stuck.filter(pk=batch_id)
+    reset = 0
+    for batch in stuck.select_related("created_by"):
+        language = getattr(batch.created_by, "language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            error = _("The import stopped without finishing (no progress for %(minutes)d minutes; the "
+                      "background job was probably restarted). The rows in the report were imported; "
+                      "upload the file again to import the rest: rows already imported are matched to "
+                      "their customers, not created twice.") % {
+                "minutes": int(IMPORT_STUCK_AFTER.total_seconds() // 60)}
+        reset += ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.RUNNING, progress_at__lt=cutoff).update(
+            status=ImportStatus.FAILED, error=error, finished_at=timezone.now())
+    return reset
 
 
 def _reloaded(batch: ImportBatch) -> ImportBatch:
@@ -519,3 +684,14 @@ def import_report_customers(*, entries: list[dict], user: User) -> dict[int, str
     if not ids:
         return {}
     return dict(Customer.objects.visible_to(user).filter(pk__in=ids).values_list("pk", "name"))
+
+
+def import_report_reviews(*, entries: list[dict], user: User) -> set[int]:
+    """The report's review queue items that still wait and that `user` may see (one query)."""
+    from accounts.models import CustomerIntake, IntakeStatus
+
+    ids = {entry["intake"] for entry in entries if entry.get("intake")}
+    if not ids:
+        return set()
+    return set(CustomerIntake.objects.visible_to(user).filter(pk__in=ids, status=IntakeStatus.PENDING_REVIEW)
+               .values_list("pk", flat=True))

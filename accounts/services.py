@@ -5,6 +5,7 @@ Every function here is the one place its rule lives; pages, the API and the impo
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,13 +16,18 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts.matching import (
     PROBABLE_SCORE,
     SURE_SCORE,
     Candidate,
     Incoming,
+    Lookup,
+    MatchPool,
     customer_match_candidates,
+    customer_match_lookup,
+    customer_rank,
     normalize_text,
     phone_key,
     website_domain,
@@ -34,6 +40,7 @@ from accounts.models import (
     Customer,
     CustomerIntake,
     CustomerMerge,
+    CustomerName,
     EnrichmentProposal,
     IntakeOutcome,
     IntakeResolution,
@@ -138,35 +145,199 @@ class IntakeResult:
 @transaction.atomic
 def customer_intake(
     *, source: str, data: dict[str, Any], by: User | None, owner: User | None = None,
-    batch=None, row_number: int | None = None, raw: dict | None = None,
+    batch=None, row_number: int | None = None, raw: dict | None = None, rules: IntakeRules | None = None,
 ) -> IntakeResult:
     """Phases 1-3 of the intake: keep the record, check uniqueness, then link (and enrich),
-    send to review, or create and assign. A sure match links; a probable one waits for a person."""
-    if source not in Source.values:
-        raise ValidationError({"source": [_("Unknown source.")]})
+    send to review, or create and assign. A sure match links; a probable one waits for a person.
+
+    One record is a batch of one: the import runs the same CustomerIntakeBatch over many."""
+    intake_batch = CustomerIntakeBatch(source=source, by=by, owner=owner, batch=batch, rules=rules)
     cleaned = customer_clean_data(data)
-    if owner is not None:
-        _check_may_set_owner(by=by, owner=owner)
-    candidates = customer_match_candidates(_incoming(cleaned))
-    intake = CustomerIntake(
-        source=source, raw_data=_jsonable(raw if raw is not None else data), name=cleaned["name"],
-        candidates=[_candidate_dict(c) for c in candidates], batch=batch, row_number=row_number, created_by=by,
-    )
-    best = candidates[0] if candidates else None
-    if best and best.score >= SURE_SCORE:
-        customer = Customer.objects.select_for_update().get(pk=best.customer_id)
-        intake.outcome, intake.status, intake.customer = IntakeOutcome.MATCHED, IntakeStatus.DONE, customer
-        intake.save()
-        customer_enrich(customer=customer, data=cleaned, source=source, intake=intake)
-        return IntakeResult(IntakeOutcome.MATCHED, customer, intake, candidates)
-    if best and best.score >= PROBABLE_SCORE:
-        intake.outcome, intake.status = IntakeOutcome.REVIEW, IntakeStatus.PENDING_REVIEW
-        intake.save()
-        return IntakeResult(IntakeOutcome.REVIEW, None, intake, candidates)
-    customer = _customer_create(cleaned=cleaned, source=source, by=by, owner=owner)
-    intake.outcome, intake.status, intake.customer = IntakeOutcome.CREATED, IntakeStatus.DONE, customer
-    intake.save()
-    return IntakeResult(IntakeOutcome.CREATED, customer, intake, candidates)
+    lookup = intake_batch.look_up([cleaned])[0]
+    result = intake_batch.take(cleaned=cleaned, lookup=lookup, raw=raw if raw is not None else data,
+                               row_number=row_number)
+    intake_batch.flush()
+    return result
+
+
+class IntakeRules:
+    """The configuration that placing a new customer reads: the active assignment rules (and the
+    people each shares customers among), the classification rules and the tier thresholds.
+
+    Read once per import, or once per single intake. The round-robin turns and the customer counts
+    of the fewest-customers strategy are state: read again in each transaction (after `begin`), the
+    round-robin rules locked until it ends, and the turns written back by `save_state`.
+    """
+
+    def __init__(self) -> None:
+        self.assignment = list(AssignmentRule.objects.filter(active=True)
+                               .select_related("user", "org_unit", "territory"))
+        self.classification = list(ClassificationRule.objects.filter(active=True))
+        self.thresholds = list(TierThreshold.objects.order_by("-min_score").values_list("min_score", "tier"))
+        self._pools: dict[int, list[User]] = {}
+        self.begin()
+
+    def begin(self) -> None:
+        """Forget the state read in an earlier transaction."""
+        self._turns: dict[int, int | None] = {}
+        self._turns_changed: set[int] = set()
+        self._counts: dict[int, int] = {}
+        self._unsaved: Counter[int] = Counter()
+
+    def pool(self, rule: AssignmentRule) -> list[User]:
+        if rule.pk not in self._pools:
+            self._pools[rule.pk] = list(assignment_rule_pool(rule))
+        return self._pools[rule.pk]
+
+    def pick_owner(self, customer: Customer) -> User | None:
+        """The owner the first matching active rule gives, or None (the unassigned queue)."""
+        for rule in self.assignment:
+            if not assignment_rule_matches(rule, customer):
+                continue
+            if rule.strategy == AssignmentStrategy.USER:
+                if rule.user and rule.user.is_active:
+                    return rule.user
+                continue
+            pool = self.pool(rule)
+            if not pool:
+                continue
+            if rule.strategy == AssignmentStrategy.ROUND_ROBIN:
+                last = self._last_assigned(rule)
+                after = [person for person in pool if last and person.pk > last]
+                chosen = after[0] if after else pool[0]
+                self._turns[rule.pk] = chosen.pk
+                self._turns_changed.add(rule.pk)
+                return chosen
+            counts = self._customer_counts(pool)
+            return min(pool, key=lambda person: (counts[person.pk], person.pk))
+        return None
+
+    def _last_assigned(self, rule: AssignmentRule) -> int | None:
+        if rule.pk not in self._turns:
+            # Locked until the transaction ends, so that two imports running side by side take turns.
+            self._turns[rule.pk] = (AssignmentRule.objects.select_for_update()
+                                    .values_list("last_assigned_id", flat=True).get(pk=rule.pk))
+        return self._turns[rule.pk]
+
+    def _customer_counts(self, pool: list[User]) -> dict[int, int]:
+        missing = [person.pk for person in pool if person.pk not in self._counts]
+        if missing:
+            counted = dict(Customer.objects.filter(owner__in=missing).values("owner")
+                           .annotate(n=Count("id")).values_list("owner", "n"))
+            for pk in missing:
+                self._counts[pk] = counted.get(pk, 0) + self._unsaved[pk]
+        return self._counts
+
+    def owner_taken(self, owner: User | None) -> None:
+        """A new customer, not saved yet, goes to `owner`: the fewest-customers counts include it."""
+        if owner is None:
+            return
+        if owner.pk in self._counts:
+            self._counts[owner.pk] += 1
+        else:
+            self._unsaved[owner.pk] += 1
+
+    def save_state(self) -> None:
+        """Once the new customers are saved: write the round-robin turns back."""
+        for pk in sorted(self._turns_changed):
+            AssignmentRule.objects.filter(pk=pk).update(last_assigned_id=self._turns[pk])
+        self._turns_changed.clear()
+        self._unsaved.clear()
+
+
+class CustomerIntakeBatch:
+    """Many records taken in inside one transaction, each with the outcome it would have had alone.
+
+    `look_up` asks the database about all the records at once (matching.customer_match_lookup);
+    `take` decides each record in order, matching it also against the customers this batch has
+    created or filled in since (matching.MatchPool); a new customer gets its owner and tier before
+    it is written, and `flush` writes the new customers, their history, names, tier changes and
+    owners' notifications, and the intake records, in a few bulk statements. A sure match is
+    written at once (in a savepoint: enrichment and its proposals), as for a single record.
+    """
+
+    def __init__(self, *, source: str, by: User | None, owner: User | None = None, batch=None,
+                 rules: IntakeRules | None = None) -> None:
+        if source not in Source.values:
+            raise ValidationError({"source": [_("Unknown source.")]})
+        if owner is not None:
+            _check_may_set_owner(by=by, owner=owner)
+        self.source, self.by, self.owner, self.batch = source, by, owner, batch
+        self.rules = rules if rules is not None else IntakeRules()
+        self.pool = MatchPool()
+        self._created: list[tuple[Customer, TierChange | None, bool]] = []
+        self._intakes: list[tuple[CustomerIntake, list[Candidate]]] = []
+
+    def look_up(self, records: list[dict[str, Any]]) -> list[Lookup]:
+        """The database's candidates for cleaned records (before any of them is taken)."""
+        return customer_match_lookup([_incoming(cleaned) for cleaned in records], decision_only=True)
+
+    def take(self, *, cleaned: dict[str, Any], lookup: Lookup, raw: dict, row_number: int | None = None,
+             ) -> IntakeResult:
+        """Decide one cleaned record. Raises (and keeps nothing of the record) if it cannot go in."""
+        candidates = customer_rank(_incoming(cleaned), lookup, self.pool)
+        intake = CustomerIntake(source=self.source, raw_data=_jsonable(raw), name=cleaned["name"], batch=self.batch,
+                                row_number=row_number, created_by=self.by)
+        best = candidates[0] if candidates else None
+        if best and best.score >= SURE_SCORE:
+            if any(candidate.customer.pk is None for candidate in candidates):
+                self.flush()  # a customer this batch created: it gets its id first
+            _candidate_ids(candidates)
+            with transaction.atomic():
+                customer = Customer.objects.select_for_update().get(pk=best.customer_id)
+                intake.candidates = [_candidate_dict(c) for c in candidates]
+                intake.outcome, intake.status, intake.customer = IntakeOutcome.MATCHED, IntakeStatus.DONE, customer
+                intake.save()
+                customer_enrich(customer=customer, data=cleaned, source=self.source, intake=intake,
+                                rules=self.rules)
+            self.pool.put(customer)  # the records after this one see the fields it filled
+            return IntakeResult(IntakeOutcome.MATCHED, customer, intake, candidates)
+        if best and best.score >= PROBABLE_SCORE:
+            intake.outcome, intake.status = IntakeOutcome.REVIEW, IntakeStatus.PENDING_REVIEW
+            self._intakes.append((intake, candidates))
+            return IntakeResult(IntakeOutcome.REVIEW, None, intake, candidates)
+        customer, tier_change, notify_owner = _customer_new(cleaned=cleaned, source=self.source, by=self.by,
+                                                            owner=self.owner, rules=self.rules)
+        intake.outcome, intake.status, intake.customer = IntakeOutcome.CREATED, IntakeStatus.DONE, customer
+        self._created.append((customer, tier_change, notify_owner))
+        self._intakes.append((intake, candidates))
+        self.pool.put(customer)
+        return IntakeResult(IntakeOutcome.CREATED, customer, intake, candidates)
+
+    def flush(self) -> None:
+        """Write what the records taken so far created; each gets its id."""
+        from teams.models import Notification
+
+        if self._created:
+            customers = [customer for customer, _change, _notify in self._created]
+            bulk_create_with_history(customers, Customer, batch_size=1000, default_user=self.by)
+            CustomerName.objects.bulk_create(
+                [CustomerName(customer_id=c.pk, normalized_name=c.normalized_name) for c in customers],
+                batch_size=1000)
+            for customer in customers:
+                customer._indexed_name = customer.normalized_name
+            TierChange.objects.bulk_create([change for _c, change, _n in self._created if change], batch_size=1000)
+            # As teams.services.notify does for one: nothing for an inactive person.
+            Notification.objects.bulk_create([
+                Notification(recipient=customer.owner, kind="customer_assigned",
+                             message=str(_owner_message(customer))[:300], url=customer.get_absolute_url())
+                for customer, _change, notify_owner in self._created
+                if notify_owner and customer.owner.is_active
+            ], batch_size=1000)
+            self.rules.save_state()
+            self.pool.saved()
+        if self._intakes:
+            for intake, candidates in self._intakes:
+                _candidate_ids(candidates)
+                intake.candidates = [_candidate_dict(c) for c in candidates]
+            CustomerIntake.objects.bulk_create([intake for intake, _c in self._intakes], batch_size=1000)
+        self._created, self._intakes = [], []
+
+
+def _candidate_ids(candidates: list[Candidate]) -> None:
+    for candidate in candidates:
+        if candidate.customer_id is None and candidate.customer is not None:
+            candidate.customer_id = candidate.customer.pk
 
 
 def _candidate_dict(candidate: Candidate) -> dict:
@@ -187,28 +358,61 @@ def _check_may_set_owner(*, by: User | None, owner: User) -> None:
     raise PermissionDenied(_("You can only give customers to yourself or to people in your team."))
 
 
-def _customer_create(*, cleaned: dict, source: str, by: User | None, owner: User | None) -> Customer:
+def customer_suggest_tier(*, customer: Customer, rules: IntakeRules) -> TierChange | None:
+    """A new customer's tier from the classification rules, set before its first save (the
+    TierChange to keep, if the tier differs from the default)."""
+    score = customer_score(customer, rules.classification)
+    suggested = tier_for_score(score, rules.thresholds)
+    customer.tier_score, customer.tier_suggested = score, suggested
+    if customer.tier_overridden or customer.tier == suggested:
+        return None
+    change = TierChange(customer=customer, old_tier=customer.tier, new_tier=suggested, suggested_tier=suggested,
+                        score=score, reason=_("Classification rules"))
+    customer.tier = suggested
+    return change
+
+
+def _customer_new(*, cleaned: dict, source: str, by: User | None, owner: User | None,
+                  rules: IntakeRules) -> tuple[Customer, TierChange | None, bool]:
+    """A new customer, not saved yet, with its owner and tier; and whether the owner is told."""
     customer = Customer(**{k: cleaned[k] for k in CUSTOMER_FIELDS}, source=source, created_by=by)
-    customer.save()
+    customer.refresh_keys()
+    customer._history_user = by  # the history names who brought it in, in a request or a job alike
+    tier_change = customer_suggest_tier(customer=customer, rules=rules)
     assigned_by_rule = False
     if owner is None:
-        owner = customer_pick_owner(customer=customer)
+        owner = rules.pick_owner(customer)
         assigned_by_rule = owner is not None
     if owner is None and by is not None and by.role == Role.ACCOUNT_MANAGER:
         # An account manager who brings in a customer no rule claims keeps it.
         owner = by
-    if owner is not None:
-        customer.owner = owner
-        customer.save(update_fields=["owner", "updated_at"])
-        if owner != by or assigned_by_rule:
-            _notify_owner(customer, owner)
-    customer_classify(customer=customer)
+    customer.owner = owner
+    rules.owner_taken(owner)
+    return customer, tier_change, owner is not None and (owner != by or assigned_by_rule)
+
+
+def _customer_create(*, cleaned: dict, source: str, by: User | None, owner: User | None,
+                     rules: IntakeRules | None = None) -> Customer:
+    """Create one customer in one write, with its owner and tier (the rules as for a batch)."""
+    rules = rules if rules is not None else IntakeRules()
+    customer, tier_change, notify_owner = _customer_new(cleaned=cleaned, source=source, by=by, owner=owner,
+                                                        rules=rules)
+    customer.save()
+    rules.save_state()
+    if tier_change:
+        tier_change.customer = customer
+        tier_change.save()
+    if notify_owner:
+        _notify_owner(customer, customer.owner)
     return customer
 
 
+def _owner_message(customer: Customer) -> str:
+    return _("New customer assigned to you: %(name)s") % {"name": customer.name}
+
+
 def _notify_owner(customer: Customer, owner: User) -> None:
-    notify(recipient=owner, kind="customer_assigned",
-           message=_("New customer assigned to you: %(name)s") % {"name": customer.name},
+    notify(recipient=owner, kind="customer_assigned", message=_owner_message(customer),
            url=customer.get_absolute_url())
 
 
@@ -240,32 +444,14 @@ def assignment_rule_pool(rule: AssignmentRule):
     return people.filter(is_active=True, role=Role.ACCOUNT_MANAGER).order_by("id")
 
 
+@transaction.atomic
 def customer_pick_owner(*, customer: Customer) -> User | None:
-    """The owner the first matching active rule gives, or None (the unassigned queue)."""
-    for rule in AssignmentRule.objects.filter(active=True).select_related("user", "org_unit", "territory"):
-        if not assignment_rule_matches(rule, customer):
-            continue
-        if rule.strategy == AssignmentStrategy.USER:
-            if rule.user and rule.user.is_active:
-                return rule.user
-            continue
-        pool = list(assignment_rule_pool(rule))
-        if not pool:
-            continue
-        if rule.strategy == AssignmentStrategy.ROUND_ROBIN:
-            # Lock the rule so that two imports running side by side take turns correctly.
-            rule = AssignmentRule.objects.select_for_update().get(pk=rule.pk)
-            after = [person for person in pool if rule.last_assigned_id and person.pk > rule.last_assigned_id]
-            chosen = after[0] if after else pool[0]
-            rule.last_assigned = chosen
-            rule.save(update_fields=["last_assigned"])
-            return chosen
-        counts = dict(
-            User.objects.filter(pk__in=[p.pk for p in pool])
-            .annotate(n=Count("customers")).values_list("pk", "n")
-        )
-        return min(pool, key=lambda person: (counts.get(person.pk, 0), person.pk))
-    return None
+    """The owner the first matching active rule gives, or None (the unassigned queue); a
+    round-robin rule moves on to the next person."""
+    rules = IntakeRules()
+    owner = rules.pick_owner(customer)
+    rules.save_state()
+    return owner
 
 
 @transaction.atomic
@@ -298,7 +484,7 @@ def _same(field_name: str, current: Any, proposed: Any) -> bool:
 
 
 def customer_enrich(*, customer: Customer, data: dict[str, Any], source: str,
-                    intake: CustomerIntake | None = None) -> dict[str, list[str]]:
+                    intake: CustomerIntake | None = None, rules: IntakeRules | None = None) -> dict[str, list[str]]:
     """Fill empty fields; a different value for a filled field waits for the owner as a proposal.
 
     Nothing is overwritten here. Returns {"filled": [...], "proposed": [...]}.
@@ -327,7 +513,7 @@ def customer_enrich(*, customer: Customer, data: dict[str, Any], source: str,
     if filled:
         customer._change_reason = _("Filled from %(source)s") % {"source": Source(source).label}
         customer.save(update_fields=[*filled, "updated_at"])
-        customer_classify(customer=customer)
+        customer_classify(customer=customer, rules=rules)
     if proposed and customer.owner_id:
         notify(recipient=customer.owner, kind="enrichment_review",
                message=_("New information waits for your review: %(name)s") % {"name": customer.name},
@@ -442,17 +628,20 @@ def customer_score(customer: Customer, rules: list[ClassificationRule] | None = 
     return total
 
 
-def tier_for_score(score: int) -> str:
-    for threshold in TierThreshold.objects.order_by("-min_score"):
-        if score >= threshold.min_score:
-            return threshold.tier
+def tier_for_score(score: int, thresholds: list[tuple[int, str]] | None = None) -> str:
+    """The tier of the highest threshold the score reaches; `thresholds` as IntakeRules reads them."""
+    if thresholds is None:
+        thresholds = list(TierThreshold.objects.order_by("-min_score").values_list("min_score", "tier"))
+    for min_score, tier in thresholds:
+        if score >= min_score:
+            return tier
     return Tier.LOW
 
 
-def customer_classify(*, customer: Customer) -> Customer:
+def customer_classify(*, customer: Customer, rules: IntakeRules | None = None) -> Customer:
     """Score the customer and suggest a tier; the tier follows unless someone set it by hand."""
-    score = customer_score(customer)
-    suggested = tier_for_score(score)
+    score = customer_score(customer, rules.classification if rules else None)
+    suggested = tier_for_score(score, rules.thresholds if rules else None)
     old_tier = customer.tier
     customer.tier_score, customer.tier_suggested = score, suggested
     fields = ["tier_score", "tier_suggested"]

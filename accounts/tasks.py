@@ -11,3 +11,11 @@ def import_batch_run(batch_id: int) -> None:
     from accounts.imports import import_batch_process
 
     import_batch_process(batch_id=batch_id)
+
+
+@shared_task(name="accounts.import_batches_reset_stuck")
+def import_batches_reset_stuck() -> int:
+    """Mark imports whose worker died as failed (Celery beat, every 5 minutes; migration 0005)."""
+    from accounts.imports import import_batches_reset_stuck as reset
+
+    return reset()

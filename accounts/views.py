@@ -499,7 +499,10 @@ REVIEW_FIELDS = ["name", "credit_code", "province", "city", "address", "phone", 
 @require_GET
 def review_queue(request):
     """Probable matches waiting for a person: the incoming record side by side with its candidates."""
-    page = Paginator(selectors.review_queue(viewer=request.user), 10).get_page(request.GET.get("page"))
+    queue = selectors.review_queue(viewer=request.user)
+    if request.GET.get("intake", "").isdigit():  # one item, e.g. from an import's report
+        queue = queue.filter(pk=int(request.GET["intake"]))
+    page = Paginator(queue, 10).get_page(request.GET.get("page"))
     intakes = list(page.object_list)
     visible = selectors.review_candidates(viewer=request.user, intakes=intakes)
     labels = {name: Customer._meta.get_field(name).verbose_name for name in REVIEW_FIELDS}

@@ -188,14 +188,14 @@ def test_a_file_with_bad_rows_takes_the_good_ones_and_reports_the_others(owner, 
 def test_a_row_that_fails_halfway_is_rolled_back_alone(owner, monkeypatch, english):
     from accounts import services
 
-    original = services.customer_classify
+    original = services.customer_suggest_tier
 
-    def classify(*, customer):
+    def classify(*, customer, rules):
         if customer.name == "坏行有限公司":
             raise DomainError("classification refused")
-        return original(customer=customer)
+        return original(customer=customer, rules=rules)
 
-    monkeypatch.setattr(services, "customer_classify", classify)
+    monkeypatch.setattr(services, "customer_suggest_tier", classify)
     content = csv_bytes([["名称"], ["好行一有限公司"], ["坏行有限公司"], ["好行二有限公司"]])
     batch = run(make_batch(owner, content))
 
@@ -210,14 +210,14 @@ def test_a_row_that_fails_halfway_is_rolled_back_alone(owner, monkeypatch, engli
 def test_an_unexpected_error_fails_the_batch_and_keeps_the_rows_before_it(owner, monkeypatch, english):
     from accounts import services
 
-    original = services.customer_classify
+    original = services.customer_suggest_tier
 
-    def classify(*, customer):
+    def classify(*, customer, rules):
         if customer.name == "第三家有限公司":
             raise RuntimeError("disk on fire")
-        return original(customer=customer)
+        return original(customer=customer, rules=rules)
 
-    monkeypatch.setattr(services, "customer_classify", classify)
+    monkeypatch.setattr(services, "customer_suggest_tier", classify)
     content = csv_bytes([["名称"], ["第一家有限公司"], ["第二家有限公司"], ["第三家有限公司"], ["第四家有限公司"]])
     batch = run(make_batch(owner, content))
 
@@ -298,21 +298,20 @@ def test_a_batch_already_claimed_by_another_worker_is_left_alone(owner):
     assert not Customer.objects.exists()
 
 
-def test_progress_is_saved_while_the_job_runs(owner, monkeypatch):
+def test_progress_is_saved_once_per_chunk_while_the_job_runs(owner, monkeypatch):
     monkeypatch.setattr(imports, "ROWS_PER_COMMIT", 2)
     monkeypatch.setattr(imports, "ROWS_PER_COMMIT_SQLITE", 2)
     seen = []
-    original = imports.customer_intake
+    original = imports._Run.take_chunk
 
-    def intake(**kwargs):
-        row = ImportBatch.objects.get(pk=kwargs["batch"].pk)
-        seen.append((row.status, row.total_rows, row.processed_rows, row.created_count))
-        return original(**kwargs)
+    def take_chunk(run, rows):
+        row = ImportBatch.objects.get(pk=run.batch.pk)
+        seen.append((row.status, row.total_rows, row.processed_rows, row.created_count, len(rows)))
+        return original(run, rows)
 
-    monkeypatch.setattr(imports, "customer_intake", intake)
+    monkeypatch.setattr(imports._Run, "take_chunk", take_chunk)
     batch = run(make_batch(owner, csv_bytes([["名称"]] + [[f"测试企业{n:02d}有限公司"] for n in range(5)])))
-    assert seen == [("running", 5, 0, 0), ("running", 5, 0, 0), ("running", 5, 2, 2), ("running", 5, 2, 2),
-                    ("running", 5, 4, 4)]
+    assert seen == [("running", 5, 0, 0, 2), ("running", 5, 2, 2, 2), ("running", 5, 4, 4, 1)]
     assert (batch.status, batch.processed_rows, batch.created_count, batch.percent) == ("done", 5, 5, 100)
 
 
@@ -493,14 +492,14 @@ def test_rows_before_an_unexpected_error_are_really_committed(monkeypatch):
     importer = UserFactory(username="importer", language="en")
     monkeypatch.setattr(imports, "ROWS_PER_COMMIT", 2)
     monkeypatch.setattr(imports, "ROWS_PER_COMMIT_SQLITE", 2)
-    original = services.customer_classify
+    original = services.customer_suggest_tier
 
-    def classify(*, customer):
+    def classify(*, customer, rules):
         if customer.name == "第四家有限公司":
             raise RuntimeError("disk on fire")
-        return original(customer=customer)
+        return original(customer=customer, rules=rules)
 
-    monkeypatch.setattr(services, "customer_classify", classify)
+    monkeypatch.setattr(services, "customer_suggest_tier", classify)
     names = ["第一家有限公司", "第二家有限公司", "第三家有限公司", "第四家有限公司", "第五家有限公司"]
     batch = run(make_batch(importer, csv_bytes([["名称"]] + [[name] for name in names])))
     assert batch.status == ImportStatus.FAILED and "row 5" in batch.error
