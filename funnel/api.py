@@ -149,6 +149,59 @@ class StageChangeListView(generics.ListAPIView):
         return StageChange.objects.filter(opportunity=opportunity).order_by("-changed_at", "-id")
 
 
+# --- The stage's tasks ticked off on an opportunity ------------------------------------------------
+
+class StageTaskSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="The task's line in the stage's checklist, from 0.")
+    task = serializers.CharField(source="text")
+    done = serializers.SerializerMethodField()
+    done_by = serializers.SerializerMethodField()
+    done_at = serializers.SerializerMethodField()
+
+    def get_done(self, item) -> bool:
+        return item.done is not None
+
+    def get_done_by(self, item) -> int | None:
+        return item.done.done_by_id if item.done else None
+
+    def get_done_at(self, item) -> str | None:
+        return serializers.DateTimeField().to_representation(item.done.done_at) if item.done else None
+
+
+class StageTasksOutputSerializer(serializers.Serializer):
+    stage = serializers.CharField(help_text="The opportunity's current stage (code).")
+    tasks = StageTaskSerializer(many=True)
+
+
+class StageTaskInputSerializer(serializers.Serializer):
+    position = serializers.IntegerField(min_value=0, max_value=32767)
+    done = serializers.BooleanField()
+
+
+class StageTasksView(APIView):
+    def _tasks(self, opportunity):
+        return {"stage": opportunity.stage.code,
+                "tasks": StageTaskSerializer(selectors.stage_checklist(opportunity=opportunity), many=True).data}
+
+    @extend_schema(responses=StageTasksOutputSerializer, operation_id="opportunities_stage_tasks")
+    def get(self, request, pk: int):
+        """The tasks of the opportunity's current stage, each with whether, by whom and when it was done."""
+        return Response(self._tasks(opportunity_get(viewer=request.user, pk=pk)))
+
+    @extend_schema(request=StageTaskInputSerializer, responses=StageTasksOutputSerializer,
+                   operation_id="opportunities_stage_tasks_set")
+    def post(self, request, pk: int):
+        """Tick off (`{"position": 0, "done": true}`) or untick a task of the current stage: whoever may edit the
+        opportunity may (others who see it: 403; people who cannot see it: 404)."""
+        opportunity = opportunity_get(viewer=request.user, pk=pk)
+        data = StageTaskInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.stage_task_set(opportunity=opportunity, position=data.validated_data["position"],
+                                done=data.validated_data["done"], by=request.user)
+        opportunity.refresh_from_db()
+        return Response(self._tasks(opportunity))
+
+
 # --- Baselines ---------------------------------------------------------------------------------
 
 @extend_schema_field({"type": "string", "enum": BaselineSource.values, "description": "history or manual"})

@@ -13,6 +13,7 @@ urlpatterns = [
     # The opportunities router lives in the opportunities app; the move is the funnel's.
     path("opportunities/<int:pk>/move/", api.OpportunityMoveView.as_view(), name="opportunity-move"),
     path("opportunities/<int:pk>/stage-changes/", api.StageChangeListView.as_view(), name="opportunity-stage-changes"),
+    path("opportunities/<int:pk>/stage-tasks/", api.StageTasksView.as_view(), name="opportunity-stage-tasks"),
     path("funnel/health/", api.HealthView.as_view(), name="funnel-health"),
     *router.urls,
 ]

@@ -217,9 +217,53 @@ class StageEntry(models.Model):
     class Meta:
         verbose_name = _("stage entry")
         verbose_name_plural = _("stage entries")
+        # Stuck opportunities are a range scan per stage (entered_at < today - the stage's limit); a unit's
+        # oldest stuck ones are read in entered_at order until enough of its people's are found.
+        indexes = [models.Index(fields=["stage", "entered_at"], name="stageentry_stage_entered"),
+                   models.Index(fields=["entered_at", "opportunity"], name="stageentry_entered")]
 
     def __str__(self) -> str:
         return f"{self.opportunity_id}: {self.stage_id} since {self.entered_at:%Y-%m-%d}"
+
+
+class StageTaskQuerySet(models.QuerySet):
+    def visible_to(self, user) -> StageTaskQuerySet:
+        """A ticked task is seen by whoever sees its opportunity."""
+        from opportunities.models import Opportunity
+
+        return self.filter(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
+
+
+class StageTaskDone(models.Model):
+    """One task of a stage's checklist ticked off on one opportunity: who did it and when.
+
+    A task is the line at `position` of the stage's checklist (the Chinese and English lists are the
+    same tasks line by line); its text is copied as it read when ticked. Unticking deletes the row;
+    the model's history keeps every tick and untick with who did it.
+    """
+
+    opportunity = models.ForeignKey("opportunities.Opportunity", verbose_name=_("opportunity"),
+                                    on_delete=models.CASCADE, related_name="stage_tasks_done")
+    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("position in the checklist"))
+    task = models.CharField(_("task"), max_length=300)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("done by"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    done_at = models.DateTimeField(_("done at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = StageTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stage task done")
+        verbose_name_plural = _("stage tasks done")
+        ordering = ["stage", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "stage", "position"], name="stagetaskdone_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity_id}: {self.stage_id} #{self.position} {self.task}"
 
 
 # --- Settings, snapshots, baselines -----------------------------------------------------------
@@ -280,6 +324,7 @@ class FunnelSnapshot(models.Model):
     count = models.PositiveIntegerField(_("count"), default=0)
     amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)
     weighted_amount = models.DecimalField(_("weighted amount"), default=Decimal("0.00"), **MONEY)
+    stuck = models.PositiveIntegerField(_("stuck"), default=0)
     expected_count = models.DecimalField(_("expected count"), max_digits=12, decimal_places=2, null=True, blank=True)
     expected_amount = models.DecimalField(_("expected amount"), null=True, blank=True, **MONEY)
 
@@ -312,6 +357,9 @@ class SnapshotRun(models.Model):
     date = models.DateField(_("date"), unique=True)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    taken_at = models.DateTimeField(
+        _("figures as of"), null=True, blank=True,
+        help_text=_("When the opportunities were read; the funnel page of a large unit shows the figures as of then."))
     rows = models.PositiveIntegerField(_("rows"), default=0)
 
     class Meta:

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -25,10 +24,12 @@ from funnel.models import (
     FunnelSettings,
     FunnelSnapshot,
     Lookback,
+    SnapshotRun,
     Stage,
     StageChange,
     StageEntry,
     StageOutcome,
+    StageTaskDone,
 )
 from funnel.requirements import unmet_requirements
 from opportunities.models import Opportunity
@@ -99,6 +100,13 @@ class Holder:
     @property
     def query(self) -> str:
         return f"user={self.user.pk}" if self.user is not None else f"org_unit={self.org_unit.pk}"
+
+    def owners(self):
+        """The same owners for a filter that follows another index (the stuck list, the recent closes): a
+        subquery for a unit, since a literal list of a thousand ids costs more to send than to test."""
+        if self.user is not None:
+            return [self.user.pk]
+        return User.objects.filter(org_unit__in=self.org_unit.subtree_ids()).values("pk")
 
     def owner_ids(self) -> list[int]:
         """The primary owners whose opportunities make up this funnel. Resolved to a list first (one query):
@@ -282,11 +290,13 @@ class StageHealth:
 
 
 def funnel_health(*, holder: Holder, settings: FunnelSettings | None = None,
-                  with_stuck: bool = False) -> list[StageHealth]:
+                  with_stuck: bool = False, figures: Mapping[int, Figure] | None = None) -> list[StageHealth]:
     """Per open stage: the holder's count, amount and weighted amount (and stuck count), the expected values
-    and the health by count and by amount (four queries whatever the size of the funnel)."""
+    and the health by count and by amount (four queries whatever the size of the funnel). `figures`, when
+    given, are used instead of the live ones (a unit's figures from the day's snapshot)."""
     settings = settings or FunnelSettings.load()
-    figures = funnel_figures(holder=holder, with_stuck=with_stuck)
+    if figures is None:
+        figures = funnel_figures(holder=holder, with_stuck=with_stuck)
     expected = effective_expected(holder_baselines(holder=holder))
     rows = []
     for stage in funnel_stages(holding=figures):
@@ -300,15 +310,56 @@ def funnel_health(*, holder: Holder, settings: FunnelSettings | None = None,
     return rows
 
 
+# --- The funnel page: live, or a large unit's figures from the day's snapshot --------------------
+
+# A unit with more open opportunities than this (at the day's snapshot) is shown from the snapshot: counting
+# tens of thousands of rows live costs more than the page may take. Smaller units and people are live.
+LIVE_UNIT_LIMIT = 10_000
+
+
+def unit_snapshot_figures(*, org_unit: OrgUnit, day: date | None = None) -> tuple[dict[int, Figure], datetime] | None:
+    """The unit's count, amount and stuck count per open stage from the day's snapshot, and when the
+    opportunities were read for it; None when the day has no snapshot yet (one query)."""
+    day = day or timezone.localdate()
+    taken = SnapshotRun.objects.filter(date=OuterRef("date")).values("taken_at")[:1]
+    rows = list(FunnelSnapshot.objects.filter(date=day, org_unit=org_unit).order_by()
+                .annotate(taken_at=Subquery(taken))
+                .values_list("stage_id", "count", "amount", "stuck", "taken_at"))
+    if not rows or rows[0][4] is None:
+        return None
+    figures = {stage_id: Figure(count=count, amount=amount, stuck=stuck) for stage_id, count, amount, stuck, _t in rows}
+    return figures, rows[0][4]
+
+
+@dataclass
+class FunnelReading:
+    """The funnel page's figures: `rows` per open stage, and `as_of`, the time of the snapshot they come from
+    (None: read live now)."""
+
+    rows: list[StageHealth]
+    as_of: datetime | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.as_of is None
+
+
+def funnel_reading(*, holder: Holder, settings: FunnelSettings | None = None, live: bool = False,
+                   day: date | None = None) -> FunnelReading:
+    """A person's funnel is read live, and so is a unit's when asked (`live`), when the day has no snapshot
+    yet, or when the unit is small (at most LIVE_UNIT_LIMIT open opportunities). A larger unit's count,
+    amount and stuck count come from the day's snapshot, as of the time it was taken: the sum of its people's
+    figures at that moment, as the live figures were then."""
+    settings = settings or FunnelSettings.load()
+    if holder.is_unit and not live:
+        found = unit_snapshot_figures(org_unit=holder.org_unit, day=day)
+        if found is not None and sum(figure.count for figure in found[0].values()) > LIVE_UNIT_LIMIT:
+            figures, as_of = found
+            return FunnelReading(rows=funnel_health(holder=holder, settings=settings, figures=figures), as_of=as_of)
+    return FunnelReading(rows=funnel_health(holder=holder, settings=settings, with_stuck=True))
+
+
 # --- Days in stage and stuck opportunities ----------------------------------------------------
-
-def with_stage_entry(queryset: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-    """Annotate `entered_at`: when the opportunity entered its current stage (the last move into it, else
-    its creation), with a join on StageEntry rather than a subquery per row."""
-    return queryset.annotate(
-        current_entry=FilteredRelation("stage_entry", condition=Q(stage_entry__stage=F("stage"))),
-    ).annotate(entered_at=Coalesce(F("current_entry__entered_at"), F("created_at")))
-
 
 def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
@@ -321,43 +372,49 @@ def days_since(moment: datetime | None, *, today: date | None = None) -> int:
     return max(0, (today - timezone.localtime(moment).date()).days)
 
 
-def stuck_condition(stages: Iterable[Stage], *, today: date | None = None) -> Q | None:
-    """Opportunities longer in their stage than its limit: (today - day entered) > limit days, so exactly
-    the limit is not yet stuck. Needs `entered_at` (with_stage_entry)."""
-    today = today or timezone.localdate()
-    condition = None
-    for stage in stages:
-        if stage.outcome != StageOutcome.OPEN or not stage.stuck_after_days:
-            continue
-        part = Q(stage_id=stage.pk, entered_at__lt=_midnight(today - timedelta(days=stage.stuck_after_days)))
-        condition = part if condition is None else condition | part
-    return condition
-
-
 def is_stuck(*, stage: Stage, days: int) -> bool:
     """Stuck when the days in the stage exceed the stage's limit (a stage without a limit never is)."""
     return bool(stage.outcome == StageOutcome.OPEN and stage.stuck_after_days and days > stage.stuck_after_days)
 
 
-def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None,
-                   today: date | None = None) -> QuerySet[Opportunity] | None:
+def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: date | None = None,
+                   same_stage: bool = True) -> QuerySet[Opportunity] | None:
     """Open opportunities (of these owners; None: everyone's) past their stage's limit, annotated with
-    `entered_at`; None when no stage has a limit."""
+    `entered_at`; None when no stage has a limit.
+
+    Read from the StageEntry that every opportunity has (written on creation and on every move, back-filled
+    by the nightly job): per stage a range scan of the (stage, entered_at) index, `entered_at < midnight of
+    (today - limit)`, joined to the opportunities by key, so the cost follows the stuck ones, not the funnel.
+    An entry left in another stage (the stage changed outside the move service) counts only once the
+    nightly job has repaired it. `same_stage=False` leaves that test to the caller (see stuck_oldest)."""
     today = today or timezone.localdate()
     stages = stages if stages is not None else list(Stage.objects.filter(outcome=StageOutcome.OPEN))
-    limited = [s for s in stages if s.outcome == StageOutcome.OPEN and s.stuck_after_days]
-    condition = stuck_condition(limited, today=today)
+    by_limit: dict[int, list[int]] = defaultdict(list)
+    for stage in stages:
+        if stage.outcome == StageOutcome.OPEN and stage.stuck_after_days:
+            by_limit[stage.stuck_after_days].append(stage.pk)
+    condition = None
+    for days, stage_ids in sorted(by_limit.items()):
+        cutoff = _midnight(today - timedelta(days=days))
+        if same_stage:  # the opportunity is in that stage too: an entry left in another stage never counts
+            parts = [Q(stage_id=pk, stage_entry__stage_id=pk) for pk in stage_ids]
+        else:  # stages sharing a limit share a branch: fewer branches for the planner to weigh
+            parts = [Q(stage_entry__stage_id__in=stage_ids)]
+        for part in parts:
+            part &= Q(stage_entry__entered_at__lt=cutoff)
+            condition = part if condition is None else condition | part
     if condition is None:
         return None
-    queryset = Opportunity.objects.filter(stage_id__in=[s.pk for s in limited])
+    queryset = Opportunity.objects.filter(condition)
     if owner_ids is not None:
         queryset = queryset.filter(primary_owner__in=owner_ids)
-    return with_stage_entry(queryset).filter(condition)
+    return queryset.annotate(entered_at=F("stage_entry__entered_at"), entry_stage_id=F("stage_entry__stage_id"))
 
 
-def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = None) -> QuerySet[Opportunity]:
+def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = None,
+                        same_stage: bool = True) -> QuerySet[Opportunity]:
     """The holder's open opportunities past their stage's limit, longest first, as the viewer may see them."""
-    queryset = stuck_queryset(owner_ids=holder.owner_ids(), today=today)
+    queryset = stuck_queryset(owner_ids=holder.owners(), today=today, same_stage=same_stage)
     if queryset is None:
         return Opportunity.objects.none()
     owners = viewer.visible_owner_ids()
@@ -368,8 +425,38 @@ def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = No
     return queryset.select_related("stage", "customer", "primary_owner").order_by("entered_at", "id")
 
 
+def stuck_oldest(*, viewer: User, holder: Holder, limit: int = 20, today: date | None = None) -> list[Opportunity]:
+    """The holder's `limit` longest-stuck opportunities, oldest first, with their days in stage (the same ones
+    stuck_opportunities lists first).
+
+    Whether the opportunity is still in its entry's stage is checked here, not in the query: in SQL that
+    test makes the planner expect few matches and sort every stuck entry of the company (in parallel
+    workers) rather than read the entries oldest first and stop at `limit` of the holder's. Such stale
+    entries are rare (the nightly job repairs them), so one query is the rule."""
+    today = today or timezone.localdate()
+    # The keys first (a narrow query with a short plan), then those rows with what the list shows.
+    keys = (stuck_opportunities(viewer=viewer, holder=holder, today=today, same_stage=False)
+            .select_related(None).values_list("pk", "stage_id", "entry_stage_id", "entered_at"))
+    found: dict[int, datetime] = {}
+    offset = 0
+    while len(found) < limit:
+        batch = list(keys[offset:offset + limit])
+        found.update((pk, entered) for pk, stage_id, entry_stage_id, entered in batch if stage_id == entry_stage_id)
+        if len(batch) < limit:
+            break
+        offset += limit
+    wanted = list(found)[:limit]
+    rows = Opportunity.objects.filter(pk__in=wanted).select_related("stage", "customer", "primary_owner").in_bulk()
+    opportunities = []
+    for pk in wanted:
+        opportunity = rows[pk]
+        opportunity.entered_at = found[pk]
+        opportunities.append(opportunity)
+    return attach_days(opportunities, today=today)
+
+
 def attach_days(opportunities: Iterable[Opportunity], *, today: date | None = None) -> list[Opportunity]:
-    """Set `days_in_stage` and `stuck` on opportunities annotated by with_stage_entry."""
+    """Set `days_in_stage` and `stuck` on opportunities annotated with `entered_at` (stuck_queryset)."""
     today = today or timezone.localdate()
     result = []
     for opportunity in opportunities:
@@ -392,6 +479,34 @@ def entered_at(*, opportunity: Opportunity) -> datetime:
 
 
 # --- The stage path on the opportunity page ---------------------------------------------------
+
+@dataclass
+class ChecklistItem:
+    position: int
+    text: str
+    done: StageTaskDone | None = None
+
+
+def stage_checklist(*, opportunity: Opportunity, stage: Stage | None = None) -> list[ChecklistItem]:
+    """The tasks of the opportunity's current stage (or `stage`) in the UI language, each with who ticked it
+    off on this opportunity and when (one query)."""
+    stage = stage or opportunity.stage
+    items = [ChecklistItem(position=position, text=text) for position, text in enumerate(stage.checklist)]
+    if items:
+        done = {row.position: row for row in StageTaskDone.objects.filter(opportunity=opportunity, stage=stage)
+                .select_related("done_by")}
+        for item in items:
+            item.done = done.get(item.position)
+    return items
+
+
+def may_tick_tasks(user: User | None, opportunity: Opportunity) -> bool:
+    """Whoever may edit the opportunity ticks off its stage's tasks: the primary owner, their superiors and
+    administrators."""
+    from opportunities.services import may_edit_opportunity
+
+    return bool(user) and may_edit_opportunity(user, opportunity)
+
 
 @dataclass
 class PathStage:
@@ -448,6 +563,7 @@ def stage_panel(*, opportunity: Opportunity, viewer: User, today: date | None = 
                    if movable and won and not closed else [])
     entered = entered_at(opportunity=opportunity)
     days = days_since(entered, today=today)
+    checklist = stage_checklist(opportunity=opportunity, stage=current)
     last_loss = None
     if current.outcome == StageOutcome.LOST:
         last_loss = (StageChange.objects.filter(opportunity=opportunity, to_outcome=StageOutcome.LOST)
@@ -460,7 +576,9 @@ def stage_panel(*, opportunity: Opportunity, viewer: User, today: date | None = 
         "won_stage": won,
         "lost_stage": lost,
         "won_blocked": won_blocked,
-        "checklist": current.checklist,
+        "checklist": checklist,
+        "checklist_done": sum(1 for item in checklist if item.done),
+        "may_tick": may_tick_tasks(viewer, opportunity),
         "entered_at": entered,
         "days_in_stage": days,
         "stuck": is_stuck(stage=current, days=days),
@@ -493,13 +611,20 @@ def stage_history(*, opportunity: Opportunity) -> list[StageChange]:
 
 # --- The daily snapshot: figures of everyone, from aggregate queries --------------------------
 
-def owner_figures(*, stage_ids: Iterable[int]) -> dict[int, dict[int, Figure]]:
-    """Count and amount per primary owner and open stage, for the whole company, from one GROUP BY."""
+def owner_figures(*, stage_ids: Iterable[int], today: date | None = None) -> dict[int, dict[int, Figure]]:
+    """Count, amount and stuck count per primary owner and open stage, for the whole company, from two
+    GROUP BYs (the opportunities; the stuck ones through the stage entries)."""
     result: dict[int, dict[int, Figure]] = defaultdict(dict)
-    rows = (Opportunity.objects.filter(stage_id__in=list(stage_ids)).order_by()
+    stage_ids = list(stage_ids)
+    rows = (Opportunity.objects.filter(stage_id__in=stage_ids).order_by()
             .values_list("primary_owner_id", "stage_id").annotate(count=Count("id"), amount=Sum("amount")))
     for owner_id, stage_id, count, amount in rows:
         result[owner_id][stage_id] = Figure(count=count, amount=amount or ZERO)
+    stuck = stuck_queryset(stages=list(Stage.objects.filter(pk__in=stage_ids)), today=today)
+    if stuck is not None:
+        for owner_id, stage_id, count in (stuck.order_by().values_list("primary_owner_id", "stage_id")
+                                          .annotate(count=Count("id"))):
+            result[owner_id].setdefault(stage_id, Figure()).stuck = count
     return result
 
 
@@ -516,6 +641,7 @@ def rollup(*, people: Mapping[int, dict[int, Figure]], membership: Mapping[int, 
                 total = target.setdefault(stage_id, Figure())
                 total.count += figure.count
                 total.amount += figure.amount
+                total.stuck += figure.stuck
             unit_id = parents.get(unit_id)
     return units
 
@@ -649,7 +775,7 @@ def closed_recently(*, holder: Holder, days: int = 90, today: date | None = None
     since = _midnight(today - timedelta(days=days))
     closes = (StageChange.objects.filter(changed_at__gte=since, to_outcome__in=[StageOutcome.WON, StageOutcome.LOST],
                                          opportunity__stage=F("to_stage"),
-                                         opportunity__primary_owner__in=holder.owner_ids())
+                                         opportunity__primary_owner__in=holder.owners())
               .values("opportunity_id"))
     rows = (Opportunity.objects.filter(pk__in=closes).order_by().values_list("stage__outcome")
             .annotate(count=Count("id"), amount=Sum("amount")))

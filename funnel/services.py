@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from funnel.models import (
     StageChange,
     StageEntry,
     StageOutcome,
+    StageTaskDone,
 )
 from funnel.requirements import unknown_requirements
 from funnel.selectors import Figure
@@ -145,6 +146,79 @@ def opportunity_move(
                % {"by": by, "name": opportunity.name, "code": target.code, "stage": target.name},
                url=opportunity.get_absolute_url())
     return opportunity
+
+
+# --- When an opportunity entered its stage -----------------------------------------------------------
+
+def stage_entry_start(*, opportunity: Opportunity, at: datetime | None = None) -> StageEntry:
+    """A new opportunity enters its first stage now: the opportunities' creation service calls this in its
+    transaction, so every opportunity has the StageEntry that "days in stage" and stuck counts read."""
+    entry, _created = StageEntry.objects.update_or_create(
+        opportunity=opportunity, defaults={"stage_id": opportunity.stage_id, "entered_at": at or timezone.now()})
+    return entry
+
+
+_ENTERED_AT = """COALESCE((SELECT MAX(c.changed_at) FROM {change} c
+                           WHERE c.opportunity_id = o.id AND c.to_stage_id = o.stage_id), o.created_at)"""
+
+
+def stage_entries_backfill() -> tuple[int, int]:
+    """Give every opportunity the StageEntry of its current stage: the latest recorded move into that stage,
+    else its creation. Missing entries (opportunities created outside the creation service: imports, bulk
+    loads) are inserted and entries left in another stage (a stage changed outside the move service) are
+    restarted. Two statements whatever the size; returns (inserted, repaired)."""
+    entry, opportunity, change = (StageEntry._meta.db_table, Opportunity._meta.db_table, StageChange._meta.db_table)
+    entered = _ENTERED_AT.format(change=change)
+    # Table names come from the models, never from input (S608).
+    same = f"FROM {opportunity} o WHERE o.id = {entry}.opportunity_id"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {entry} SET stage_id = (SELECT o.stage_id {same}), entered_at = (SELECT {entered} {same}) "  # noqa: S608
+            f"WHERE EXISTS (SELECT 1 {same} AND o.stage_id <> {entry}.stage_id)")
+        repaired = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {entry} (opportunity_id, stage_id, entered_at) SELECT o.id, o.stage_id, {entered} "  # noqa: S608
+            f"FROM {opportunity} o WHERE NOT EXISTS (SELECT 1 FROM {entry} e WHERE e.opportunity_id = o.id)")
+        inserted = cursor.rowcount
+        if inserted + repaired > 10_000 and connection.vendor == "postgresql":
+            # So that the planner sees the new rows at once, not after autovacuum's next pass.
+            cursor.execute(f"ANALYZE {entry}")
+    if inserted or repaired:
+        logger.info("stage entries: %d inserted, %d repaired", inserted, repaired)
+    return inserted, repaired
+
+
+# --- Ticking off a stage's tasks on an opportunity -----------------------------------------------------
+
+@transaction.atomic
+def stage_task_set(*, opportunity: Opportunity, position: Any, done: bool, by: User) -> StageTaskDone | None:
+    """Tick off (or untick) one task of the opportunity's current stage: whoever may edit the opportunity
+    may; the tick records who and when, and the model's history keeps every tick and untick."""
+    opportunity = Opportunity.objects.select_for_update().select_related("stage", "primary_owner").get(
+        pk=opportunity.pk)
+    if not selectors.may_tick_tasks(by, opportunity):
+        raise PermissionDenied(_("Only the primary owner, their superiors or an administrator can change this "
+                                 "opportunity."))
+    stage = opportunity.stage
+    tasks = stage.checklist
+    try:
+        index = int(str(position))
+    except (TypeError, ValueError):
+        index = -1
+    if not 0 <= index < len(tasks):
+        raise DomainError(_("This stage has no such task."), field="position")
+    row = StageTaskDone.objects.filter(opportunity=opportunity, stage=stage, position=index).first()
+    if done:
+        if row is None:
+            row = StageTaskDone(opportunity=opportunity, stage=stage, position=index, task=tasks[index][:300],
+                                done_by=by, done_at=timezone.now())
+            row._history_user = by
+            row.save()
+        return row
+    if row is not None:
+        row._history_user = by
+        row.delete()
+    return None
 
 
 # --- Stage configuration ----------------------------------------------------------------------
@@ -323,16 +397,18 @@ def _store_history_baselines(history: Mapping[tuple, selectors.HistoryValue]) ->
     return len(create) + len(update) + len(existing)
 
 
-SNAPSHOT_VALUES = ["count", "amount", "weighted_amount", "expected_count", "expected_amount"]
+SNAPSHOT_VALUES = ["count", "amount", "weighted_amount", "stuck", "expected_count", "expected_amount"]
 
 
 @transaction.atomic
 def funnel_snapshot_write(
     *, day: date, people: Mapping[int, Mapping[int, Figure]], store_baselines: bool = True,
+    taken_at: datetime | None = None,
 ) -> SnapshotRun:
     """Write one day's funnel of every person and unit per open stage, with the expected values in force
     that day (manual over history), from per-person figures; units are summed up the org tree in Python.
-    Idempotent: a second run with the same figures writes nothing; two workers run one after the other."""
+    Idempotent: a second run with the same figures writes nothing; two workers run one after the other.
+    `taken_at`: when the figures were read (the funnel page shows a large unit's figures as of then)."""
     run, _created = SnapshotRun.objects.get_or_create(date=day)
     run = SnapshotRun.objects.select_for_update().get(pk=run.pk)
     settings = FunnelSettings.load()
@@ -365,7 +441,7 @@ def funnel_snapshot_write(
             if override is not None and override.expected_amount is not None:
                 expected_amount = override.expected_amount
             wanted[(holder, stage.pk)] = (figure.count, figure.amount, _weighted(figure.amount, probability[stage.pk]),
-                                          expected_count, expected_amount)
+                                          figure.stuck, expected_count, expected_amount)
     existing = {}
     for row in FunnelSnapshot.objects.filter(date=day):
         existing[((("u", row.user_id) if row.user_id else ("o", row.org_unit_id)), row.stage_id)] = row
@@ -384,19 +460,27 @@ def funnel_snapshot_write(
     if existing:
         FunnelSnapshot.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
     if create or update or existing or run.finished_at is None:
+        # A run that changes nothing keeps the earlier time: the figures were already those then.
         run.finished_at = timezone.now()
         run.rows = len(wanted)
-        run.save(update_fields=["finished_at", "rows"])
+        run.taken_at = taken_at
+        run.save(update_fields=["finished_at", "rows", "taken_at"])
     logger.info("funnel snapshot %s: %d rows (%d new, %d changed, %d removed)", day, len(wanted), len(create),
                 len(update), len(existing))
     return run
 
 
 def funnel_snapshot_take(*, day: date | None = None) -> SnapshotRun:
-    """The daily job: today's funnel of every person and unit from one aggregate query over the open
-    opportunities, then the history baselines recomputed and the day's health (expected values) stored."""
-    day = day or timezone.localdate()
+    """The daily job: the missing stage entries back-filled, then today's funnel of every person and unit
+    (count, amount, stuck) from aggregate queries over the open opportunities, then the history baselines
+    recomputed and the day's health (expected values) stored."""
+    today = timezone.localdate()
+    day = day or today
+    stage_entries_backfill()
     stage_ids = Stage.objects.filter(outcome=StageOutcome.OPEN).values_list("pk", flat=True)
-    people = selectors.owner_figures(stage_ids=list(stage_ids))
-    return funnel_snapshot_write(day=day, people=people, store_baselines=True)
+    taken_at = timezone.now()
+    people = selectors.owner_figures(stage_ids=list(stage_ids), today=day)
+    # Only today's figures are "as of" a moment; a day taken late (a retry, a back-fill) is not shown as such.
+    return funnel_snapshot_write(day=day, people=people, store_baselines=True,
+                                 taken_at=taken_at if day == today else None)
 

@@ -8,12 +8,13 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.errors import DomainError, PermissionDenied
 from funnel import selectors, services
@@ -21,7 +22,8 @@ from funnel.models import BaselineSource, FunnelSettings, Stage, StageOutcome
 from funnel.selectors import Health, Measure
 from opportunities.selectors import opportunity_get
 
-STUCK_LIST_SIZE = 50
+STUCK_LIST_SIZE = 20  # the oldest ones on the funnel page; the full list is paginated on its own page
+STUCK_PAGE_SIZE = 50
 STATUS_ORDER = [Health.EXCELLENT, Health.GOOD, Health.WARNING, Health.NO_BASELINE]
 
 
@@ -39,13 +41,15 @@ def _holder(request) -> selectors.Holder:
 @require_GET
 def funnel_page(request):
     """The funnel of me or of a person or unit in my subtree: per stage count, amount, weighted amount and
-    health (by count or by amount), the funnel and trend charts, stuck opportunities, and the drill-down."""
+    health (by count or by amount), the funnel and trend charts, the oldest stuck opportunities, and the
+    drill-down. A large unit's figures come from the day's snapshot (said so, with a link to live figures)."""
     holder = _holder(request)
     measure = _measure(request)
     settings = FunnelSettings.load()
-    rows = selectors.funnel_health(holder=holder, settings=settings, with_stuck=True)
-    stuck_qs = selectors.stuck_opportunities(viewer=request.user, holder=holder)
-    stuck = selectors.attach_days(stuck_qs[:STUCK_LIST_SIZE])
+    live = request.GET.get("live") == "1"
+    reading = selectors.funnel_reading(holder=holder, settings=settings, live=live)
+    rows = reading.rows
+    stuck = selectors.stuck_oldest(viewer=request.user, holder=holder, limit=STUCK_LIST_SIZE)
     totals = {
         "count": sum(row.figure.count for row in rows),
         "amount": sum((row.figure.amount for row in rows), Decimal("0.00")),
@@ -68,10 +72,14 @@ def funnel_page(request):
     context = {
         "holder": holder,
         "measure": measure,
+        "reading": reading,
+        "live_requested": live,
         "rows": rows,
         "totals": totals,
         "stuck": stuck,
-        "stuck_more": max(0, totals["stuck"] - len(stuck)),
+        # The full list when the page shows only the oldest (or, from a snapshot, when any may be missing).
+        "stuck_all": len(stuck) == STUCK_LIST_SIZE or (not reading.live and totals["stuck"] > len(stuck)),
+        "stuck_more": max(0, totals["stuck"] - len(stuck)) if reading.live else 0,
         "chart": chart,
         "trend": {**trend, "measure": measure, "good": str(settings.good_from_percent),
                   "excellent": str(settings.excellent_above_percent)},
@@ -84,6 +92,17 @@ def funnel_page(request):
         "legend": [(key, Health.LABELS[key]) for key in STATUS_ORDER],
     }
     return render(request, "funnel/funnel.html", context)
+
+
+@login_required
+@require_GET
+def stuck_page(request):
+    """Every stuck opportunity of me or of a person or unit in my subtree, oldest first, page by page."""
+    holder = _holder(request)
+    queryset = selectors.stuck_opportunities(viewer=request.user, holder=holder)
+    page = Paginator(queryset, STUCK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_days(page.object_list)
+    return render(request, "funnel/stuck.html", {"holder": holder, "page": page, "stuck": page.object_list})
 
 
 # --- Manual baselines ----------------------------------------------------------------------------
@@ -208,3 +227,27 @@ def opportunity_move(request, pk: int):
         "opportunity": opportunity, "stages": stages, "values": values, "error": error,
         "lost": values["outcome"] == StageOutcome.LOST, "next": _back(request, opportunity),
     }, status=status)
+
+
+@login_required
+@require_POST
+def stage_task_toggle(request, pk: int):
+    """Tick off or untick a task of the opportunity's stage checklist (`position`, `done` = 1 or 0): the
+    refreshed checklist for an HTMX request, else back to the opportunity's page."""
+    opportunity = opportunity_get(viewer=request.user, pk=pk)
+    htmx = request.headers.get("HX-Request") == "true"
+    error, status = None, 200
+    try:
+        services.stage_task_set(opportunity=opportunity, position=request.POST.get("position"),
+                                done=request.POST.get("done") == "1", by=request.user)
+    except (DomainError, PermissionDenied) as exc:
+        error = _refusal(exc)
+        status = 403 if isinstance(exc, PermissionDenied) else 400
+    if htmx:
+        opportunity.refresh_from_db()
+        panel = selectors.stage_panel(opportunity=opportunity, viewer=request.user)
+        return render(request, "funnel/_stage_checklist.html",
+                      {"opportunity": opportunity, "panel": panel, "task_error": error}, status=status)
+    if error:
+        messages.error(request, error)
+    return HttpResponseRedirect(_back(request, opportunity))

@@ -181,6 +181,9 @@ def opportunity_create(
     opportunity.save()
     OpportunityTeamMember.objects.create(opportunity=opportunity, user=owner, role=TeamRole.SALES, is_primary=True,
                                          added_by=by)
+    from funnel.services import stage_entry_start  # at call time: the funnel builds on opportunities
+
+    stage_entry_start(opportunity=opportunity)  # "days in stage" and the stuck counts start now
     if lines:
         _create_lines(opportunity, lines)
         total = _recompute_amount(opportunity)

@@ -172,6 +172,7 @@ def test_workbench_panel_for_owner_and_manager(owner, manager, director, opportu
     from django.utils import timezone
 
     Opportunity.objects.filter(pk=opportunity.pk).update(created_at=timezone.now() - timedelta(days=45))
+    services.stage_entries_backfill()  # the factory skips the creation service, as an import would
     BaselineFactory(user=owner, stage=stage("02"), expected_count=Decimal("3.00"))
     panel = next(p for p in workbench_panels(owner) if p["template"] == "funnel/_workbench.html")
     assert [row.stage.code for row in panel["warnings"]] == ["02"]

@@ -37,6 +37,9 @@ def test_without_a_move_the_days_count_from_creation(owner, opportunity):
     Opportunity.objects.filter(pk=opportunity.pk).update(created_at=timezone.now() - timedelta(days=40))
     opportunity.refresh_from_db()
     assert selectors.days_since(selectors.entered_at(opportunity=opportunity)) == 40
+    # Made without the creation service (as an import would): the nightly back-fill gives it its entry.
+    assert services.stage_entries_backfill() == (1, 0)
+    assert StageEntry.objects.get(opportunity=opportunity).entered_at == opportunity.created_at
     assert list(selectors.stuck_opportunities(viewer=owner, holder=Holder(user=owner))) == [opportunity]
 
 

@@ -1,0 +1,143 @@
+"""The funnel page of a unit: live when small or asked, else from the day's snapshot (said so, as of when it
+was taken) and equal to the sum of the unit's people; the stuck list bounded with a full, paginated list; a
+constant number of queries for a person and a unit at two sizes."""
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from funnel import selectors, services
+from funnel.models import SnapshotRun, StageEntry
+from funnel.selectors import Holder
+from tests.factories import OpportunityFactory, UserFactory, stage
+
+pytestmark = pytest.mark.django_db
+
+FUNNEL = "/funnel/"
+
+
+def _aware(days_ago: int) -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=days_ago), time(10)))
+
+
+def _people(team, manager, count: int) -> list:
+    people = []
+    for index in range(count):
+        person = UserFactory(username=f"am{count}-{index}", org_unit=team, manager=manager)
+        for n in range(3):
+            opportunity = OpportunityFactory(primary_owner=person, stage=stage("0" + str(1 + (index + n) % 7)),
+                                             amount=Decimal(100_000 * (index + 1) + n))
+            StageEntry.objects.create(opportunity=opportunity, stage=opportunity.stage,
+                                      entered_at=_aware(70 if (index + n) % 4 == 0 else 3))
+        people.append(person)
+    return people
+
+
+def _figures(rows) -> dict:
+    return {row.stage.code: (row.figure.count, row.figure.amount, row.figure.stuck) for row in rows}
+
+
+@pytest.fixture
+def snapshot_always(monkeypatch):
+    """Any unit counts as large, so the snapshot is used whenever today has one."""
+    monkeypatch.setattr(selectors, "LIVE_UNIT_LIMIT", 0)
+
+
+def test_without_a_snapshot_today_a_unit_is_live(team, manager, director, snapshot_always):
+    _people(team, manager, 3)
+    reading = selectors.funnel_reading(holder=Holder(org_unit=team))
+    assert reading.live and reading.as_of is None
+
+
+def test_a_small_unit_is_live_even_with_a_snapshot(team, manager, director):
+    _people(team, manager, 3)
+    services.funnel_snapshot_take()
+    assert selectors.funnel_reading(holder=Holder(org_unit=team)).live
+
+
+def test_unit_figures_from_the_snapshot_equal_the_live_ones_and_the_sum_of_the_people(
+        team, manager, director, snapshot_always):
+    people = _people(team, manager, 4)
+    services.funnel_snapshot_take()
+    reading = selectors.funnel_reading(holder=Holder(org_unit=team))
+    assert not reading.live and reading.as_of == SnapshotRun.objects.get(date=timezone.localdate()).taken_at
+    from_snapshot = _figures(reading.rows)
+    live = _figures(selectors.funnel_reading(holder=Holder(org_unit=team), live=True).rows)
+    assert from_snapshot == live
+    summed: dict = {}
+    for person in [*people, manager]:
+        for code, (count, amount, stuck) in _figures(selectors.funnel_reading(holder=Holder(user=person)).rows).items():
+            total = summed.get(code, (0, Decimal("0.00"), 0))
+            summed[code] = (total[0] + count, total[1] + amount, total[2] + stuck)
+    assert from_snapshot == summed
+    assert sum(stuck for _c, _a, stuck in from_snapshot.values()) == 3  # (index + n) % 4 == 0: 0+0, 2+2, 3+1
+    # The region above sums the team the same way.
+    region = _figures(selectors.funnel_reading(holder=Holder(org_unit=team.parent)).rows)
+    assert region == from_snapshot
+
+
+def test_after_a_move_the_snapshot_stays_as_of_and_live_counts_it(client, team, manager, director, owner,
+                                                                  snapshot_always):
+    opportunity = OpportunityFactory(primary_owner=owner, stage=stage("01"))
+    services.stage_entries_backfill()
+    services.funnel_snapshot_take()
+    services.opportunity_move(opportunity=opportunity, stage_code="02", by=owner)
+    client.force_login(director)
+    page = client.get(FUNNEL, {"org_unit": team.pk})
+    counts = {row.stage.code: row.figure.count for row in page.context["rows"]}
+    assert counts["01"] == 1 and counts.get("02", 0) == 0
+    html = page.content.decode()
+    assert 'data-testid="funnel-as-of"' in html and "live=1" in html
+    live = client.get(FUNNEL, {"org_unit": team.pk, "live": "1"})
+    counts = {row.stage.code: row.figure.count for row in live.context["rows"]}
+    assert counts["01"] == 0 and counts["02"] == 1
+    assert 'data-testid="funnel-as-of"' not in live.content.decode()
+    mine = client.get(FUNNEL, {"user": owner.pk})  # a person is always live
+    assert {row.stage.code: row.figure.count for row in mine.context["rows"]}["02"] == 1
+
+
+@pytest.mark.parametrize("size", [2, 12])
+@pytest.mark.parametrize("snapshot", [False, True])
+def test_the_page_costs_the_same_queries_for_a_person_and_a_unit_at_any_size(
+        client, team, manager, director, size, snapshot, snapshot_always, django_assert_max_num_queries):
+    people = _people(team, manager, size)
+    if snapshot:
+        services.funnel_snapshot_take()
+    client.force_login(director)
+    with django_assert_max_num_queries(26):
+        response = client.get(FUNNEL, {"org_unit": team.pk})
+    assert response.status_code == 200 and response.context["reading"].live is not snapshot
+    with django_assert_max_num_queries(26):
+        assert client.get(FUNNEL, {"user": people[0].pk}).status_code == 200
+
+
+def test_the_stuck_list_shows_the_oldest_and_links_to_all_of_them(client, monkeypatch, owner, manager, director):
+    from funnel import views
+
+    monkeypatch.setattr(views, "STUCK_PAGE_SIZE", 10)
+    for index in range(25):
+        opportunity = OpportunityFactory(primary_owner=owner, stage=stage("01"), name=f"卡住{index:02d}")
+        StageEntry.objects.create(opportunity=opportunity, stage=opportunity.stage, entered_at=_aware(40 + index))
+    client.force_login(manager)
+    page = client.get(FUNNEL, {"user": owner.pk})
+    stuck = page.context["stuck"]
+    assert len(stuck) == views.STUCK_LIST_SIZE == 20
+    assert stuck[0].name == "卡住24" and stuck[0].days_in_stage == 64  # oldest first
+    assert page.context["totals"]["stuck"] == 25 and page.context["stuck_more"] == 5
+    assert 'data-testid="stuck-all-link"' in page.content.decode()
+    full = client.get("/funnel/stuck/", {"user": owner.pk, "page": 3})
+    assert full.status_code == 200 and full.context["page"].paginator.count == 25
+    assert [o.name for o in full.context["stuck"]] == [f"卡住{n:02d}" for n in range(4, -1, -1)]
+
+
+@pytest.mark.parametrize(("who", "code"), [("outsider", 404), ("teammate", 404), ("manager", 200)])
+def test_the_stuck_list_page_is_for_the_subtree(request, client, owner, director, who, code):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get("/funnel/stuck/", {"user": owner.pk}).status_code == code
+
+
+def test_the_stuck_list_page_needs_a_sign_in(client, owner):
+    response = client.get("/funnel/stuck/", {"user": owner.pk})
+    assert response.status_code == 302 and "/login/" in response["Location"]
