@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from crm import views
 from teams import api as teams_api
+from teams import api_selling as teams_selling_api
 from teams import views as teams_views
 
 router = DefaultRouter()
@@ -20,6 +21,13 @@ router.register("territory-accounts", teams_api.TerritoryAccountViewSet, basenam
 router.register("redeployments", teams_api.RedeploymentViewSet, basename="redeployment")
 router.register("incentive-plans", teams_api.IncentivePlanViewSet, basename="incentive-plan")
 router.register("bonuses", teams_api.BonusViewSet, basename="bonus")
+router.register("territories", teams_api.TerritoryViewSet, basename="territory")
+router.register("assignment-rules", teams_api.AssignmentRuleViewSet, basename="assignment-rule")
+# Team selling on an opportunity (teams): the team's plan, contact strategies, meetings, key interactions.
+router.register("team-plans", teams_selling_api.TeamPlanViewSet, basename="team-plan")
+router.register("contact-strategies", teams_selling_api.ContactStrategyViewSet, basename="contact-strategy")
+router.register("team-meetings", teams_selling_api.TeamMeetingViewSet, basename="team-meeting")
+router.register("key-interactions", teams_selling_api.KeyInteractionViewSet, basename="key-interaction")
 
 api_v1 = [
     path("auth/token/", teams_api.TokenView.as_view(), name="api-token"),

@@ -39,7 +39,7 @@ from opportunities.models import ActionPlan, Activity, OpportunityLine, TeamRole
 from teams.models import User
 
 PAGE_SIZE = 25
-TABS = ["lines", "team", "assessment", "activities", "history"]
+TABS = ["lines", "team", "selling", "assessment", "activities", "history"]
 
 
 def _detail_url(pk: int, tab: str = "lines") -> str:
@@ -180,8 +180,8 @@ def opportunity_detail(request, pk: int):
     context = {
         "opportunity": opportunity,
         "tab": tab,
-        "tabs": [("lines", _("Lines")), ("team", _("Sales team")), ("assessment", _("Assessment")),
-                 ("activities", _("Activities")), ("history", _("History"))],
+        "tabs": [("lines", _("Lines")), ("team", _("Sales team")), ("selling", _("Team selling")),
+                 ("assessment", _("Assessment")), ("activities", _("Activities")), ("history", _("History"))],
         "path": selectors.stage_path(opportunity=opportunity),
         "may_edit": may_edit,
         "may_change_owner": user.is_admin or is_superior,
@@ -208,6 +208,11 @@ def opportunity_detail(request, pk: int):
             "chart_labels": ",".join(timezone.localtime(a.created_at).strftime("%Y-%m-%d") for a in reversed(history)),
             "chart_scores": ",".join(str(a.score) for a in reversed(history)),
         })
+    elif tab == "selling":
+        # Team selling (the team's plan, contacts, meetings, key interactions) lives in the teams app.
+        from teams.views_selling import selling_tab_context
+
+        context.update(selling_tab_context(request, opportunity))
     elif tab == "activities":
         context["activities"] = selectors.activities_of(opportunity=opportunity)
         context["plans"] = selectors.action_plans_of(opportunity=opportunity)

@@ -17,6 +17,8 @@ from rest_framework.throttling import AnonRateThrottle
 from teams import selectors, services
 from teams.models import (
     ApprovalStatus,
+    AssignmentRule,
+    AssignmentStrategy,
     Bonus,
     BonusStatus,
     IncentivePlan,
@@ -743,3 +745,110 @@ class BonusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def pay(self, request, pk=None):
         bonus = services.bonus_mark_paid(bonus=self.get_object(), by=request.user)
         return Response(BonusSerializer(self.get_queryset().get(pk=bonus.pk)).data)
+
+
+# --- Territories and assignment rules ------------------------------------------------------------
+
+class TerritorySerializer(serializers.ModelSerializer):
+    provinces = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    cities = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    industries = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    members = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
+    member_count = serializers.IntegerField(read_only=True)
+    account_count = serializers.IntegerField(read_only=True, help_text="Named accounts of the territory.")
+
+    class Meta:
+        model = Territory
+        fields = ["id", "name", "org_unit", "provinces", "cities", "industries", "members", "active",
+                  "member_count", "account_count", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        validators: list = []
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class TerritoryFilter(django_filters.FilterSet):
+    member = django_filters.NumberFilter(field_name="members", help_text="Territories this person covers.")
+
+    class Meta:
+        model = Territory
+        fields = ["org_unit", "active", "member"]
+
+
+class TerritoryViewSet(viewsets.ModelViewSet):
+    """Sales territories: provinces, cities and industries, covered by members. Every signed-in member reads
+    them; administrators, and managers for the units they manage, create, change and delete them (a territory
+    in use is deactivated instead: 409)."""
+
+    serializer_class = TerritorySerializer
+    filterset_class = TerritoryFilter
+    search_fields = ["name"]
+    ordering_fields = ["name", "updated_at"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.territory_list(viewer=self.request.user).prefetch_related("members")
+
+    def _out(self, territory: Territory, status_code: int = 200) -> Response:
+        return Response(TerritorySerializer(self.get_queryset().get(pk=territory.pk)).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        data = _valid(TerritorySerializer, request)
+        return self._out(services.territory_save(by=request.user, data=data), 201)
+
+    def partial_update(self, request, *args, **kwargs):
+        territory = self.get_object()
+        serializer = TerritorySerializer(data=request.data, partial=True, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        return self._out(services.territory_save(by=request.user, data=serializer.validated_data,
+                                                 territory=territory))
+
+    def perform_destroy(self, instance):
+        services.territory_delete(territory=instance, by=self.request.user)
+
+
+class AssignmentRuleSerializer(serializers.ModelSerializer):
+    provinces = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    cities = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    industries = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+    sources = serializers.ListField(child=serializers.CharField(), required=False,
+                                    help_text="Customer sources (api.md `source`); empty: any source.")
+    strategy = _enum(AssignmentStrategy, required=False)
+    min_annual_revenue = _money(required=False, allow_null=True)
+    max_annual_revenue = _money(required=False, allow_null=True)
+
+    class Meta:
+        model = AssignmentRule
+        fields = ["id", "name", "order", "active", "provinces", "cities", "industries", "sources", "min_employees",
+                  "max_employees", "min_annual_revenue", "max_annual_revenue", "strategy", "user", "org_unit",
+                  "territory", "last_assigned", "created_at", "updated_at"]
+        read_only_fields = ["last_assigned", "created_at", "updated_at"]
+
+
+class AssignmentRuleViewSet(viewsets.ModelViewSet):
+    """Rules that pick the owner of a new customer, tried in `order`; the first active rule that matches wins.
+    Every signed-in member reads them; only administrators create, change or delete them (403)."""
+
+    serializer_class = AssignmentRuleSerializer
+    filterset_fields = ["active", "strategy", "user", "org_unit", "territory"]
+    search_fields = ["name"]
+    ordering_fields = ["order", "name", "updated_at"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return AssignmentRule.objects.visible_to(self.request.user).order_by("order", "pk")
+
+    def create(self, request, *args, **kwargs):
+        data = _valid(AssignmentRuleSerializer, request)
+        rule = services.assignment_rule_save(by=request.user, data=data)
+        return Response(AssignmentRuleSerializer(rule).data, status=201)
+
+    def partial_update(self, request, *args, **kwargs):
+        rule = self.get_object()
+        serializer = AssignmentRuleSerializer(data=request.data, partial=True, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        rule = services.assignment_rule_save(by=request.user, data=serializer.validated_data, rule=rule)
+        return Response(AssignmentRuleSerializer(rule).data)
+
+    def perform_destroy(self, instance):
+        services.assignment_rule_delete(rule=instance, by=self.request.user)

@@ -12,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from teams.models import (
     ApprovalStatus,
+    AssignmentRule,
     Bonus,
     BonusStatus,
     IncentivePlan,
@@ -1006,8 +1008,10 @@ def incentive_plan_publish(*, plan: IncentivePlan, by: User) -> IncentivePlan:
     if plan.status != IncentiveStatus.APPROVED:
         raise ConflictError(_("Only an approved plan can be published."))
     _check_latest_version(plan)
-    IncentivePlan.objects.filter(family=plan.family, status=IncentiveStatus.PUBLISHED).exclude(pk=plan.pk).update(
-        status=IncentiveStatus.SUPERSEDED, updated_at=timezone.now())
+    replaced = list(IncentivePlan.objects.filter(family=plan.family, status=IncentiveStatus.PUBLISHED)
+                    .exclude(pk=plan.pk).values_list("pk", flat=True))
+    IncentivePlan.objects.filter(pk__in=replaced).update(status=IncentiveStatus.SUPERSEDED, updated_at=timezone.now())
+    _bonuses_supersede(plan_ids=replaced, by=by, new_plan=plan)
     plan.status = IncentiveStatus.PUBLISHED
     plan.published_at = timezone.now()
     plan.save(update_fields=["status", "published_at", "updated_at"])
@@ -1018,6 +1022,21 @@ def incentive_plan_publish(*, plan: IncentivePlan, by: User) -> IncentivePlan:
               gettext_lazy("The incentive plan %(plan)s for %(period)s now covers you."),
               plan.get_absolute_url(), plan=plan, period=plan.period)
     return plan
+
+
+def _bonuses_supersede(*, plan_ids: list[int], by: User, new_plan: IncentivePlan) -> int:
+    """Payouts of replaced versions still waiting for approval are marked superseded (their figures untouched, a
+    history row says by whom and why); approved and paid ones stay as they are."""
+    count = 0
+    reason = (_("Replaced by version %(version)s") % {"version": new_plan.version})[:100]
+    for bonus in Bonus.objects.select_for_update(of=("self",)).filter(plan__in=plan_ids,
+                                                                       status=BonusStatus.CALCULATED):
+        bonus.status = BonusStatus.SUPERSEDED
+        bonus._history_user = by
+        bonus._change_reason = reason
+        bonus.save(update_fields=["status"])
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -1133,3 +1152,189 @@ def bonus_mark_paid(*, bonus: Bonus, by: User) -> Bonus:
     _tell(bonus.user, "bonus_paid", gettext_lazy("Your bonus of %(amount)s under %(plan)s has been paid."),
           reverse("teams:payout-list"), amount=bonus.amount, plan=bonus.plan)
     return bonus
+
+
+# --- Territories and assignment rules (configuration) ------------------------------------------
+
+NAME_LIST_ITEM_MAX = 50
+
+
+def _name_list(value: Any, field: str) -> list[str]:
+    """A list of names (provinces, cities, industries, sources): stripped, without blanks or repeats."""
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise DomainError(_("Give a list of names."), field=field)
+    names: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            raise DomainError(_("Give a list of names."), field=field)
+        item = item.strip()
+        if len(item) > NAME_LIST_ITEM_MAX:
+            raise DomainError(_("A name is at most %(count)s characters.") % {"count": NAME_LIST_ITEM_MAX},
+                              field=field)
+        if item and item not in names:
+            names.append(item)
+    return names
+
+
+def territory_may_configure(*, user: User, org_unit: OrgUnit | None) -> bool:
+    """Administrators configure every territory; a manager those of the units they manage (and below)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_admin:
+        return True
+    return org_unit is not None and unit_is_managed_by(unit=org_unit, user=user)
+
+
+TERRITORY_FIELDS = ("name", "org_unit", "provinces", "cities", "industries", "members", "active")
+
+
+@transaction.atomic
+def territory_save(*, by: User, data: Mapping[str, Any], territory: Territory | None = None) -> Territory:
+    """Administrators, and managers for the units they manage, create and change territories: a unique name,
+    lists of provinces, cities and industries, and members who are active and, for a manager, in their own
+    team; moving a territory to another unit needs both units to be the manager's."""
+    unknown = set(data) - set(TERRITORY_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed here: %(fields)s.")
+                          % {"fields": ", ".join(sorted(unknown))})
+    if territory is not None:
+        territory = Territory.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=territory.pk)
+        if not territory_may_configure(user=by, org_unit=territory.org_unit):
+            raise PermissionDenied(_("Only an administrator or a manager of the territory's unit changes it."))
+    else:
+        territory = Territory()
+    unit = data.get("org_unit", territory.org_unit if territory.pk else None)
+    if unit is None and not by.is_admin:
+        raise DomainError(_("Choose the org unit the territory belongs to."), field="org_unit")
+    if not territory_may_configure(user=by, org_unit=unit) and not (unit is None and by.is_admin):
+        raise PermissionDenied(_("You can only set up territories for the units you manage."))
+    if "name" in data or territory.pk is None:
+        name = " ".join(str(data.get("name") or "").split())
+        if not name:
+            raise DomainError(_("Give the territory a name."), field="name")
+        if len(name) > 100:
+            raise DomainError(_("A name is at most %(count)s characters.") % {"count": 100}, field="name")
+        if Territory.objects.filter(name__iexact=name).exclude(pk=territory.pk).exists():
+            raise DomainError(_("A territory with this name exists already."), field="name")
+        territory.name = name
+    territory.org_unit = unit
+    for field in ("provinces", "cities", "industries"):
+        if field in data:
+            setattr(territory, field, _name_list(data[field], field))
+    if "active" in data:
+        territory.active = bool(data["active"])
+    members = None
+    if "members" in data:
+        members = list(dict.fromkeys(data["members"] or []))
+        if any(not person.is_active for person in members):
+            raise DomainError(_("Someone among the members is no longer active."), field="members")
+        if not by.is_admin and members:
+            allowed = set(by.subordinates(include_self=True).filter(pk__in=[p.pk for p in members])
+                          .values_list("pk", flat=True))
+            outside = [p for p in members if p.pk not in allowed]
+            if outside:
+                raise DomainError(_("%(person)s is not in your team.") % {"person": outside[0]}, field="members")
+    territory._history_user = by
+    try:
+        with transaction.atomic():
+            territory.save()
+    except IntegrityError as exc:
+        raise DomainError(_("A territory with this name exists already."), field="name") from exc
+    if members is not None:
+        territory.members.set(members)
+    return territory
+
+
+@transaction.atomic
+def territory_delete(*, territory: Territory, by: User) -> None:
+    """A territory nothing refers to (named accounts, plans, rules, re-deployments) is deleted by whoever may
+    configure it; one in use is deactivated instead (409)."""
+    territory = Territory.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=territory.pk)
+    if not territory_may_configure(user=by, org_unit=territory.org_unit):
+        raise PermissionDenied(_("Only an administrator or a manager of the territory's unit changes it."))
+    in_use = (territory.named_accounts.exists() or territory.plans.exists()
+              or AssignmentRule.objects.filter(territory=territory).exists()
+              or Redeployment.objects.filter(Q(from_territory=territory) | Q(to_territory=territory)).exists())
+    if in_use:
+        raise ConflictError(_("The territory is in use (named accounts, plans, rules or re-deployments): "
+                              "deactivate it instead."))
+    territory._history_user = by
+    territory.delete()
+
+
+ASSIGNMENT_RULE_FIELDS = ("name", "order", "active", "provinces", "cities", "industries", "sources",
+                          "min_employees", "max_employees", "min_annual_revenue", "max_annual_revenue", "strategy",
+                          "user", "org_unit", "territory")
+
+
+@transaction.atomic
+def assignment_rule_save(*, by: User, data: Mapping[str, Any], rule: AssignmentRule | None = None
+                         ) -> AssignmentRule:
+    """Only administrators configure the assignment rules: conditions as lists (sources from the customer
+    sources), ranges with the minimum below the maximum, and a target that fits the strategy (an active person
+    for "a named person", a team or territory to share in otherwise)."""
+    from accounts.models import Source  # a higher app, read at call time
+    from teams.models import AssignmentStrategy
+
+    if not (by and by.is_authenticated and by.is_active and by.is_admin):
+        raise PermissionDenied(_("Only an administrator configures the assignment rules."))
+    unknown = set(data) - set(ASSIGNMENT_RULE_FIELDS)
+    if unknown:
+        raise DomainError(_("These fields cannot be changed here: %(fields)s.")
+                          % {"fields": ", ".join(sorted(unknown))})
+    rule = AssignmentRule.objects.select_for_update().get(pk=rule.pk) if rule is not None else AssignmentRule()
+    if "name" in data or rule.pk is None:
+        name = " ".join(str(data.get("name") or "").split())
+        if not name:
+            raise DomainError(_("Give the rule a name."), field="name")
+        rule.name = name[:100]
+    for field in ("provinces", "cities", "industries", "sources"):
+        if field in data:
+            setattr(rule, field, _name_list(data[field], field))
+    unknown_sources = [s for s in rule.sources if s not in Source.values]
+    if unknown_sources:
+        raise DomainError(_("Unknown source: %(source)s.") % {"source": unknown_sources[0]}, field="sources")
+    for field in ("order", "min_employees", "max_employees"):
+        if field in data:
+            value = data[field]
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise DomainError(_("Enter a whole number, 0 or more."), field=field)
+            setattr(rule, field, value if value is not None or field != "order" else 100)
+    for field in ("min_annual_revenue", "max_annual_revenue"):
+        if field in data:
+            setattr(rule, field, parse_money(data[field], field=field, allow_none=True))
+    if "active" in data:
+        rule.active = bool(data["active"])
+    if "strategy" in data:
+        if data["strategy"] not in AssignmentStrategy.values:
+            raise DomainError(_("Unknown strategy."), field="strategy")
+        rule.strategy = data["strategy"]
+    for field in ("user", "org_unit", "territory"):
+        if field in data:
+            setattr(rule, field, data[field])
+    # The target is what the strategy uses; the other targets are cleared so the rule reads unambiguously.
+    if rule.strategy == AssignmentStrategy.USER:
+        rule.org_unit = rule.territory = None
+        if rule.user is not None and not rule.user.is_active:
+            raise DomainError(_("This person is no longer active."), field="user")
+    else:
+        rule.user = None
+    try:
+        rule.clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=field) from exc
+    rule._history_user = by
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def assignment_rule_delete(*, rule: AssignmentRule, by: User) -> None:
+    """Only administrators remove an assignment rule (the history keeps it)."""
+    if not (by and by.is_authenticated and by.is_active and by.is_admin):
+        raise PermissionDenied(_("Only an administrator configures the assignment rules."))
+    rule._history_user = by
+    rule.delete()

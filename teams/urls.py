@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teams import views, views_sales
+from teams import views, views_sales, views_selling
 
 app_name = "teams"
 
@@ -39,4 +39,19 @@ urlpatterns = [
     path("incentives/<int:pk>/", views_sales.incentive_detail, name="incentive-detail"),
     path("incentives/<int:pk>/edit/", views_sales.incentive_edit, name="incentive-edit"),
     path("incentives/<int:pk>/<str:action>/", views_sales.incentive_action, name="incentive-action"),
+    # Team selling on an opportunity (views_selling.py): the forms behind the opportunity's "Team selling" tab.
+    path("selling/<int:pk>/plan/", views_selling.plan_edit, name="selling-plan"),
+    path("selling/<int:pk>/contacts/new/", views_selling.contact_new, name="selling-contact-new"),
+    path("selling/<int:pk>/contacts/<int:strategy_pk>/", views_selling.contact_edit, name="selling-contact-edit"),
+    path("selling/<int:pk>/contacts/<int:strategy_pk>/remove/", views_selling.contact_remove,
+         name="selling-contact-remove"),
+    path("selling/<int:pk>/meetings/new/", views_selling.meeting_new, name="selling-meeting-new"),
+    path("selling/<int:pk>/meetings/<int:meeting_pk>/", views_selling.meeting_edit, name="selling-meeting-edit"),
+    path("selling/<int:pk>/meetings/<int:meeting_pk>/outcome/", views_selling.meeting_outcome,
+         name="selling-meeting-outcome"),
+    path("selling/<int:pk>/meetings/<int:meeting_pk>/cancel/", views_selling.meeting_cancel,
+         name="selling-meeting-cancel"),
+    path("selling/<int:pk>/key-interactions/", views_selling.key_add, name="selling-key-add"),
+    path("selling/<int:pk>/key-interactions/<int:interaction_pk>/remove/", views_selling.key_remove,
+         name="selling-key-remove"),
 ]

@@ -7,10 +7,12 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from teams import selectors, services, tasks
 from teams.models import Bonus, BonusStatus, IncentivePlan, IncentiveStatus, IncentiveTier, Quota, Role
+from tests.factories import UserFactory
 from tests.teams.sales_org import build_org, opportunity, quarter, year
 
 pytestmark = pytest.mark.django_db
@@ -262,9 +264,46 @@ def test_a_new_version_never_rewrites_payouts_already_calculated(org, period):
         services.incentive_payouts_calculate(plan=v1, today=date(2026, 1, 1))
     services.incentive_payouts_calculate(plan=v2, today=date(2026, 1, 1))
     after = list(Bonus.objects.filter(plan=v1).order_by("user_id").values_list("user_id", "amount", "status"))
-    assert after == before
+    # Same people and amounts; the payouts still waiting for approval are marked superseded.
+    assert after == [(user_id, amount, BonusStatus.SUPERSEDED) for user_id, amount, _status in before]
     assert Bonus.objects.get(plan=v2, user=org.am1).amount == Decimal("50.00")
     assert list(v1.tiers.values_list("threshold", flat=True)) == [Decimal(t["threshold"]) for t in TIERS]
+
+
+def test_superseded_version_marks_its_waiting_payouts_and_leaves_approved_and_paid(org, period):
+    _quotas(org, period)
+    am4 = UserFactory(username="am4", manager=org.team_mgr, org_unit=org.team)
+    services.quota_set(period=period, amount="1000", by=org.team_mgr, user=am4)
+    opportunity(org.am1, "1000", date(2025, 5, 1))
+    opportunity(org.am2, "2000", date(2025, 5, 1))
+    opportunity(am4, "900", date(2025, 5, 1))
+    v1 = _published(org, period)
+    services.incentive_payouts_calculate(plan=v1, today=date(2026, 1, 1))
+    rows = {b.user_id: b for b in Bonus.objects.filter(plan=v1)}
+    services.bonus_approve(bonus=rows[org.am1.pk], by=org.div_head)
+    paid = services.bonus_approve(bonus=rows[org.am2.pk], by=org.div_head)
+    services.bonus_mark_paid(bonus=paid, by=org.admin)
+    before = {b.user_id: (b.amount, b.attainment, b.calculated_at) for b in Bonus.objects.filter(plan=v1)}
+
+    v2 = services.incentive_plan_revise(plan=v1, by=org.region_mgr, reason="调整")
+    assert Bonus.objects.get(plan=v1, user=am4).status == BonusStatus.CALCULATED  # a draft replaces nothing yet
+    v2 = services.incentive_plan_approve(plan=services.incentive_plan_submit(plan=v2, by=org.region_mgr),
+                                         by=org.div_head)
+    services.incentive_plan_publish(plan=v2, by=org.div_head)
+
+    statuses = dict(Bonus.objects.filter(plan=v1).values_list("user_id", "status"))
+    assert statuses == {org.am1.pk: BonusStatus.APPROVED, org.am2.pk: BonusStatus.PAID,
+                        am4.pk: BonusStatus.SUPERSEDED}
+    after = {b.user_id: (b.amount, b.attainment, b.calculated_at) for b in Bonus.objects.filter(plan=v1)}
+    assert after == before  # never rewritten
+    superseded = Bonus.objects.get(plan=v1, user=am4)
+    record = superseded.history.first()
+    assert (record.status, record.history_user) == (BonusStatus.SUPERSEDED, org.div_head)
+    assert "2" in record.history_change_reason
+    with pytest.raises(ConflictError):
+        services.bonus_approve(bonus=superseded, by=org.div_head)
+    with translation.override("zh-hans"):
+        assert str(BonusStatus.SUPERSEDED.label) == "已被新版本取代"
 
 
 def test_the_period_end_job_runs_twice_without_duplicates(org):

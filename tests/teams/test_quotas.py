@@ -12,6 +12,7 @@ from crm.errors import ConflictError, DomainError, PermissionDenied
 from crm.views import WORKBENCH_PANELS
 from teams import selectors, services
 from teams.models import ApprovalStatus, Quota, QuotaAction, QuotaAllocation
+from tests.factories import UserFactory
 from tests.teams.sales_org import allocate_down, build_org, opportunity, quarter, year
 
 pytestmark = pytest.mark.django_db
@@ -445,6 +446,50 @@ def test_list_and_dashboard_pages(client, org, period, django_assert_max_num_que
     client.force_login(org.am1)
     response = client.get(reverse("teams:quota-dashboard"), {"period": period.pk})
     assert response.status_code == 200 and response.context["data"]["subject"]["won"] == Decimal("150")
+
+
+def test_dashboard_reads_the_forecasts_in_constant_queries(client, org, period):
+    """One grouped read of the forecasts for every row: the same number of queries for 2 and for 8 people."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forecasting.models import Forecast, ForecastPeriod
+
+    allocate_down(org, period)
+    _team_split(org, period)
+    q1 = ForecastPeriod.objects.create(name="2025Q1", kind="quarter", start=date(2025, 1, 1), end=date(2025, 3, 31))
+    jan = ForecastPeriod.objects.create(name="2025-01", kind="month", start=date(2025, 1, 1), end=date(2025, 1, 31))
+    may = ForecastPeriod.objects.create(name="2025-05", kind="month", start=date(2025, 5, 1), end=date(2025, 5, 31))
+
+    def forecast(person, fp, amount, status="submitted", version=1):
+        Forecast.objects.create(period=fp, owner=person, status=status, version=version, amount=Decimal(amount))
+
+    forecast(org.am1, q1, "100", version=1)
+    forecast(org.am1, q1, "120", version=2)  # the latest reported version counts
+    forecast(org.am1, jan, "999")  # inside the quarter already counted
+    forecast(org.am1, may, "30")
+    forecast(org.am2, q1, "50", status="draft")  # not reported
+    forecast(org.team_mgr, q1, "400")
+    client.force_login(org.team_mgr)
+    url = reverse("teams:quota-dashboard")
+
+    def measured():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, {"period": period.pk, "unit": org.team.pk})
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.context["data"]
+
+    small, data = measured()
+    rows = {row["holder"]: row["forecast"] for row in data["rows"]}
+    assert rows[org.am1] == Decimal("150.00") and rows[org.am2] == Decimal("0.00")
+    assert data["subject"]["forecast"] == Decimal("400.00")  # a unit's forecast is its manager's
+    for index in range(6):
+        person = UserFactory(username=f"am-extra-{index}", manager=org.team_mgr, org_unit=org.team)
+        forecast(person, q1, "10")
+    large, data = measured()
+    assert len(data["rows"]) == 8 and large == small
+    assert {row["forecast"] for row in data["rows"] if row["holder"].username.startswith("am-extra")} == {
+        Decimal("10.00")}
 
 
 def test_workbench_panel(org, period):

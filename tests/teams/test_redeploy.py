@@ -216,3 +216,20 @@ def test_wizard_refuses_a_changed_set(client, org, book):
                                                        "reason": "调岗"})
     assert response.status_code == 200 and not Redeployment.objects.exists()
     assert "changed since the preview" in response.content.decode() or "预览" in response.content.decode()
+
+
+def test_wizard_shows_only_the_fields_of_the_chosen_mode(client, org):
+    import re
+
+    client.force_login(org.team_mgr)
+
+    def hidden_groups(html: str) -> dict[str, bool]:
+        groups = re.findall(r'<div class="col-md-3( d-none)?" data-redeploy-mode="(\w+)">\s*<div[^>]*>\s*'
+                            r'<label class="form-label small mb-1" for="id_(\w+)"', html)
+        return {field: bool(hidden) for hidden, _mode, field in groups}
+
+    person = hidden_groups(client.get(reverse("teams:redeploy")).content.decode())
+    assert person == {"from_user": False, "from_territory": True, "to_territory": True}
+    html = client.get(reverse("teams:redeploy"), {"mode": "territory", "to_user": org.am2.pk}).content.decode()
+    assert hidden_groups(html) == {"from_user": True, "from_territory": False, "to_territory": False}
+    assert "teams/redeploy.js" in html and "<script>" not in html

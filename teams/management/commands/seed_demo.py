@@ -40,7 +40,7 @@ HEAD = ("wangjianguo", "王建国")
 # In dependency order: each area's demo data may use the previous ones'.
 DEMO_APPS = ["accounts", "opportunities", "funnel", "forecasting", "bids"]
 # Demo modules that are not <app>.demo, run after the apps (they use their customers and opportunities).
-DEMO_MODULES = ["teams.demo_sales"]
+DEMO_MODULES = ["teams.demo_sales", "teams.demo_selling"]
 ADMIN = ("admin", "系统管理员")
 
 SURNAMES = (
