@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
@@ -72,6 +72,7 @@ ACTIVITY_SUBJECTS = {
     ActivityKind.TASK: "准备报价单",
 }
 CENT = Decimal("0.01")
+DEMO_TEAM = "上海大客户一组"
 
 
 def seed(command, scale: int) -> None:
@@ -80,7 +81,8 @@ def seed(command, scale: int) -> None:
     if not customers:
         command.stdout.write("No customers yet: skipping the demo opportunities (run accounts' demo first).")
         return
-    account_managers = list(User.objects.filter(role=Role.ACCOUNT_MANAGER, is_active=True).order_by("username"))
+    account_managers = list(User.objects.filter(role=Role.ACCOUNT_MANAGER, is_active=True)
+                            .select_related("org_unit").order_by("username"))
     if not account_managers:
         command.stdout.write("No account managers: skipping the demo opportunities.")
         return
@@ -120,6 +122,10 @@ def _seed_opportunities(customers, products, stages, account_managers):
     weights = [weight for key, weight in STAGE_WEIGHTS if key in stages]
     fallback = iter(account_managers * (len(customers) // len(account_managers) + 1))
     pending: list[tuple[Opportunity, list[OpportunityLine], list[User]]] = []
+    # The demo team's people (the journey starts with zhangwei) each win one deal this quarter, so
+    # their quota attainment and the incentive pages show real figures from the first sign-in.
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    demo_team_winners = {p.pk for p in account_managers if p.org_unit and p.org_unit.name == DEMO_TEAM}
     for customer in customers:
         pick = random.Random(customer.pk)  # noqa: S311 - demo data, not security
         owner = customer.owner if customer.owner_id and customer.owner.is_active else next(fallback)
@@ -127,6 +133,10 @@ def _seed_opportunities(customers, products, stages, account_managers):
             stage = stages[pick.choices(choices, weights)[0]]
             closed = stage.outcome != "open"
             close = today + timedelta(days=pick.randint(-90, -5) if closed else pick.randint(10, 270))
+            if owner.pk in demo_team_winners and ("08", "won") in stages:
+                demo_team_winners.discard(owner.pk)
+                stage = stages[("08", "won")]
+                close = max(quarter_start, today - timedelta(days=12))
             opportunity = Opportunity(
                 customer=customer, name=f"{project}{PHASES[(customer.pk + index) % len(PHASES)]}",
                 description=f"{customer.name}:{project},{configuration}。", expected_close_date=close,
