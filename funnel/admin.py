@@ -1,5 +1,5 @@
 """Administration of the funnel: stages (probabilities, tasks, entry requirements, stuck limits), the
-look-back settings, baselines, and read-only stage history and snapshots."""
+look-back settings, baselines, and read-only stage history, ticked checklist tasks and snapshots."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from funnel import services
-from funnel.models import Baseline, FunnelSettings, FunnelSnapshot, SnapshotRun, Stage, StageChange
+from funnel.models import Baseline, FunnelSettings, FunnelSnapshot, SnapshotRun, Stage, StageChange, StageTaskDone
 from funnel.requirements import requirement_choices
 
 
@@ -114,4 +114,24 @@ class SnapshotRunAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StageTaskDone)
+class StageTaskDoneAdmin(SimpleHistoryAdmin):
+    """Read-only: tasks are ticked on the opportunity page, where the permission rule applies."""
+
+    list_display = ["opportunity", "stage", "position", "task", "done_by", "done_at"]
+    list_filter = ["stage"]
+    search_fields = ["opportunity__name", "task"]
+    date_hierarchy = "done_at"
+    raw_id_fields = ["opportunity", "done_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -117,3 +117,13 @@ def test_the_api_lists_and_ticks(api_as, owner, opportunity, presales, outsider)
     assert api_as(presales).post(url, {"position": 0, "done": True}, format="json").status_code == 403
     assert api_as(outsider).get(url).status_code == 404
     assert api_as(outsider).post(url, {"position": 0, "done": True}, format="json").status_code == 404
+
+
+def test_the_admin_lists_ticked_tasks_read_only(client, admin_user, owner, opportunity):
+    row = services.stage_task_set(opportunity=opportunity, position=0, done=True, by=owner)
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:funnel_stagetaskdone_changelist"))
+    assert listing.status_code == 200 and row.task in listing.content.decode()
+    assert client.get(reverse("admin:funnel_stagetaskdone_add")).status_code == 403
+    assert client.post(reverse("admin:funnel_stagetaskdone_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+    assert StageTaskDone.objects.filter(pk=row.pk).exists()
