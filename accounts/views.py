@@ -52,6 +52,7 @@ from accounts.models import (
     PlanStatus,
 )
 from crm.errors import DomainError
+from crm.params import parse_id, parse_ids
 
 # --- Shared pieces -------------------------------------------------------------------------
 
@@ -473,7 +474,7 @@ def customer_check(request):
     """HTMX: the duplicate candidates of what is typed so far (writes nothing)."""
     data = {name: request.POST.get(name, "") for name in services.CUSTOMER_FIELDS}
     exclude = request.POST.get("exclude", "")
-    exclude_id = int(exclude) if exclude.isdigit() else None
+    exclude_id = parse_id(exclude)
     context: dict[str, Any] = {"rows": [], "problems": [], "typed": bool(data["name"].strip())}
     if context["typed"]:
         try:
@@ -500,8 +501,8 @@ REVIEW_FIELDS = ["name", "credit_code", "province", "city", "address", "phone", 
 def review_queue(request):
     """Probable matches waiting for a person: the incoming record side by side with its candidates."""
     queue = selectors.review_queue(viewer=request.user)
-    if request.GET.get("intake", "").isdigit():  # one item, e.g. from an import's report
-        queue = queue.filter(pk=int(request.GET["intake"]))
+    if (intake_id := parse_id(request.GET.get("intake"))) is not None:  # one item, e.g. from an import's report
+        queue = queue.filter(pk=intake_id)
     page = Paginator(queue, 10).get_page(request.GET.get("page"))
     intakes = list(page.object_list)
     visible = selectors.review_candidates(viewer=request.user, intakes=intakes)
@@ -562,7 +563,7 @@ def unassigned_queue(request):
                        section="", status=403)
     form = AssignForm(request.POST or None, viewer=request.user)
     if request.method == "POST":
-        ids = [int(value) for value in request.POST.getlist("customers") if value.isdigit()]
+        ids = parse_ids(request.POST.getlist("customers"))
         chosen = list(selectors.unassigned_queue(viewer=request.user).filter(pk__in=ids))
         if not chosen:
             messages.error(request, _("Select at least one customer."))
@@ -594,9 +595,10 @@ def customer_merge(request, pk: int):
     form = MergeForm(request.POST or None, initial={"other": request.GET.get("other")})
     other = None
     other_id = request.POST.get("other") or request.GET.get("other")
-    if other_id and str(other_id).isdigit() and int(other_id) != customer.pk:
+    other_id = parse_id(other_id)
+    if other_id is not None and other_id != customer.pk:
         other = Customer.objects.visible_to(request.user).select_related("owner", "parent").filter(
-            pk=int(other_id)).first()
+            pk=other_id).first()
         if other is None:
             raise Http404(_("No such customer."))
     if request.method == "POST" and other is not None and form.is_valid():
@@ -627,6 +629,6 @@ def customer_pick(request):
     exclude = request.GET.get("exclude")
     mode = request.GET.get("mode") if request.GET.get("mode") in ("merge", "parent") else "merge"
     results = selectors.customer_pick(viewer=request.user, query=request.GET.get("q", ""),
-                                      exclude_id=int(exclude) if exclude and exclude.isdigit() else None)
+                                      exclude_id=parse_id(exclude))
     return render(request, "accounts/_pick_results.html", {
         "results": results, "mode": mode, "exclude": exclude, "query": request.GET.get("q", "")})

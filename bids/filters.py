@@ -24,6 +24,7 @@ from bids.models import (
     SalesMethod,
     TenderType,
 )
+from crm.params import IdFilter
 
 # ?ordering= value -> model field; "-" in front sorts descending.
 BID_ORDERING = {
@@ -62,10 +63,10 @@ class BidFilter(filters.FilterSet):
     scheme = filters.ChoiceFilter(choices=BidScheme.choices, label=_("Bid scheme"))
     impact = filters.ChoiceFilter(choices=Impact.choices, label=_("Impact"))
     relationship = filters.ChoiceFilter(choices=Relationship.choices, label=_("Customer relationship degree"))
-    opportunity = filters.NumberFilter(field_name="opportunity", label=_("Opportunity"))
-    customer = filters.NumberFilter(field_name="opportunity__customer", label=_("Customer"))
-    owner = filters.NumberFilter(field_name="opportunity__primary_owner", label=_("Primary owner"))
-    partner = filters.NumberFilter(field_name="bid_agents__partner", distinct=True, label=_("Agent"))
+    opportunity = IdFilter(field_name="opportunity", label=_("Opportunity"))
+    customer = IdFilter(field_name="opportunity__customer", label=_("Customer"))
+    owner = IdFilter(field_name="opportunity__primary_owner", label=_("Primary owner"))
+    partner = IdFilter(field_name="bid_agents__partner", distinct=True, label=_("Agent"))
     date_from = filters.DateFilter(method="filter_date_from", label=_("Key dates from"),
                                    help_text=_("Tenders with a key date on or after this day."))
     date_to = filters.DateFilter(method="filter_date_to", label=_("Key dates until"),

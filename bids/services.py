@@ -51,6 +51,7 @@ from bids.models import (
 )
 from bids.selectors import bid_completeness_problems
 from crm.errors import ConflictError, DomainError, PermissionDenied
+from crm.params import parse_id
 from opportunities.models import ActivityKind, Opportunity, OpportunityTeamMember, Product, TeamRole
 from opportunities.services import clean_competitors, may_edit_opportunity, to_decimal
 from teams.models import Role, User
@@ -308,7 +309,8 @@ def bid_line_values(data: Mapping[str, Any], *, current: BidLine | None = None) 
     """A line's checked values: amounts are quantity × unit price, to the cent, in Decimal only."""
     product = data.get("product", current.product if current else None)
     if product not in (None, "") and not isinstance(product, Product):
-        product = Product.objects.filter(pk=product).first() if str(product).isdigit() else None
+        product_id = parse_id(product)
+        product = Product.objects.filter(pk=product_id).first() if product_id is not None else None
         if product is None:
             raise DomainError(_("Unknown product."), field="product")
     product = product or None

@@ -48,6 +48,7 @@ from bids.models import (
     TenderType,
 )
 from crm.errors import DomainError, PermissionDenied
+from crm.params import parse_id
 from opportunities.models import Opportunity
 
 PAGE_SIZE = 25
@@ -153,10 +154,10 @@ def bid_new(request):
         candidates = (Opportunity.objects.visible_to(request.user).filter(bid__isnull=True, stage__outcome="open")
                       .select_related("customer", "stage").order_by("expected_close_date", "id")[:200])
         return render(request, "bids/bid_pick_opportunity.html", {"candidates": candidates})
-    if not str(opportunity_id).isdigit():
+    if parse_id(opportunity_id) is None:
         raise Http404
     opportunity = get_object_or_404(Opportunity.objects.visible_to(request.user).select_related("customer"),
-                                    pk=int(opportunity_id))
+                                    pk=parse_id(opportunity_id))
     existing = BidProject.objects.filter(opportunity=opportunity).first()
     if existing is not None:
         messages.info(request, _("This opportunity already has a tender record."))

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from crm.params import IdFilter
 from funnel.models import Stage, StageOutcome
 from opportunities.models import Activity, ActivityKind, Opportunity
 
@@ -51,8 +52,8 @@ class OpportunityFilter(filters.FilterSet):
                                help_text=_("Stage code, or several separated by commas (05,06); or open, won, "
                                            "lost, all"))
     outcome = filters.ChoiceFilter(method="filter_outcome", choices=StageOutcome.choices, label=_("Outcome"))
-    owner = filters.NumberFilter(field_name="primary_owner", label=_("Primary owner"))
-    customer = filters.NumberFilter(field_name="customer", label=_("Customer"))
+    owner = IdFilter(field_name="primary_owner", label=_("Primary owner"))
+    customer = IdFilter(field_name="customer", label=_("Customer"))
     close_after = filters.DateFilter(field_name="expected_close_date", lookup_expr="gte", label=_("Closes from"))
     close_before = filters.DateFilter(field_name="expected_close_date", lookup_expr="lte", label=_("Closes until"))
     high_value = filters.BooleanFilter(label=_("High value"))
@@ -85,9 +86,9 @@ class OpportunityFilter(filters.FilterSet):
 
 class ActivityFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=ActivityKind.choices, label=_("Kind"))
-    owner = filters.NumberFilter(field_name="owner", label=_("Owner"))
-    customer = filters.NumberFilter(field_name="customer", label=_("Customer"))
-    opportunity = filters.NumberFilter(field_name="opportunity", label=_("Opportunity"))
+    owner = IdFilter(field_name="owner", label=_("Owner"))
+    customer = IdFilter(field_name="customer", label=_("Customer"))
+    opportunity = IdFilter(field_name="opportunity", label=_("Opportunity"))
     done = filters.BooleanFilter(field_name="done_at", lookup_expr="isnull", exclude=True, label=_("Done"))
     due_after = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte", label=_("Due from"))
     due_before = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt", label=_("Due before"))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Contact, Customer, Source
+from crm.params import parse_id
 from funnel.models import Stage
 from opportunities.models import ActivityKind, Opportunity, Product, TeamRole
 from opportunities.services import owner_choices
@@ -73,8 +74,8 @@ class OpportunityForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = Customer.objects.visible_to(viewer)
         chosen = customer
-        if chosen is None and self.data.get("customer", "").isdigit():
-            chosen = Customer.objects.visible_to(viewer).filter(pk=self.data["customer"]).first()
+        if chosen is None and (customer_id := parse_id(self.data.get("customer"))) is not None:
+            chosen = Customer.objects.visible_to(viewer).filter(pk=customer_id).first()
         self.fields["customer"].widget.choices = [("", "---------")] + [
             (c.pk, f"{c.name}{' · ' + c.city if c.city else ''}")
             for c in ([chosen] if customer else customer_options(viewer=viewer, selected=chosen))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Customer
 from crm.errors import DomainError, PermissionDenied
+from crm.params import parse_id
 from funnel.models import Stage
 from opportunities import selectors, services
 from opportunities.filters import OPPORTUNITY_ORDERING, OpportunityFilter
@@ -86,8 +87,8 @@ def opportunity_list(request):
     sort_query = query.copy()
     sort_query.pop("ordering", None)
     filter_customer = None
-    customer_id = request.GET.get("customer", "")
-    if customer_id.isdigit():
+    customer_id = parse_id(request.GET.get("customer"))
+    if customer_id is not None:
         filter_customer = Customer.objects.visible_to(request.user).filter(pk=customer_id).first()
     return render(request, "opportunities/opportunity_list.html", {
         "page": page,
@@ -112,9 +113,9 @@ def opportunity_new(request):
     customer = None
     customer_id = request.GET.get("customer", "")
     if customer_id:
-        if not customer_id.isdigit():
+        if parse_id(customer_id) is None:
             raise Http404
-        customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=int(customer_id))
+        customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=parse_id(customer_id))
     form = OpportunityForm(request.POST or None, viewer=request.user, customer=customer)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -354,7 +355,8 @@ def change_owner(request, pk: int):
 
 def _user_posted(request, name: str) -> User | None:
     value = request.POST.get(name, "")
-    return User.objects.filter(pk=int(value)).first() if value.isdigit() else None
+    value = parse_id(value)
+    return User.objects.filter(pk=value).first() if value is not None else None
 
 
 @login_required
@@ -383,11 +385,11 @@ def activity_new(request):
     """Log or plan an activity for an opportunity (?opportunity=) or a customer (?customer=)."""
     opportunity = customer = None
     source = request.POST if request.method == "POST" else request.GET
-    if str(source.get("opportunity", "")).isdigit():
-        opportunity = selectors.opportunity_get(viewer=request.user, pk=int(source["opportunity"]))
+    if parse_id(source.get("opportunity")) is not None:
+        opportunity = selectors.opportunity_get(viewer=request.user, pk=parse_id(source["opportunity"]))
         customer = opportunity.customer
-    elif str(source.get("customer", "")).isdigit():
-        customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=int(source["customer"]))
+    elif parse_id(source.get("customer")) is not None:
+        customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=parse_id(source["customer"]))
     else:
         return HttpResponse(_("Open the opportunity or the customer first."), status=400)
     form = ActivityForm(request.POST or None, viewer=request.user, customer=customer, opportunity=opportunity)
@@ -512,8 +514,8 @@ def agenda(request):
     people = services.owner_choices(request.user).order_by("username")
     person = None
     person_id = request.GET.get("person", "")
-    if scope == "team" and person_id.isdigit():
-        person = get_object_or_404(people, pk=int(person_id))
+    if scope == "team" and parse_id(person_id) is not None:
+        person = get_object_or_404(people, pk=parse_id(person_id))
     week = selectors.agenda(viewer=request.user, start=start, scope=scope, person=person)
     return render(request, "opportunities/agenda.html", {
         **week, "scope": scope, "person": person, "people": people if scope == "team" else [],

@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from crm.params import IdFilter
 from teams import selectors, services
 from teams.models import (
     ApprovalStatus,
@@ -717,7 +718,7 @@ class BonusSerializer(serializers.ModelSerializer):
 
 
 class BonusFilter(django_filters.FilterSet):
-    period = django_filters.NumberFilter(field_name="plan__period")
+    period = IdFilter(field_name="plan__period")
 
     class Meta:
         model = Bonus
@@ -768,7 +769,7 @@ class TerritorySerializer(serializers.ModelSerializer):
 
 
 class TerritoryFilter(django_filters.FilterSet):
-    member = django_filters.NumberFilter(field_name="members", help_text="Territories this person covers.")
+    member = IdFilter(field_name="members", help_text="Territories this person covers.")
 
     class Meta:
         model = Territory

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.errors import DomainError
+from crm.params import parse_id
 from teams import selectors, services
 from teams.models import Notification
 
@@ -54,9 +55,9 @@ def notification_list(request):
 @require_POST
 def notification_mark_read(request):
     """Mark one notification read (`id`), or all of mine; `open` also follows its link."""
-    notification_id = request.POST.get("id", "")
-    if notification_id.isdigit():
-        notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=int(notification_id))
+    notification_id = parse_id(request.POST.get("id"))
+    if notification_id is not None:
+        notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=notification_id)
         services.notifications_mark_read(user=request.user, ids=[notification.pk])
         if request.POST.get("open") and notification.url and url_has_allowed_host_and_scheme(
                 notification.url, {request.get_host()}, request.is_secure()):

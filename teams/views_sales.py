@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crm.errors import DomainError
+from crm.params import parse_id, parse_ids
 from teams import selectors, services
 from teams.forms_sales import (
     AcknowledgeForm,
@@ -102,9 +103,9 @@ def _attempt(request, action: Callable[[], Any]) -> tuple[bool, Any]:
 
 
 def _selected_period(request) -> QuotaPeriod | None:
-    value = request.GET.get("period", "")
-    if value.isdigit():
-        period = QuotaPeriod.objects.filter(pk=int(value)).first()
+    value = parse_id(request.GET.get("period"))
+    if value is not None:
+        period = QuotaPeriod.objects.filter(pk=value).first()
         if period is not None:
             return period
     return (selectors.current_period() or selectors.current_period(kind="year")
@@ -255,9 +256,9 @@ def quota_dashboard(request):
     units = OrgUnit.objects.order_by("name")
     units = units if user.is_admin else units.filter(pk__in=managed_unit_ids(user))
     unit = None
-    value = request.GET.get("unit", "")
-    if value.isdigit():
-        unit = units.filter(pk=int(value)).first()
+    value = parse_id(request.GET.get("unit"))
+    if value is not None:
+        unit = units.filter(pk=value).first()
         if unit is None:
             raise Http404(_("No such unit."))
     elif value != "me":
@@ -316,8 +317,8 @@ def territory_detail(request, pk: int):
 @require_POST
 def territory_account_add(request, pk: int):
     territory = get_object_or_404(Territory.objects.visible_to(request.user), pk=pk)
-    value = request.POST.get("customer", "")
-    if not value.isdigit():
+    value = parse_id(request.POST.get("customer"))
+    if value is None:
         messages.error(request, _("Choose a customer."))
     else:
         ok, _account = _attempt(request, lambda: services.territory_account_add(
@@ -357,8 +358,8 @@ def territory_plan_new(request):
     if not units.exists():
         raise Http404(_("You manage no unit."))
     initial = {}
-    if request.GET.get("territory", "").isdigit():
-        territory = Territory.objects.filter(pk=int(request.GET["territory"])).first()
+    if (territory_id := parse_id(request.GET.get("territory"))) is not None:
+        territory = Territory.objects.filter(pk=territory_id).first()
         if territory is not None:
             initial = {"territory": territory.pk, "org_unit": territory.org_unit_id}
     form = TerritoryPlanNewForm(request.POST or None, units=units, initial=initial)
@@ -424,7 +425,7 @@ def territory_plan_action(request, pk: int, action: str):
 # --- Re-deployment -----------------------------------------------------------------------------
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()]
+    return parse_ids(values)
 
 
 @login_required
@@ -663,8 +664,8 @@ def payout_action(request, pk: int, action: str):
 def incentive_evaluation(request):
     """Cost against plan per plan version, and the distribution of payouts."""
     plan = None
-    if request.GET.get("plan", "").isdigit():
-        plan = get_object_or_404(IncentivePlan.objects.visible_to(request.user), pk=int(request.GET["plan"]))
+    if (plan_id := parse_id(request.GET.get("plan"))) is not None:
+        plan = get_object_or_404(IncentivePlan.objects.visible_to(request.user), pk=plan_id)
     data = selectors.incentive_evaluation(viewer=request.user, plan=plan)
     data["chart"]["names"] = {"expected": _("Expected cost"), "calculated": _("Calculated payouts"),
                               "amount": _("Bonus"), "people": _("People")}
