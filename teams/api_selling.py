@@ -16,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from crm.params import IdFilter
 from teams import selectors_selling, services_selling
 from teams.models import Attitude, ContactStrategy, KeyInteraction, MeetingType, TeamMeeting, TeamPlan, User
 
@@ -50,7 +51,7 @@ def target_attitude_field(**kwargs) -> serializers.ChoiceField:
 
 
 class OpportunityFilter(django_filters.FilterSet):
-    opportunity = django_filters.NumberFilter(field_name="opportunity_id")
+    opportunity = IdFilter(field_name="opportunity_id")
 
 
 # --- Team plans ---------------------------------------------------------------------------------
@@ -159,8 +160,8 @@ class ContactStrategyUpdateSerializer(ContactStrategyInputSerializer):
 
 
 class ContactStrategyFilter(django_filters.FilterSet):
-    opportunity = django_filters.NumberFilter(field_name="plan__opportunity_id")
-    contact = django_filters.NumberFilter(field_name="contact_id")
+    opportunity = IdFilter(field_name="plan__opportunity_id")
+    contact = IdFilter(field_name="contact_id")
 
     class Meta:
         model = ContactStrategy

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teams.forms_sales import _small
 from teams.models import Attitude, MeetingType, TeamPlan, User
+from teams.services_selling import meeting_attendee_pool
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -30,17 +31,14 @@ def team_and_above(opportunity):
 
 
 def attendee_choices(opportunity, viewer: User):
-    """Our possible attendees: the team, the managers above the primary owner, and the viewer's own people."""
-    team = opportunity.team.values("user_id")
-    return (User.objects.filter(is_active=True)
-            .filter(Q(pk=opportunity.primary_owner_id) | Q(pk__in=team)
-                    | Q(pk__in=opportunity.primary_owner.superiors().values("pk"))
-                    | Q(pk__in=viewer.subordinate_ids(include_self=True)))
-            .order_by("username"))
+    """Our possible attendees (the service's rule): the team, the managers above the primary owner, and the
+    viewer's own people."""
+    return meeting_attendee_pool(opportunity, viewer).order_by("username")
 
 
-def _contacts(opportunity):
-    return apps.get_model("accounts", "Contact").objects.filter(customer_id=opportunity.customer_id).order_by("name")
+def _contacts(opportunity, viewer: User):
+    return (apps.get_model("accounts", "Contact").objects.visible_to(viewer)
+            .filter(customer_id=opportunity.customer_id).order_by("name"))
 
 
 class TeamPlanForm(forms.Form):
@@ -100,9 +98,9 @@ class ContactStrategyForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}),
                               help_text=_("What we will do to reach the target, and by when."))
 
-    def __init__(self, *args, opportunity, editing: bool = False, **kwargs):
+    def __init__(self, *args, opportunity, viewer: User, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = _contacts(opportunity)
+        self.fields["contact"].queryset = _contacts(opportunity, viewer)
         self.fields["contact"].label_from_instance = lambda c: f"{c.name} · {c.title}" if c.title else c.name
         self.fields["covered_by"].queryset = team_and_above(opportunity)
         if editing:
@@ -130,7 +128,7 @@ class TeamMeetingForm(forms.Form):
         self.fields["attendees"].queryset = attendee_choices(opportunity, viewer).exclude(
             pk=(organiser or viewer).pk)
         self.fields["attendees"].widget.attrs["size"] = 6
-        self.fields["contacts"].queryset = _contacts(opportunity)
+        self.fields["contacts"].queryset = _contacts(opportunity, viewer)
         self.fields["contacts"].widget.attrs["class"] = "form-check-input"
         self.initial.setdefault("starts_at", (timezone.localtime() + timezone.timedelta(days=1)).replace(
             hour=10, minute=0, second=0, microsecond=0))

@@ -18,6 +18,7 @@ from teams.hierarchy import descendants_sql
 from teams.models import (
     ApprovalStatus,
     Bonus,
+    BonusStatus,
     IncentivePlan,
     IncentiveStatus,
     OrgUnit,
@@ -528,8 +529,10 @@ def redeployment_list(*, viewer: User) -> QuerySet[Redeployment]:
 # --- Bonus incentives --------------------------------------------------------------------------
 
 def incentive_plan_list(*, viewer: User) -> QuerySet[IncentivePlan]:
-    """Visible plan versions with their period, unit, tier count and payouts so far (one query)."""
-    payouts = Bonus.objects.filter(plan=OuterRef("pk")).order_by().values("plan")
+    """Visible plan versions with their period, unit, tier count and payouts so far (one query); payouts a
+    newer version replaced before they were approved are not counted: nobody will be paid them."""
+    payouts = (Bonus.objects.filter(plan=OuterRef("pk")).exclude(status=BonusStatus.SUPERSEDED)
+               .order_by().values("plan"))
     return (IncentivePlan.objects.visible_to(viewer)
             .select_related("period", "org_unit", "created_by", "approved_by")
             .annotate(tier_count=Count("tiers", distinct=True),
@@ -609,7 +612,7 @@ def incentive_evaluation(*, viewer: User, plan: IncentivePlan | None = None) -> 
                      "variance": (calculated - item.expected_cost)
                      if item.expected_cost is not None and item.payout_count else None})
     amounts = list(bonus_list(viewer=viewer, filters={"plan": plan.pk} if plan else None)
-                   .values_list("amount", flat=True))
+                   .exclude(status=BonusStatus.SUPERSEDED).values_list("amount", flat=True))
     histogram = {"labels": [], "counts": []}
     if amounts:
         top = max(amounts)

@@ -67,8 +67,9 @@ def team_selling(*, viewer: User, opportunity, now: datetime | None = None) -> d
     now = now or timezone.now()
     plan = (TeamPlan.objects.select_related("pricing_authority", "updated_by")
             .filter(opportunity_id=opportunity.pk).first())
-    contacts = list(apps.get_model("accounts", "Contact").objects.filter(customer_id=opportunity.customer_id)
-                    .order_by("name", "pk"))
+    # The contacts the viewer may see (a manager above the owner may not see a customer of another branch).
+    contacts = list(apps.get_model("accounts", "Contact").objects.visible_to(viewer)
+                    .filter(customer_id=opportunity.customer_id).order_by("name", "pk"))
     strategies: list[ContactStrategy] = []
     if plan is not None:
         by_contact = {contact.pk: contact for contact in contacts}

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -213,12 +214,14 @@ def pricing_check(*, plan: TeamPlan, list_amount: Decimal, price: Decimal) -> li
 
 # --- Relationship strategy per key contact -------------------------------------------------------
 
-def _check_contact(opportunity, contact_id: Any):
+def _check_contact(opportunity, contact_id: Any, by: User):
     try:
         contact_id = int(contact_id)
     except (TypeError, ValueError) as exc:
         raise DomainError(_("Choose a contact of this opportunity's customer."), field="contact") from exc
-    contact = _contact_model().objects.filter(pk=contact_id, customer_id=opportunity.customer_id).first()
+    # Only contacts `by` may see: a manager above the owner may not see a customer owned in another branch.
+    contact = (_contact_model().objects.visible_to(by)
+               .filter(pk=contact_id, customer_id=opportunity.customer_id).first())
     if contact is None:
         raise DomainError(_("Choose a contact of this opportunity's customer."), field="contact")
     return contact
@@ -255,7 +258,7 @@ def contact_strategy_save(*, opportunity, by: User, contact_id: Any, data: Mappi
     the target (never worse than now), who of the team covers the contact and the planned actions; one
     strategy per contact."""
     _check_may_edit(opportunity, by)
-    contact = _check_contact(opportunity, contact_id)
+    contact = _check_contact(opportunity, contact_id, by)
     plan = _lock_plan(opportunity, by)
     strategy = ContactStrategy.objects.select_for_update().filter(plan=plan, contact_id=contact.pk).first()
     values = _strategy_values(opportunity, data, strategy)
@@ -293,8 +296,18 @@ def contact_strategy_remove(*, strategy: ContactStrategy, by: User) -> None:
 
 # --- Meeting and seminar schedule ----------------------------------------------------------------
 
-def _meeting_values(opportunity, data: Mapping[str, Any], *, starts_at: datetime | None,
-                    ends_at: datetime | None) -> dict[str, Any]:
+def meeting_attendee_pool(opportunity, by: User):
+    """Who may be invited to the team's meeting: the sales team, the managers above the primary owner and
+    the inviter's own people (an attendee sees the meeting and its opportunity's name)."""
+    team = opportunity.team.values("user_id")
+    return (User.objects.filter(is_active=True)
+            .filter(Q(pk=opportunity.primary_owner_id) | Q(pk__in=team)
+                    | Q(pk__in=opportunity.primary_owner.superiors().values("pk"))
+                    | Q(pk__in=by.subordinate_ids(include_self=True))))
+
+
+def _meeting_values(opportunity, data: Mapping[str, Any], *, by: User, starts_at: datetime | None,
+                    ends_at: datetime | None, current_attendee_ids: Iterable[int] = ()) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "meeting_type" in data:
         if data["meeting_type"] not in MeetingType.values:
@@ -321,10 +334,17 @@ def _meeting_values(opportunity, data: Mapping[str, Any], *, starts_at: datetime
         attendees = list(dict.fromkeys(data["attendees"] or []))
         if any(not person.is_active for person in attendees):
             raise DomainError(_("Someone among the attendees is no longer active."), field="attendees")
+        # People already invited stay; anyone new comes from the pool.
+        newcomers = {person.pk for person in attendees} - set(current_attendee_ids)
+        if newcomers and len(newcomers) != meeting_attendee_pool(opportunity, by).filter(pk__in=newcomers).count():
+            raise DomainError(_("Invite people from the sales team, the managers above the primary owner or your "
+                                "own people."), field="attendees")
         values["attendees"] = attendees
     if "contacts" in data:
         contacts = list(dict.fromkeys(data["contacts"] or []))
-        if any(contact.customer_id != opportunity.customer_id for contact in contacts):
+        ids = {contact.pk for contact in contacts}
+        if any(contact.customer_id != opportunity.customer_id for contact in contacts) or (
+                ids and len(ids) != _contact_model().objects.visible_to(by).filter(pk__in=ids).count()):
             raise DomainError(_("Choose contacts of this opportunity's customer."), field="contacts")
         values["contacts"] = contacts
     return values
@@ -339,7 +359,7 @@ def team_meeting_schedule(*, opportunity, by: User, meeting_type: str, subject: 
     _check_may_edit(opportunity, by)
     data = {"meeting_type": meeting_type, "subject": subject, "starts_at": starts_at, "ends_at": ends_at,
             "place": place, "attendees": list(attendees), "contacts": list(contacts), "agenda": agenda}
-    values = _meeting_values(opportunity, data, starts_at=starts_at, ends_at=ends_at)
+    values = _meeting_values(opportunity, data, by=by, starts_at=starts_at, ends_at=ends_at)
     from opportunities.services import activity_create
 
     activity = activity_create(
@@ -383,7 +403,8 @@ def team_meeting_update(*, meeting: TeamMeeting, by: User, data: Mapping[str, An
                           % {"fields": ", ".join(sorted(unknown))})
     starts_at = data.get("starts_at", activity.due_at)
     ends_at = data.get("ends_at", meeting.ends_at)
-    values = _meeting_values(opportunity, data, starts_at=starts_at, ends_at=ends_at)
+    values = _meeting_values(opportunity, data, by=by, starts_at=starts_at, ends_at=ends_at,
+                             current_attendee_ids=activity.participants.values_list("pk", flat=True))
     if "meeting_type" in values:
         meeting.meeting_type = values["meeting_type"]
         activity.kind = ACTIVITY_KIND[values["meeting_type"]]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crm.errors import DomainError
+from crm.params import parse_id
 from teams import selectors_selling, services_selling
 from teams.forms_selling import (
     ContactStrategyForm,
@@ -118,13 +119,13 @@ def contact_new(request, pk: int):
     if (back := _readers_back(request, opportunity)) is not None:
         return back
     initial = {}
-    if request.GET.get("contact", "").isdigit():
+    if (contact_id := parse_id(request.GET.get("contact"))) is not None:
         # Start from what the customer's page says about the contact's attitude.
-        contact = (apps.get_model("accounts", "Contact").objects
-                   .filter(pk=int(request.GET["contact"]), customer_id=opportunity.customer_id).first())
+        contact = (apps.get_model("accounts", "Contact").objects.visible_to(request.user)
+                   .filter(pk=contact_id, customer_id=opportunity.customer_id).first())
         if contact is not None:
             initial = {"contact": contact.pk, "current_attitude": getattr(contact, "attitude", None) or "unknown"}
-    form = ContactStrategyForm(request.POST or None, initial=initial, opportunity=opportunity)
+    form = ContactStrategyForm(request.POST or None, initial=initial, opportunity=opportunity, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         contact = data.pop("contact")
@@ -152,10 +153,14 @@ def contact_edit(request, pk: int, strategy_pk: int):
     strategy = _strategy(opportunity, strategy_pk)
     if (back := _readers_back(request, opportunity)) is not None:
         return back
-    contact = apps.get_model("accounts", "Contact").objects.filter(pk=strategy.contact_id).first()
+    contact = apps.get_model("accounts", "Contact").objects.visible_to(request.user).filter(
+        pk=strategy.contact_id).first()
+    if contact is None:
+        raise Http404
     initial = {"current_attitude": strategy.current_attitude, "target_attitude": strategy.target_attitude,
                "covered_by": strategy.covered_by_id, "actions": strategy.actions}
-    form = ContactStrategyForm(request.POST or None, initial=initial, opportunity=opportunity, editing=True)
+    form = ContactStrategyForm(request.POST or None, initial=initial, opportunity=opportunity, viewer=request.user,
+                               editing=True)
     if request.method == "POST" and form.is_valid():
         try:
             services_selling.contact_strategy_update(strategy=strategy, by=request.user, data=form.cleaned_data)

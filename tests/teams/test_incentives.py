@@ -305,6 +305,14 @@ def test_superseded_version_marks_its_waiting_payouts_and_leaves_approved_and_pa
     with translation.override("zh-hans"):
         assert str(BonusStatus.SUPERSEDED.label) == "已被新版本取代"
 
+    # The evaluation counts what will be paid: v1's approved and paid payouts, not the superseded one.
+    evaluation = selectors.incentive_evaluation(viewer=org.div_head)
+    payable = [b.amount for b in Bonus.objects.exclude(status=BonusStatus.SUPERSEDED)]
+    assert evaluation["payout_total"] == sum(payable, Decimal("0.00"))
+    assert evaluation["payout_count"] == len(payable)
+    v1_row = next(row for row in evaluation["rows"] if row["plan"].pk == v1.pk)
+    assert v1_row["calculated"] == before[org.am1.pk][0] + before[org.am2.pk][0] and v1_row["count"] == 2
+
 
 def test_the_period_end_job_runs_twice_without_duplicates(org):
     q1 = quarter(2025, 1)

@@ -508,3 +508,24 @@ def test_admin_lists_team_selling_read_only(client, admin_user, opportunity, own
         assert client.get(reverse(f"admin:teams_{name}_changelist")).status_code == 200
     assert client.get(reverse("admin:teams_teamplan_change", args=[plan.pk])).status_code == 200
     assert client.get(reverse("admin:teams_teamplan_add")).status_code == 403
+
+
+def test_only_the_team_superiors_and_my_own_people_are_invited(api_as, opportunity, owner, presales, outsider,
+                                                                manager):
+    # An attendee sees the meeting and the opportunity's name: nobody from another branch.
+    with pytest.raises(DomainError) as caught:
+        _meeting(opportunity, owner, attendees=[presales, outsider])
+    assert caught.value.field == "attendees"
+    assert not outsider.notifications.filter(kind="meeting_scheduled").exists()
+    meeting = _meeting(opportunity, owner, attendees=[presales, manager])  # the team and the owner's manager
+    response = api_as(owner).patch(reverse("v1:team-meeting-detail", args=[meeting.pk]),
+                                   {"attendees": [presales.pk, outsider.pk]}, format="json")
+    assert response.status_code == 400
+    # A change within the pool is accepted.
+    response = api_as(owner).patch(reverse("v1:team-meeting-detail", args=[meeting.pk]),
+                                   {"attendees": [presales.pk, manager.pk], "place": "会议室"}, format="json")
+    assert response.status_code == 200, response.data
+    response = api_as(owner).post(reverse("v1:team-meeting-list"), {
+        "opportunity": opportunity.pk, "meeting_type": "meeting", "subject": "外人",
+        "starts_at": (timezone.now() + timedelta(days=1)).isoformat(), "attendees": [outsider.pk]}, format="json")
+    assert response.status_code == 400 and "attendees" in str(response.data)
