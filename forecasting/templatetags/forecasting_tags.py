@@ -51,9 +51,8 @@ def team_rows(context, rows) -> str:
     period, next_url = context["period"], context.get("next_url", "")
     csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', str(context.get("csrf_token")))
     may_decide = period.is_open
-    labels = {key: gettext(text) for key, text in (
-        ("passes", "passes through"), ("open", "Open"), ("approve", "Approve"), ("reason", "Reason"),
-        ("reason_aria", "Reason for returning"), ("return", "Return"))}
+    labels = {"passes": gettext("passes through"), "open": gettext("Open"), "approve": gettext("Approve"),
+              "reason": gettext("Reason"), "reason_aria": gettext("Reason for returning"), "return": gettext("Return")}
     html = []
     for row in rows:
         figure = row["figure"]

@@ -256,6 +256,7 @@ def test_the_page_of_a_stuck_batch_shows_it_failed(client, owner, english):
 def test_a_slow_worker_whose_batch_was_reset_stops_without_overwriting_it(owner, monkeypatch, english):
     monkeypatch.setattr(imports, "ROWS_PER_COMMIT_SQLITE", 1)
     monkeypatch.setattr(imports, "ROWS_PER_COMMIT", 1)
+    monkeypatch.setattr(imports, "REPORT_SAVE_EVERY", 1)
     original = imports._Run.checkpoint
 
     def checkpoint(run):
@@ -269,6 +270,25 @@ def test_a_slow_worker_whose_batch_was_reset_stops_without_overwriting_it(owner,
     assert batch.status == ImportStatus.FAILED and "no progress" in batch.error
     assert batch.processed_rows == 1
     assert list(Customer.objects.values_list("name", flat=True)) == ["第一家有限公司"]
+    # The error says the rows in the report went in: the report holds the row that did.
+    assert [(entry["row"], entry["outcome"]) for entry in batch.report] == [(2, "created")]
+
+
+def test_the_report_is_saved_every_few_rows_not_only_at_the_end(owner, monkeypatch):
+    monkeypatch.setattr(imports, "ROWS_PER_COMMIT_SQLITE", 1)
+    monkeypatch.setattr(imports, "ROWS_PER_COMMIT", 1)
+    monkeypatch.setattr(imports, "REPORT_SAVE_EVERY", 2)
+    seen = []
+    original = imports._Run.save_progress
+
+    def save_progress(run, **extra):
+        original(run, **extra)
+        seen.append(len(ImportBatch.objects.get(pk=run.batch.pk).report))
+
+    monkeypatch.setattr(imports._Run, "save_progress", save_progress)
+    run(make_batch(owner, csv_bytes([["名称"], *[[f"第{n}家有限公司"] for n in range(1, 6)]])))
+    # Saved after rows 2 and 4, then the whole report at the end.
+    assert 2 in seen and 4 in seen and seen[-1] == 5 and 1 not in seen and 3 not in seen
 
 
 # --- The report ------------------------------------------------------------------------------

@@ -249,3 +249,11 @@ def test_workbench_panel_flags_a_missed_deadline(client, world):
         # Nothing reported: late. Submitted: not late.
         assert 'data-testid="fc-overdue"' in as_user(client, world.am2).get(reverse("home")).content.decode()
         assert 'data-testid="fc-overdue"' not in as_user(client, world.am1).get(reverse("home")).content.decode()
+
+
+def test_a_level_that_passes_through_is_labelled_in_chinese(client, world):
+    from forecasting.models import ForecastRule
+
+    ForecastRule.objects.filter(period__isnull=True).update(levels=["account_manager", "region", "division"])
+    html = as_user(client, world.regional).get(reverse("forecasting:team-forecast") + q(world)).content.decode()
+    assert "直接汇总下级" in html and "passes through" not in html
