@@ -18,20 +18,7 @@
 
   function numbers(list) { return (list || []).map(function (v) { return Number(v); }); }
 
-  var ENGLISH = (document.documentElement.lang || "").indexOf("en") === 0;
-
-  // Chinese readers count in 万 and 亿, English readers in thousands and millions.
-  function compact(v) {
-    var a = Math.abs(v);
-    if (ENGLISH) {
-      if (a >= 1000000) { return (v / 1000000).toFixed(1) + "M"; }
-      if (a >= 1000) { return (v / 1000).toFixed(0) + "K"; }
-      return String(v);
-    }
-    if (a >= 100000000) { return (v / 100000000).toFixed(1) + "亿"; }
-    if (a >= 10000) { return (v / 10000).toFixed(0) + "万"; }
-    return String(v);
-  }
+  function compact(v) { return window.CRM.compactNumber(v, 0); }
 
   var COLORS = { target: "#9aa5b1", ours: "#1f5fbf", competitor: "#e69138", agent: "#6f42c1" };
 

@@ -48,7 +48,7 @@
       legend: { top: 0 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       xAxis: { type: "category", data: categories, axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 } },
-      yAxis: { type: "value", axisLabel: { formatter: function (v) { return v >= 10000 ? (v / 10000) + "万" : v; } } },
+      yAxis: { type: "value", axisLabel: { formatter: function (v) { return window.CRM.compactNumber(v, 0); } } },
       series: series
     });
     window.addEventListener("resize", function () { chart.resize(); });

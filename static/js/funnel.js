@@ -12,11 +12,7 @@
     try { return JSON.parse(source.textContent); } catch (e) { return null; }
   }
 
-  function money(value) {
-    var number = Number(value);
-    if (Math.abs(number) >= 10000) { return (number / 10000).toFixed(1) + "万"; }
-    return number.toLocaleString();
-  }
+  function money(value) { return window.CRM.compactNumber(value, 1); }
 
   function drawFunnel(el, data) {
     if (!data.names || data.names.length === 0) { return null; }
