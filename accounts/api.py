@@ -3,9 +3,13 @@ rule is in accounts/services.py."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import django_filters
+from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -24,15 +28,25 @@ from accounts.models import (
 from teams.models import User
 
 
-def candidates_for(user, candidates: list[Candidate]) -> list[dict]:
+def visible_customer_ids(user, ids) -> set[int]:
+    return set(Customer.objects.visible_to(user).filter(pk__in=[i for i in ids if i]).values_list("pk", flat=True))
+
+
+def candidates_for(user, candidates: list[Candidate], visible: set[int] | None = None) -> list[dict]:
     """Candidates as the caller may see them: another team's customer shows no id, only that it exists."""
-    ids = [c.customer_id for c in candidates]
-    visible = set(Customer.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    if visible is None:
+        visible = visible_customer_ids(user, [c.customer_id for c in candidates])
     return [
         {"id": c.customer_id if c.customer_id in visible else None, "name": c.name, "score": c.score,
          "reasons": c.reasons, "visible": c.customer_id in visible}
         for c in candidates
     ]
+
+
+def stored_candidates(intake: CustomerIntake) -> list[Candidate]:
+    """An intake's candidates as kept in its JSON field."""
+    return [Candidate(customer_id=c.get("id"), name=c.get("name", ""), score=c.get("score", 0),
+                      reasons=c.get("reasons", [])) for c in intake.candidates]
 
 
 class CandidateSerializer(serializers.Serializer):
@@ -104,13 +118,15 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         data = dict(serializer.validated_data)
         source, owner, parent = data.pop("source"), data.pop("owner", None), data.pop("parent", None)
         try:
-            customer = services.customer_create(data=data, source=source, by=request.user, owner=owner)
+            # One transaction: a refused group company must not leave the customer created without it.
+            with transaction.atomic():
+                customer = services.customer_create(data=data, source=source, by=request.user, owner=owner)
+                if parent is not None:
+                    customer = services.customer_update(customer=customer, data={}, by=request.user, parent=parent,
+                                                        set_parent=True)
         except services.DuplicateCustomer as exc:
             return Response({"detail": exc.message, "candidates": candidates_for(request.user, exc.candidates)},
                             status=status.HTTP_409_CONFLICT)
-        if parent is not None:
-            customer = services.customer_update(customer=customer, data={}, by=request.user, parent=parent,
-                                                set_parent=True)
         return Response(self.get_serializer(customer).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -133,7 +149,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @action(detail=False, methods=["post"])
     def check(self, request):
         """The uniqueness check: candidates with score and reasons; writes nothing."""
-        candidates = services.customer_check(data=request.data)
+        candidates = services.customer_check(data=_body(request))
         return Response({"candidates": candidates_for(request.user, candidates)})
 
     @extend_schema(
@@ -150,11 +166,12 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @action(detail=False, methods=["post"])
     def intake(self, request):
         """Phases 1-3 in one call: keep the record, check uniqueness, link / review / create and assign."""
-        source = request.data.get("source") or Source.MANUAL
+        body = _body(request)
+        source = body.get("source") or Source.MANUAL
         owner = None
-        if request.data.get("owner") not in (None, ""):
-            owner = get_object_or_404(User, pk=_int_or_400(request.data.get("owner"), "owner"), is_active=True)
-        result = services.customer_intake(source=source, data=request.data, by=request.user, owner=owner)
+        if body.get("owner") not in (None, ""):
+            owner = get_object_or_404(User, pk=_int_or_400(body.get("owner"), "owner"), is_active=True)
+        result = services.customer_intake(source=source, data=body, by=request.user, owner=owner)
         visible_customer = (
             result.customer.pk if result.customer is not None
             and Customer.objects.visible_to(request.user).filter(pk=result.customer.pk).exists() else None
@@ -173,9 +190,10 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     @action(detail=True, methods=["post"])
     def tier(self, request, pk=None):
         """Set the tier by hand with a reason (owner or superior); the rules stop changing it."""
+        customer = self.get_object()
+        body = _body(request)
         customer = services.customer_override_tier(
-            customer=self.get_object(), tier=str(request.data.get("tier", "")),
-            reason=str(request.data.get("reason", "")), by=request.user,
+            customer=customer, tier=str(body.get("tier", "")), reason=str(body.get("reason", "")), by=request.user,
         )
         return Response(self.get_serializer(customer).data)
 
@@ -188,11 +206,20 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     def merge(self, request, pk=None):
         """Fold another customer (`merged`) into this one; everything pointing at it moves here."""
         survivor = self.get_object()
-        merged = get_object_or_404(self.get_queryset(), pk=_int_or_400(request.data.get("merged"), "merged"))
-        services.customer_merge(survivor=survivor, merged=merged, by=request.user,
-                                reason=str(request.data.get("reason", "")))
+        body = _body(request)
+        merged = get_object_or_404(self.get_queryset(), pk=_int_or_400(body.get("merged"), "merged"))
+        services.customer_merge(survivor=survivor, merged=merged, by=request.user, reason=str(body.get("reason", "")))
         survivor.refresh_from_db()
         return Response(self.get_serializer(survivor).data)
+
+
+def _body(request) -> dict:
+    """The request's fields; a JSON body that is not an object (a list, a string) is a 400, not a 500."""
+    if not isinstance(request.data, Mapping):
+        raise serializers.ValidationError({"non_field_errors": [
+            gettext("Invalid data. Expected a dictionary, but got {datatype}.").format(
+                datatype=type(request.data).__name__)]})
+    return request.data
 
 
 def _int_or_400(value, field: str) -> int:
@@ -241,11 +268,21 @@ class ContactViewSet(viewsets.ModelViewSet):
 
 
 class IntakeSerializer(serializers.ModelSerializer):
+    # Shown like the uniqueness check's: another team's customer without its id (the view passes the
+    # visible ids of a whole page in the context, so a list costs one query for them).
+    candidates = serializers.SerializerMethodField()
+
     class Meta:
         model = CustomerIntake
         fields = ["id", "source", "name", "raw_data", "outcome", "status", "customer", "candidates", "batch",
                   "row_number", "created_by", "created_at", "resolution", "resolved_by", "resolved_at"]
         read_only_fields = fields
+
+    @extend_schema_field(CandidateSerializer(many=True))
+    def get_candidates(self, intake: CustomerIntake) -> list[dict]:
+        candidates = stored_candidates(intake)
+        visible = self.context.get("visible_customer_ids")
+        return candidates_for(self.context["request"].user, candidates, visible)
 
 
 class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -258,6 +295,19 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         return CustomerIntake.objects.visible_to(self.request.user)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self.visible_customer_ids = visible_customer_ids(
+                self.request.user, [c.get("id") for intake in page for c in intake.candidates])
+        return page
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if hasattr(self, "visible_customer_ids"):
+            context["visible_customer_ids"] = self.visible_customer_ids
+        return context
+
     @extend_schema(
         request=inline_serializer("IntakeResolve", {
             "resolution": serializers.ChoiceField(choices=IntakeResolution.choices),
@@ -267,11 +317,12 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         intake = self.get_object()
+        body = _body(request)
         customer = None
-        if request.data.get("customer") not in (None, ""):
+        if body.get("customer") not in (None, ""):
             customer = get_object_or_404(Customer.objects.visible_to(request.user),
-                                         pk=_int_or_400(request.data.get("customer"), "customer"))
-        intake = services.intake_resolve(intake=intake, resolution=str(request.data.get("resolution", "")),
+                                         pk=_int_or_400(body.get("customer"), "customer"))
+        intake = services.intake_resolve(intake=intake, resolution=str(body.get("resolution", "")),
                                          by=request.user, customer=customer)
         return Response(self.get_serializer(intake).data)
 

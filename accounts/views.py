@@ -538,7 +538,7 @@ def intake_resolve(request, intake_pk: int):
     resolution = request.POST.get("resolution", "")
     customer = None
     if resolution in (IntakeResolution.LINKED, IntakeResolution.MERGED):
-        customer = Customer.objects.visible_to(request.user).filter(pk=request.POST.get("customer") or 0).first()
+        customer = Customer.objects.visible_to(request.user).filter(pk=parse_id(request.POST.get("customer"))).first()
     ok, resolved = _attempt(request, lambda: services.intake_resolve(intake=intake, resolution=resolution,
                                                                      by=request.user, customer=customer))
     if ok:
