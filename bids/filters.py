@@ -25,6 +25,7 @@ from bids.models import (
     TenderType,
 )
 from crm.params import IdFilter
+from opportunities.filters import DATE_BOUNDS
 
 # ?ordering= value -> model field; "-" in front sorts descending.
 BID_ORDERING = {
@@ -67,9 +68,9 @@ class BidFilter(filters.FilterSet):
     customer = IdFilter(field_name="opportunity__customer", label=_("Customer"))
     owner = IdFilter(field_name="opportunity__primary_owner", label=_("Primary owner"))
     partner = IdFilter(field_name="bid_agents__partner", distinct=True, label=_("Agent"))
-    date_from = filters.DateFilter(method="filter_date_from", label=_("Key dates from"),
+    date_from = filters.DateFilter(method="filter_date_from", label=_("Key dates from"), validators=DATE_BOUNDS,
                                    help_text=_("Tenders with a key date on or after this day."))
-    date_to = filters.DateFilter(method="filter_date_to", label=_("Key dates until"),
+    date_to = filters.DateFilter(method="filter_date_to", label=_("Key dates until"), validators=DATE_BOUNDS,
                                  help_text=_("Tenders with a key date on or before this day."))
     ordering = StableOrderingFilter(fields=[(field, key) for key, field in BID_ORDERING.items()], label=_("Sort by"))
 

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Contact, Customer, Source
+from crm.params import parse_id
 from funnel.models import Stage, StageOutcome
 from opportunities import selectors, services
 from opportunities.filters import ActivityFilter, OpportunityFilter
@@ -313,8 +314,8 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         if request.method == "GET":
             return Response(TeamMemberSerializer(selectors.team_of(opportunity=opportunity), many=True).data)
         if request.method == "DELETE":
-            return self._remove_member(request, opportunity, request.query_params.get("user")
-                                       or request.data.get("user") if hasattr(request.data, "get") else None)
+            posted = request.data.get("user") if hasattr(request.data, "get") else None
+            return self._remove_member(request, opportunity, request.query_params.get("user") or posted)
         data = TeamMemberSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         member = services.team_member_add(opportunity=opportunity, user=data.validated_data["user"],
@@ -329,11 +330,9 @@ class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
         return self._remove_member(request, self.get_object(), user_id)
 
     def _remove_member(self, request, opportunity, user_id):
-        try:
-            user_id = int(user_id)
-        except (TypeError, ValueError):
-            raise serializers.ValidationError({"user": [_("Name the person to take off the team.")]}) from None
-        user = get_object_or_404(User, pk=user_id)
+        if parse_id(user_id) is None:
+            raise serializers.ValidationError({"user": [_("Name the person to take off the team.")]})
+        user = get_object_or_404(User, pk=parse_id(user_id))
         services.team_member_remove(opportunity=opportunity, user=user, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

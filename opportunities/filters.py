@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 import django_filters
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from crm.params import IdFilter
 from funnel.models import Stage, StageOutcome
 from opportunities.models import Activity, ActivityKind, Opportunity
+
+# Dates a filter takes: far enough from date.min/date.max that a day added or a shift to UTC cannot overflow
+# (9999-12-31 or 0001-01-01 would be a 500, not a refusal).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(9998, 12, 31)
+DATE_BOUNDS = [MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)]
+
+
+def _moment_bounds():
+    first = timezone.make_aware(datetime.combine(FIRST_DAY, time.min))
+    last = timezone.make_aware(datetime.combine(LAST_DAY, time.max))
+    return [MinValueValidator(first), MaxValueValidator(last)]
+
+
+def date_in_range(day: date) -> bool:
+    """Whether a day lies within the dates the pages and filters work with."""
+    return FIRST_DAY <= day <= LAST_DAY
+
 
 # ?ordering= value -> model field; "-" in front sorts descending.
 OPPORTUNITY_ORDERING = {
@@ -90,8 +112,10 @@ class ActivityFilter(filters.FilterSet):
     customer = IdFilter(field_name="customer", label=_("Customer"))
     opportunity = IdFilter(field_name="opportunity", label=_("Opportunity"))
     done = filters.BooleanFilter(field_name="done_at", lookup_expr="isnull", exclude=True, label=_("Done"))
-    due_after = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte", label=_("Due from"))
-    due_before = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt", label=_("Due before"))
+    due_after = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte", label=_("Due from"),
+                                          validators=_moment_bounds())
+    due_before = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt", label=_("Due before"),
+                                           validators=_moment_bounds())
     ordering = StableOrderingFilter(fields=[("due_at", "due_at"), ("created_at", "created_at"),
                                             ("subject", "subject")], label=_("Sort by"))
 

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,7 +24,7 @@ from crm.errors import DomainError, PermissionDenied
 from crm.params import parse_id
 from funnel.models import Stage
 from opportunities import selectors, services
-from opportunities.filters import OPPORTUNITY_ORDERING, OpportunityFilter
+from opportunities.filters import OPPORTUNITY_ORDERING, OpportunityFilter, date_in_range
 from opportunities.forms import (
     ActionPlanForm,
     ActivityDoneForm,
@@ -176,8 +177,7 @@ def opportunity_detail(request, pk: int):
     if tab not in TABS:
         tab = "lines"
     user = request.user
-    is_superior = user.is_superior_of(opportunity.primary_owner)
-    may_edit = user.is_admin or user.pk == opportunity.primary_owner_id or is_superior
+    may_edit = services.may_edit_opportunity(user, opportunity)
     context = {
         "opportunity": opportunity,
         "tab": tab,
@@ -185,7 +185,7 @@ def opportunity_detail(request, pk: int):
                  ("assessment", _("Assessment")), ("activities", _("Activities")), ("history", _("History"))],
         "path": selectors.stage_path(opportunity=opportunity),
         "may_edit": may_edit,
-        "may_change_owner": user.is_admin or is_superior,
+        "may_change_owner": services.may_change_owner(user, opportunity),
         "may_confirm": services.may_confirm(user, opportunity),
     }
     if tab == "lines":
@@ -464,7 +464,8 @@ def activity_done(request, activity_id: int):
     except (DomainError, PermissionDenied, ValidationError) as exc:
         messages.error(request, _refusal(exc))
     next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
+    # Only a path on this site: "/\\evil.example" passes a startswith("/") test but browsers go elsewhere.
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
         return HttpResponseRedirect(next_url)
     return HttpResponseRedirect(_back(activity))
 
@@ -510,6 +511,8 @@ def agenda(request):
         start = date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         start = timezone.localdate()
+    if not date_in_range(start):
+        start = timezone.localdate()  # near date.min/max the week's bounds would overflow
     scope = "team" if request.GET.get("scope") == "team" else "mine"
     people = services.owner_choices(request.user).order_by("username")
     person = None

@@ -364,3 +364,37 @@ def test_money_is_a_decimal_string(api_as, owner, bid, partner):
     assert data["agent_details"][0]["quote"] == "1.50"
     assert data["lines"][0]["quote_amount"] == "344000.00"
     assert Partner.objects.count() == 1
+
+
+def test_outsider_cannot_reopen(api_as, outsider, bid):
+    assert api_as(outsider).post(detail(bid, "reopen/"), {"reason": "x"}, format="json").status_code == 404
+
+
+@pytest.mark.parametrize("params", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}])
+def test_dates_at_the_calendar_edges_are_400(api_as, owner, bid, params):
+    response = api_as(owner).get(BIDS, params)
+    assert response.status_code == 400
+    assert set(response.json()) == set(params)
+
+
+def test_partner_and_brand_endpoints_cost_a_constant_number_of_queries(api_as, owner, django_assert_max_num_queries):
+    from bids.models import PartnerContact
+    from tests.factories import CompetitorBrandFactory
+
+    client = api_as(owner)
+
+    def add(count):
+        for _ in range(count):
+            PartnerContact.objects.create(partner=PartnerFactory(), name="王经理")
+            CompetitorBrandFactory()
+
+    add(2)
+    counts = {}
+    for url in (PARTNERS, "/api/v1/competitor-brands/"):
+        with django_assert_max_num_queries(6) as first:
+            assert client.get(url).json()["count"] == 2
+        counts[url] = len(first.captured_queries)
+    add(6)
+    for url in (PARTNERS, "/api/v1/competitor-brands/"):
+        with django_assert_max_num_queries(counts[url]):
+            assert client.get(url).json()["count"] == 8

@@ -332,3 +332,51 @@ def test_partner_and_brand_counts_include_only_visible_tenders(client, owner, ou
         assert row.tender_count == expected
         [brand] = client.get(reverse("bids:competitor-list")).context["brands"]
         assert brand.tender_count == expected
+
+
+def test_outsider_gets_404_on_every_removal_and_reopen(client, outsider, owner, bid, partner):
+    brand = services.bid_competitor_set(bid=bid, by=owner, brand="华为").brand
+    line = bid.lines.first()
+    client.force_login(outsider)
+    for url in [reverse("bids:line-delete", args=[bid.pk, line.pk]),
+                reverse("bids:agent-remove", args=[bid.pk, partner.pk]),
+                reverse("bids:competitor-remove", args=[bid.pk, brand.pk]),
+                reverse("bids:bid-reopen", args=[bid.pk])]:
+        assert client.post(url, {"reason": "x"}).status_code == 404, url
+    assert bid.lines.filter(pk=line.pk).exists()
+    assert bid.bid_competitors.filter(brand=brand).exists()
+
+
+@pytest.mark.parametrize("params", [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"},
+                                    {"date_from": "9999-12-31", "date_to": "9999-12-31"}])
+def test_dates_at_the_calendar_edges_are_refused_not_a_500(client, owner, bid, params):
+    response = page(client, owner, reverse("bids:bid-list"), data=params)
+    assert response.status_code == 200
+    assert bid.opportunity.name not in response.content.decode()
+    assert response.context["filterset"].errors
+
+
+def test_partner_and_brand_pages_cost_a_constant_number_of_queries(client, manager, django_assert_max_num_queries):
+    from bids.models import PartnerContact
+    from tests.factories import CompetitorBrandFactory
+
+    client.force_login(manager)
+
+    def add(count):
+        for _ in range(count):
+            PartnerContact.objects.create(partner=PartnerFactory(), name="王经理")
+            CompetitorBrandFactory()
+
+    add(2)
+    client.get(reverse("bids:partner-list"))  # warm the session and the caches
+    counts = {}
+    for name in ("bids:partner-list", "bids:competitor-list"):
+        with django_assert_max_num_queries(12) as first:
+            client.get(reverse(name))
+        counts[name] = len(first.captured_queries)
+    add(6)
+    for name in ("bids:partner-list", "bids:competitor-list"):
+        with django_assert_max_num_queries(counts[name]):
+            response = client.get(reverse(name))
+        assert response.status_code == 200
+    assert len(response.context["brands"]) == 8

@@ -389,3 +389,38 @@ def test_products_read_by_all_changed_by_admins(api_as, owner, admin_user):
                                     format="json").json()["active"] is False
     assert api_as(admin_user).post("/api/v1/products/", body, format="json").status_code == 400  # code taken
     assert api_as(admin_user).delete(f"/api/v1/products/{product.pk}/").status_code == 405
+
+
+def test_outsider_cannot_delete_an_activity(api_as, outsider, opportunity):
+    activity = ActivityFactory(opportunity=opportunity)
+    assert api_as(outsider).delete(f"/api/v1/activities/{activity.pk}/").status_code == 404
+    assert Activity.objects.filter(pk=activity.pk).exists()
+
+
+@pytest.mark.parametrize("params", [{"due_after": "0001-01-01T00:00:00"}, {"due_before": "9999-12-31T23:59:59"}])
+def test_activity_dates_at_the_calendar_edges_are_400(api_as, owner, opportunity, params):
+    response = api_as(owner).get("/api/v1/activities/", params)
+    assert response.status_code == 400
+    assert set(response.json()) == set(params)
+
+
+def test_product_list_constant_queries(api_as, owner, django_assert_max_num_queries):
+    client = api_as(owner)
+    for _ in range(2):
+        ProductFactory()
+    with django_assert_max_num_queries(4) as few:
+        assert client.get("/api/v1/products/").json()["count"] == 2
+    for _ in range(6):
+        ProductFactory()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/api/v1/products/").json()["count"] == 8
+
+
+def test_team_delete_reads_the_query_whatever_the_body(api_as, owner, presales, opportunity):
+    # A JSON list body has no .get(): the ?user= parameter still names the person.
+    client = api_as(owner)
+    assert client.delete(detail(opportunity, "team/") + f"?user={presales.pk}", [],
+                         format="json").status_code == 204
+    response = client.delete(detail(opportunity, "team/"), {"user": "1.5"}, format="json")
+    assert response.status_code == 400 and "user" in response.json()
+    assert client.delete(detail(opportunity, "team/"), {"user": str(2**70)}, format="json").status_code == 400

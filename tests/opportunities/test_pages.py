@@ -363,3 +363,55 @@ def test_pages_render_in_english(client, owner, opportunity):
     client.force_login(owner)
     html = client.get(detail_url(opportunity, "assessment")).content.decode()
     assert "Can we win?" in html and "Are the customer&#x27;s application and solution clear?" in html
+
+
+def test_outsider_gets_404_on_line_and_plan_step_actions(client, outsider, owner, opportunity, product):
+    from opportunities import services
+
+    line = services.line_add(opportunity=opportunity, by=owner,
+                             data={"product": product, "quantity": Decimal("1"), "discount": 0})
+    plan = services.action_plan_create(opportunity=opportunity, name="Plan", by=owner)
+    client.force_login(outsider)
+    for url in [reverse("opportunities:line-edit", args=[opportunity.pk, line.pk]),
+                reverse("opportunities:line-delete", args=[opportunity.pk, line.pk]),
+                reverse("opportunities:plan-step-add", args=[plan.pk])]:
+        assert client.post(url, {"quantity": "2", "subject": "x"}).status_code == 404, url
+    assert opportunity.lines.filter(pk=line.pk, quantity=Decimal("1")).exists()
+    assert not Activity.objects.filter(plan=plan).exists()
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01"])
+def test_agenda_at_the_calendar_edges_shows_this_week(client, owner, week):
+    client.force_login(owner)
+    response = client.get(reverse("opportunities:agenda"), {"week": week})
+    assert response.status_code == 200
+
+
+def test_agenda_constant_queries(client, owner, manager, presales, opportunity, django_assert_max_num_queries):
+    def add(count):
+        for _ in range(count):
+            activity = ActivityFactory(opportunity=OpportunityFactory(primary_owner=owner), owner=owner,
+                                       due_at=timezone.now())
+            activity.participants.add(presales)
+            activity.contacts.add(ContactFactory(customer=activity.customer))
+
+    client.force_login(manager)
+    url = reverse("opportunities:agenda")
+    add(2)
+    client.get(url, {"scope": "team"})  # warm the session and the caches
+    with django_assert_max_num_queries(20) as few:
+        client.get(url, {"scope": "team"})
+    add(6)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url, {"scope": "team"})
+    assert response.content.decode().count("拜访客户") >= 8
+
+
+@pytest.mark.parametrize(("next_url", "stays"), [("/opportunities/agenda/", True), ("/\\evil.example/", False),
+                                                 ("//evil.example/", False), ("https://evil.example/", False)])
+def test_activity_done_goes_back_only_to_this_site(client, owner, opportunity, next_url, stays):
+    activity = ActivityFactory(opportunity=opportunity, owner=owner)
+    client.force_login(owner)
+    response = client.post(reverse("opportunities:activity-done", args=[activity.pk]), {"next": next_url})
+    assert response.status_code == 302
+    assert response.url == (next_url if stays else detail_url(opportunity, "activities"))
