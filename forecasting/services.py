@@ -390,6 +390,11 @@ def forecast_submit(*, forecast: Forecast, by: User, lock_version: Any = None) -
     return forecast
 
 
+def forecast_may_decide(*, forecast: Forecast, by: User) -> bool:
+    """A superior of the owner (or an administrator) decides a record; never its owner."""
+    return forecast.owner_id != by.pk and (by.is_admin or by.is_superior_of(forecast.owner))
+
+
 def _check_decider(forecast: Forecast, by: User) -> None:
     if forecast.owner_id == by.pk:
         raise PermissionDenied(_("Nobody approves or returns their own forecast record."))

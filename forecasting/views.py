@@ -21,9 +21,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.errors import DomainError
+from crm.params import parse_id
 from forecasting import selectors, services
 from forecasting.forms import ChannelImportForm, DecisionForm, ReviseForm
 from forecasting.models import (
@@ -195,7 +197,7 @@ def forecast_detail(request, pk: int):
     forecast = _record_or_404(request, pk)
     user = request.user
     is_owner = forecast.owner_id == user.pk
-    may_decide = (not is_owner) and (user.is_admin or user.is_superior_of(forecast.owner))
+    may_decide = services.forecast_may_decide(forecast=forecast, by=user)
     return _render(request, "forecasting/forecast_detail.html", {
         "forecast": forecast,
         "period": forecast.period,
@@ -223,11 +225,12 @@ ACTIONS = {
         lock_version=post.get("lock_version")),
 }
 
+# Lazy: this dict is built at import time, before any request's language is active.
 DONE = {
-    "submit": _("Forecast submitted."),
-    "approve": _("Forecast approved."),
-    "return": _("Forecast returned."),
-    "revise": _("Forecast revised."),
+    "submit": gettext_lazy("Forecast submitted."),
+    "approve": gettext_lazy("Forecast approved."),
+    "return": gettext_lazy("Forecast returned."),
+    "revise": gettext_lazy("Forecast revised."),
 }
 
 
@@ -330,7 +333,8 @@ def channel_import(request):
     period = _period(request)
     if period is None:
         raise Http404(_("No such forecast period."))
-    unit = get_object_or_404(selectors.divisions_for(viewer=request.user), pk=request.POST.get("unit") or 0)
+    # A malformed id is "no such division" (404), not a database error.
+    unit = get_object_or_404(selectors.divisions_for(viewer=request.user), pk=parse_id(request.POST.get("unit")) or 0)
     form = ChannelImportForm(request.POST, request.FILES)
     back = reverse("forecasting:division") + f"?period={period.pk}&unit={unit.pk}"
     if not form.is_valid():
