@@ -132,6 +132,16 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ReasonTextSerializer(serializers.Serializer):
+    """The reason as text (a list or an object is a 400, not a 500); whether it may be blank is the service's rule."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _reason(request) -> str:
+    return _valid(ReasonTextSerializer, request)["reason"]
+
+
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -340,7 +350,7 @@ class QuotaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def return_(self, request):
         period, unit = self._allocation(request, request.data)
         return self._outcome(services.quota_allocation_return(period=period, unit=unit, by=request.user,
-                                                              reason=request.data.get("reason", "")))
+                                                              reason=_reason(request)))
 
     @extend_schema(request=inline_serializer("QuotaAllocationAcknowledge", {
         "period": serializers.IntegerField(), "org_unit": serializers.IntegerField(),
@@ -437,14 +447,14 @@ class TerritoryPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def return_(self, request, pk=None):
         plan = self.get_object()
         return self._out(services.territory_plan_return(plan=plan, by=request.user,
-                                                        reason=request.data.get("reason", "")))
+                                                        reason=_reason(request)))
 
     @extend_schema(request=ReasonSerializer, responses={201: TerritoryPlanSerializer})
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
         plan = self.get_object()
         return self._out(services.territory_plan_revise(plan=plan, by=request.user,
-                                                        reason=request.data.get("reason", "")), 201)
+                                                        reason=_reason(request)), 201)
 
 
 class TerritoryAccountSerializer(serializers.ModelSerializer):
@@ -683,7 +693,7 @@ class IncentivePlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def return_(self, request, pk=None):
         plan = self.get_object()
         return self._out(services.incentive_plan_return(plan=plan, by=request.user,
-                                                        reason=request.data.get("reason", "")))
+                                                        reason=_reason(request)))
 
     @extend_schema(request=None, responses=IncentivePlanSerializer)
     @action(detail=True, methods=["post"])
@@ -695,7 +705,7 @@ class IncentivePlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def revise(self, request, pk=None):
         plan = self.get_object()
         return self._out(services.incentive_plan_revise(plan=plan, by=request.user,
-                                                        reason=request.data.get("reason", "")), 201)
+                                                        reason=_reason(request)), 201)
 
     @extend_schema(request=None, responses=PayoutRunSerializer)
     @action(detail=True, methods=["post"])

@@ -21,6 +21,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -256,12 +257,13 @@ def quota_dashboard(request):
     units = OrgUnit.objects.order_by("name")
     units = units if user.is_admin else units.filter(pk__in=managed_unit_ids(user))
     unit = None
-    value = parse_id(request.GET.get("unit"))
+    raw_unit = (request.GET.get("unit") or "").strip()
+    value = parse_id(raw_unit)
     if value is not None:
         unit = units.filter(pk=value).first()
         if unit is None:
             raise Http404(_("No such unit."))
-    elif value != "me":
+    elif raw_unit != "me":  # "me" is the personal view; anything else falls back to my top unit
         tops = selectors.managed_top_units(viewer=user)
         unit = tops[0] if tops else None
     data = selectors.attainment_dashboard(viewer=user, period=period, unit=unit) if period else None
@@ -359,7 +361,7 @@ def territory_plan_new(request):
         raise Http404(_("You manage no unit."))
     initial = {}
     if (territory_id := parse_id(request.GET.get("territory"))) is not None:
-        territory = Territory.objects.filter(pk=territory_id).first()
+        territory = Territory.objects.visible_to(user).filter(pk=territory_id).first()
         if territory is not None:
             initial = {"territory": territory.pk, "org_unit": territory.org_unit_id}
     form = TerritoryPlanNewForm(request.POST or None, units=units, initial=initial)
@@ -618,9 +620,11 @@ def incentive_action(request, pk: int, action: str):
 @require_GET
 def payout_list(request):
     """Payouts I may see, filtered by plan version, period and status; approve and pay where allowed."""
-    filters = {key: request.GET.get(key) for key in ("plan", "status", "period") if request.GET.get(key, "").isalnum()}
-    if filters.get("status") and filters["status"] not in BonusStatus.values:
-        filters.pop("status")
+    # A filter that is not a valid id or status is ignored, never passed to the database (no 500 on "?plan=abc").
+    filters: dict[str, Any] = {key: value for key in ("plan", "period")
+                               if (value := parse_id(request.GET.get(key))) is not None}
+    if request.GET.get("status") in BonusStatus.values:
+        filters["status"] = request.GET["status"]
     bonuses = selectors.bonus_list(viewer=request.user, filters=filters)
     page = _page(request, bonuses)
     approvable: dict[int, bool] = {}
@@ -654,7 +658,9 @@ def payout_action(request, pk: int, action: str):
     if ok:
         messages.success(request, success)
     next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
+    # Only a path on this site: "/\evil.example" passes a startswith("/") test but browsers follow it off-site.
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(next_url)
     return redirect("teams:payout-list")
 

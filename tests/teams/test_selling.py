@@ -328,6 +328,38 @@ def test_tab_for_the_team_a_reader_and_an_outsider(client, opportunity, owner, p
     assert client.get(reverse("teams:selling-plan", args=[opportunity.pk])).status_code == 404
 
 
+def test_outsider_gets_404_on_every_team_selling_page(client, opportunity, owner, outsider, contact):
+    _plan(opportunity, owner)
+    strategy = services_selling.contact_strategy_save(opportunity=opportunity, by=owner, contact_id=contact.pk,
+                                                      data={"current_attitude": "neutral",
+                                                            "target_attitude": "supporter"})
+    meeting = _meeting(opportunity, owner)
+    done = ActivityFactory(opportunity=opportunity, kind="call", done_at=timezone.now(),
+                           due_at=timezone.now() - timedelta(hours=1))
+    interaction = services_selling.key_interaction_mark(opportunity=opportunity, activity_id=done.pk, by=owner,
+                                                        significance="采购确认预算")
+    pk = opportunity.pk
+    urls = [reverse("teams:selling-plan", args=[pk]), reverse("teams:selling-contact-new", args=[pk]),
+            reverse("teams:selling-contact-edit", args=[pk, strategy.pk]),
+            reverse("teams:selling-contact-remove", args=[pk, strategy.pk]),
+            reverse("teams:selling-meeting-new", args=[pk]),
+            reverse("teams:selling-meeting-edit", args=[pk, meeting.pk]),
+            reverse("teams:selling-meeting-outcome", args=[pk, meeting.pk]),
+            reverse("teams:selling-meeting-cancel", args=[pk, meeting.pk]), reverse("teams:selling-key-add", args=[pk]),
+            reverse("teams:selling-key-remove", args=[pk, interaction.pk])]
+    client.force_login(outsider)
+    for url in urls:
+        assert client.post(url).status_code == 404, url
+    assert ContactStrategy.objects.filter(pk=strategy.pk).exists() and KeyInteraction.objects.filter(
+        pk=interaction.pk).exists() and TeamMeeting.objects.filter(pk=meeting.pk).exists()
+    # The owner, with a child id of another opportunity or a huge one: 404 too, never a 500.
+    other = OpportunityFactory(primary_owner=owner)
+    client.force_login(owner)
+    assert client.get(reverse("teams:selling-contact-edit", args=[other.pk, strategy.pk])).status_code == 404
+    assert client.get(reverse("teams:selling-meeting-edit", args=[pk, 10**30])).status_code == 404
+    assert client.get(reverse("teams:selling-plan", args=[10**30])).status_code == 404
+
+
 def test_a_team_members_boss_sees_nothing(client, opportunity):
     """Visibility follows the primary owner's line and the sales team, not the team members' own lines."""
     member = UserFactory(username="member", manager=ManagerFactory(username="member-boss"))
