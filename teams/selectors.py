@@ -526,6 +526,18 @@ def redeployment_list(*, viewer: User) -> QuerySet[Redeployment]:
             .order_by("-created_at", "-pk"))
 
 
+def quota_allocations_awaiting(*, viewer: User, period: QuotaPeriod | None = None) -> QuerySet[Quota]:
+    """Submitted allocations that wait for the viewer: those of units one level below the units the viewer
+    manages (administrators: all). Superiors further up may also approve (services.quota_may_approve) but
+    the request is addressed to the level directly above."""
+    waiting = Quota.objects.filter(status=ApprovalStatus.SUBMITTED)
+    if period is not None:
+        waiting = waiting.filter(period=period)
+    if not viewer.is_admin:
+        waiting = waiting.filter(allocated_from__parent__manager=viewer)
+    return waiting
+
+
 # --- Bonus incentives --------------------------------------------------------------------------
 
 def incentive_plan_list(*, viewer: User) -> QuerySet[IncentivePlan]:
@@ -648,11 +660,10 @@ def sales_workbench_panel(user: User) -> dict | None:
     if is_manager:
         from teams.services import incentive_plan_may_approve
 
-        waiting = Quota.objects.filter(status=ApprovalStatus.SUBMITTED)
+        waiting = quota_allocations_awaiting(viewer=user)
         plans = TerritoryPlan.objects.filter(status=ApprovalStatus.SUBMITTED)
         incentives = IncentivePlan.objects.filter(status=IncentiveStatus.SUBMITTED).select_related("org_unit")
         if not user.is_admin:
-            waiting = waiting.filter(allocated_from__parent__manager=user)
             plans = plans.filter(org_unit__parent__manager=user)
             incentives = incentives.filter(org_unit__in=managed_unit_ids(user))
         incentives = [plan for plan in incentives if incentive_plan_may_approve(user=user, plan=plan)]

@@ -130,9 +130,7 @@ def quota_list(request):
         page = _page(request, selectors.quota_list(viewer=user, filters={"period": period.pk}))
         selectors.quota_attach_attainment(page.object_list)
         units = OrgUnit.objects.filter(parent__isnull=True) if user.is_admin else OrgUnit.objects.filter(manager=user)
-        waiting = Quota.objects.filter(period=period, status=ApprovalStatus.SUBMITTED)
-        if not user.is_admin:
-            waiting = waiting.filter(allocated_from__parent__manager=user)
+        waiting = selectors.quota_allocations_awaiting(viewer=user, period=period)
         waiting_units = OrgUnit.objects.filter(pk__in=waiting.values("allocated_from")).order_by("name")
         context.update({
             "page": page,

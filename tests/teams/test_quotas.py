@@ -536,3 +536,17 @@ def test_demo_seed_is_idempotent(org):
     assert Quota.objects.filter(org_unit=org.company, status=ApprovalStatus.APPROVED).exists()
     demo_sales.seed(command, 1)
     assert (Quota.objects.count(), TerritoryPlan.objects.count(), IncentivePlan.objects.count()) == counts
+
+
+def test_allocations_wait_for_the_level_directly_above(client, org, period):
+    allocate_down(org, period)
+    _team_split(org, period)
+    services.quota_allocation_submit(period=period, unit=org.team, by=org.team_mgr)
+    waiting = {user: set(selectors.quota_allocations_awaiting(viewer=user, period=period)
+                         .values_list("allocated_from", flat=True))
+               for user in (org.region_mgr, org.team_mgr, org.admin)}
+    assert waiting == {org.region_mgr: {org.team.pk}, org.team_mgr: set(), org.admin: {org.team.pk}}
+    # The quota page lists the same units for the region manager.
+    client.force_login(org.region_mgr)
+    response = client.get(reverse("teams:quota-list"), {"period": period.pk})
+    assert [unit.pk for unit in response.context["waiting_units"]] == [org.team.pk]
