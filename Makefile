@@ -37,8 +37,9 @@ test: install ## Run the whole test suite (browser journeys included when Chromi
 e2e: install ## Run only the browser journeys
 	$(BIN)/pytest tests/e2e
 
-lint: install ## ruff and the migration check
+lint: install ## ruff, the one-way dependencies between apps (import-linter) and the migration check
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install ## Apply ruff's fixes and formatting

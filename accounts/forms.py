@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountPlan, Contact, Customer, Source, Tier
-from accounts.selectors import assignable_people, is_manager, visible_people
+from accounts.selectors import assignable_people, visible_people
 from accounts.services import CUSTOMER_FIELDS
 
 PAGE_SIZES = [25, 50, 100, 200]
@@ -85,7 +85,7 @@ class CustomerIntakeForm(CustomerFieldsForm):
         super().__init__(*args, **kwargs)
         self.fields.update(self.customer_fields())
         self.fields["name"].widget.attrs["autofocus"] = True
-        if is_manager(user):
+        if user.is_manager:
             self.fields["owner"] = forms.ModelChoiceField(
                 label=_("Owner"), queryset=assignable_people(viewer=user), required=False,
                 empty_label=_("By the assignment rules"),
@@ -145,7 +145,7 @@ class CustomerFilterForm(BootstrapMixin, forms.Form):
         self.fields["owner"].queryset = visible_people(viewer=viewer)
         self.fields["province"].choices = [("", _("All provinces")), *[(p, p) for p in choices["provinces"]]]
         self.fields["industry"].choices = [("", _("All industries")), *[(i, i) for i in choices["industries"]]]
-        if not is_manager(viewer):
+        if not viewer.is_manager:
             del self.fields["unassigned"]
 
     def filters(self) -> dict:

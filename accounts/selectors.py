@@ -47,11 +47,6 @@ CUSTOMER_SORTS = {
 DEFAULT_SORT = "name"
 
 
-def is_manager(user: User) -> bool:
-    """Managers and administrators work the unassigned queue and pick owners."""
-    return user.is_admin or user.role == Role.MANAGER
-
-
 # --- The customer list ---------------------------------------------------------------------
 
 def customer_list(*, viewer: User, filters: dict[str, Any] | None = None) -> QuerySet[Customer]:
@@ -110,7 +105,7 @@ def visible_people(*, viewer: User) -> QuerySet[User]:
 def assignable_people(*, viewer: User) -> QuerySet[User]:
     """People `viewer` may give customers to, with how many customers each already has."""
     people = visible_people(viewer=viewer).filter(role__in=[Role.ACCOUNT_MANAGER, Role.MANAGER])
-    if not is_manager(viewer):
+    if not viewer.is_manager:
         people = people.filter(pk=viewer.pk)
     return people.annotate(customer_count=Count("customers"))
 
@@ -328,7 +323,7 @@ def review_candidates(*, viewer: User, intakes: list[CustomerIntake]) -> dict[in
 
 def unassigned_queue(*, viewer: User) -> QuerySet[Customer]:
     """Customers without an owner; only managers and administrators work this queue."""
-    if not is_manager(viewer):
+    if not viewer.is_manager:
         return Customer.objects.none()
     return Customer.objects.visible_to(viewer).filter(owner__isnull=True).order_by("created_at", "id")
 
@@ -360,7 +355,7 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
         "pending_proposals": enrichment_reviews(viewer=user).count(),
         "unassigned": None,
     }
-    if is_manager(user):
+    if user.is_manager:
         panel["team_customers"] = visible.count()
         panel["unassigned"] = visible.filter(owner__isnull=True).count()
     return panel

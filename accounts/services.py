@@ -55,7 +55,7 @@ from accounts.models import (
 from accounts.validators import credit_code_problem, normalize_credit_code
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from teams.models import AssignmentRule, AssignmentStrategy, Role, User
-from teams.services import notify
+from teams.services import notify, notify_many
 
 # The customer fields that intake accepts, in the order forms and files show them.
 CUSTOMER_FIELDS = [
@@ -306,8 +306,6 @@ class CustomerIntakeBatch:
 
     def flush(self) -> None:
         """Write what the records taken so far created; each gets its id."""
-        from teams.models import Notification
-
         if self._created:
             customers = [customer for customer, _change, _notify in self._created]
             bulk_create_with_history(customers, Customer, batch_size=1000, default_user=self.by)
@@ -317,13 +315,10 @@ class CustomerIntakeBatch:
             for customer in customers:
                 customer._indexed_name = customer.normalized_name
             TierChange.objects.bulk_create([change for _c, change, _n in self._created if change], batch_size=1000)
-            # As teams.services.notify does for one: nothing for an inactive person.
-            Notification.objects.bulk_create([
-                Notification(recipient=customer.owner, kind="customer_assigned",
-                             message=str(_owner_message(customer))[:300], url=customer.get_absolute_url())
-                for customer, _change, notify_owner in self._created
-                if notify_owner and customer.owner.is_active
-            ], batch_size=1000)
+            notify_many(kind="customer_assigned", notes=[
+                (customer.owner, _owner_message(customer), customer.get_absolute_url())
+                for customer, _change, notify_owner in self._created if notify_owner
+            ])
             self.rules.save_state()
             self.pool.saved()
         if self._intakes:
@@ -568,7 +563,7 @@ def intake_resolve(*, intake: CustomerIntake, resolution: str, by: User,
     intake = CustomerIntake.objects.select_for_update().get(pk=intake.pk)
     if intake.status != IntakeStatus.PENDING_REVIEW:
         raise ConflictError(_("This record has already been resolved."))
-    if not (by.is_admin or by.role == Role.MANAGER or intake.created_by_id == by.pk):
+    if not (by.is_manager or intake.created_by_id == by.pk):
         raise PermissionDenied(_("Only managers, administrators or the person who brought it in can resolve it."))
     data = customer_clean_data(intake.raw_data | {"name": intake.raw_data.get("name") or intake.name})
     if resolution == IntakeResolution.CREATED:
@@ -738,13 +733,19 @@ def customer_merge(*, survivor: Customer, merged: Customer, by: User, reason: st
                          for p in clashing]
     clashing.delete()
     moved: dict[str, int] = {}
-    # Every foreign key to Customer, whatever app declares it (contacts, intakes, opportunities...).
+    # Every foreign key to Customer, whatever app declares it (contacts, intakes, opportunities, named
+    # accounts, re-deployments...): the rows move to the survivor, so none is left pointing at nothing.
     for relation in Customer._meta.related_objects:
-        if relation.many_to_many or relation.one_to_one:
-            continue
         related_model = relation.related_model
+        if relation.many_to_many:
+            count = _merge_many_to_many(relation, survivor=survivor, merged=merged)
+            if count:
+                moved[related_model._meta.label] = count
+            continue
         field_name = relation.field.name
         rows = related_model._default_manager.filter(**{field_name: merged})
+        if relation.one_to_one and related_model._default_manager.filter(**{field_name: survivor}).exists():
+            continue  # the survivor has its own (a named account, say): the merged one's goes with it
         if related_model is Customer and field_name == "parent":
             rows = rows.exclude(pk=survivor.pk)
         count = rows.update(**{field_name: survivor})
@@ -771,6 +772,15 @@ def customer_merge(*, survivor: Customer, merged: Customer, by: User, reason: st
     survivor.save()
     customer_classify(customer=survivor)
     return record
+
+
+def _merge_many_to_many(relation, *, survivor: Customer, merged: Customer) -> int:
+    """Re-point the rows of a many-to-many table from `merged` to `survivor` where the survivor is not there yet."""
+    through = relation.through
+    to_customer, from_owner = relation.field.m2m_reverse_field_name(), relation.field.m2m_field_name()
+    already = through.objects.filter(**{to_customer: survivor}).values(from_owner)
+    return (through.objects.filter(**{to_customer: merged}).exclude(**{f"{from_owner}__in": already})
+            .update(**{to_customer: survivor}))
 
 
 # --- Contacts ------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def _subnav(request, active: str) -> list[dict[str, Any]]:
         ("new", reverse("accounts:customer-new"), _("New customer"), "plus-circle"),
         ("review", reverse("accounts:review-queue"), _("Review queue"), "intersect"),
     ]
-    if selectors.is_manager(request.user):
+    if request.user.is_manager:
         items.append(("unassigned", reverse("accounts:unassigned"), _("Unassigned"), "person-dash"))
     items.append(("enrichment", reverse("accounts:enrichment-reviews"), _("Enrichment reviews"), "pencil-square"))
     with contextlib.suppress(NoReverseMatch):
@@ -557,7 +557,7 @@ def intake_resolve(request, intake_pk: int):
 @require_http_methods(["GET", "POST"])
 def unassigned_queue(request):
     """Customers no rule could place; a manager or administrator gives them to someone."""
-    if not selectors.is_manager(request.user):
+    if not request.user.is_manager:
         return _render(request, "accounts/forbidden.html",
                        {"message": _("Only managers and administrators assign customers.")},
                        section="", status=403)

@@ -355,8 +355,8 @@ def build_funnel_company(*, scale: int, opportunities: int, seed: int = 5) -> di
     from django.utils import timezone
 
     from accounts.models import Customer
-    from funnel.models import FunnelSnapshot, Stage, StageEntry
-    from opportunities.models import Opportunity
+    from funnel.models import FunnelSnapshot, StageEntry
+    from opportunities.models import Opportunity, Stage
     from teams.management.commands.seed_demo import Command
     from teams.models import OrgUnit, Role, User
 
@@ -468,10 +468,10 @@ def quotas() -> None:
 
     from django.utils import timezone
 
-    from funnel.models import Stage
-    from opportunities.models import Opportunity
+    from opportunities.models import Opportunity, Stage
+    from sales_planning.models import IncentivePlan, PeriodKind, Quota, QuotaPeriod
     from teams import selectors, services
-    from teams.models import IncentivePlan, OrgUnit, PeriodKind, Quota, QuotaPeriod, User
+    from teams.models import OrgUnit, User
 
     call_command("seed_demo", "--scale", "25", "--quiet", stdout=StringIO())
     won = Stage.objects.get(code="08", outcome="won")
@@ -526,8 +526,7 @@ def build_opportunities(total: int = 300_000, chunk: int = 10_000) -> None:
     from django.utils import timezone
 
     from accounts.models import Customer
-    from funnel.models import Stage
-    from opportunities.models import Opportunity, OpportunityLine, OpportunityTeamMember, Product
+    from opportunities.models import Opportunity, OpportunityLine, OpportunityTeamMember, Product, Stage
     from teams.management.commands.seed_demo import Command as SeedDemo
     from teams.models import Role, User
 

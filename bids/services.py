@@ -52,9 +52,18 @@ from bids.models import (
 from bids.selectors import bid_completeness_problems
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from crm.params import parse_id
-from opportunities.models import ActivityKind, Opportunity, OpportunityTeamMember, Product, TeamRole
+from funnel.services import opportunity_move
+from opportunities.models import (
+    ActivityKind,
+    Opportunity,
+    OpportunityTeamMember,
+    Product,
+    Stage,
+    StageOutcome,
+    TeamRole,
+)
 from opportunities.services import clean_competitors, may_edit_opportunity, to_decimal
-from teams.models import Role, User
+from teams.models import User
 
 CENT = Decimal("0.01")
 MAX_MONEY = Decimal("1e16")  # DecimalField(max_digits=18, decimal_places=2)
@@ -107,7 +116,7 @@ def may_record_outcome(user: User, opportunity: Opportunity) -> bool:
 
 def may_manage_partners(user: User) -> bool:
     """Sales managers and administrators keep partners, credit standings and competing brands."""
-    return _signed_in(user) and (user.is_admin or user.role == Role.MANAGER)
+    return _signed_in(user) and (user.is_manager)
 
 
 def _for_history(instance, by: User | None, reason: str) -> None:
@@ -472,7 +481,8 @@ def bid_sync_agenda(*, bid: BidProject, by: User) -> None:
 def bid_agenda_follow_owner(*, opportunity: Opportunity) -> int:
     """The open key dates of the opportunity's tenders belong to its primary owner: when the owner
     changes, the entries still to do move to the new owner and the rest of the team takes part.
-    Returns how many moved; dates already done stay with whoever did them."""
+    Returns how many moved; dates already done stay with whoever did them. Called in the owner change's
+    transaction (the `opportunity_owner_changed` hook, connected in bids/apps.py)."""
     entries = (BidAgendaEntry.objects
                .filter(bid__opportunity=opportunity, activity__done_at__isnull=True)
                .exclude(activity__owner_id=opportunity.primary_owner_id)
@@ -685,9 +695,6 @@ def bid_record_outcome(*, bid: BidProject, outcome: str, by: User, winning_brand
                        winning_price: Any = None, reason: str = "") -> BidProject:
     """The tender's result closes the record: won moves the opportunity to 06 and lost to 08-lost through
     the funnel's service (never by writing the stage); cancelled leaves the stage where it is."""
-    from funnel.models import Stage, StageOutcome
-    from funnel.services import opportunity_move
-
     bid = _lock(bid)
     outcome = _choice(outcome, BidOutcome, field="outcome")
     opportunity = bid.opportunity

@@ -5,18 +5,36 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from crm.errors import DomainError
+from crm.money import MONEY_FIELD
 
 
 class Pagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+def enum_field(choices_class, **kwargs) -> serializers.ChoiceField:
+    """A serializer field for a TextChoices enumeration (its machine values are the API's)."""
+    return serializers.ChoiceField(choices=choices_class.choices, **kwargs)
+
+
+def money_field(**kwargs) -> serializers.DecimalField:
+    """A serializer field for an amount, bounded like the column it ends in."""
+    return serializers.DecimalField(**MONEY_FIELD, **kwargs)
+
+
+def validated(serializer_class, request, data=None) -> dict:
+    """Validate the request body (or `data`) with `serializer_class`; a 400 when it does not pass."""
+    serializer = serializer_class(data=request.data if data is None else data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 def exception_handler(exc, context):

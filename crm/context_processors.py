@@ -1,9 +1,9 @@
-"""The main navigation: each business area appears once its pages exist."""
+"""The main navigation of every page."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, icon); an area whose url name does not resolve yet is left out.
+# (url name, label, icon) of each entry of the main navigation.
 NAVIGATION = [
     ("home", _("Workbench"), "house"),
     ("accounts:customer-list", _("Customers"), "building"),
@@ -12,21 +12,14 @@ NAVIGATION = [
     ("forecasting:my-forecast", _("Forecasts"), "graph-up-arrow"),
     ("bids:bid-list", _("Tenders"), "file-earmark-text"),
     ("teams:org-chart", _("Organisation"), "diagram-3"),
-    ("teams:quota-list", _("Quotas"), "bullseye"),
-    ("teams:territory-list", _("Territories"), "map"),
-    ("teams:incentive-list", _("Incentives"), "cash-coin"),
+    ("sales_planning:quota-list", _("Quotas"), "bullseye"),
+    ("sales_planning:territory-list", _("Territories"), "map"),
+    ("sales_planning:incentive-list", _("Incentives"), "cash-coin"),
 ]
 
 
 def _resolved_navigation() -> list[dict]:
-    items = []
-    for name, label, icon in NAVIGATION:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
-        items.append({"name": name, "url": url, "label": label, "icon": icon})
-    return items
+    return [{"name": name, "url": reverse(name), "label": label, "icon": icon} for name, label, icon in NAVIGATION]
 
 
 def navigation(request):
@@ -38,7 +31,7 @@ def navigation(request):
     same_area = [item for item in items if ":" in item["name"] and item["name"].split(":")[0] == namespace]
     chosen = next((item for item in items if item["name"] == current), None)
     if chosen is None and same_area:
-        # Several entries may share an app namespace (teams: organisation, quotas, incentives...):
+        # Several entries may share an app namespace (sales_planning: quotas, territories, incentives):
         # the one whose URL is the longest prefix of the page's path wins.
         prefixed = [item for item in same_area if request.path.startswith(item["url"])]
         if prefixed:
@@ -49,15 +42,3 @@ def navigation(request):
         item["active"] = item is chosen
     return {"navigation": items}
 
-
-def notifications(request):
-    """The unread count of the bell in the top bar, counted only when a page shows it."""
-    user = getattr(request, "user", None)
-    if not user or not user.is_authenticated:
-        return {}
-    from django.utils.functional import SimpleLazyObject
-
-    from teams.models import Notification
-
-    return {"unread_notifications": SimpleLazyObject(
-        lambda: Notification.objects.visible_to(user).unread().count())}

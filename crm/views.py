@@ -1,33 +1,24 @@
-"""Pages that belong to no single business area: the workbench (home) and the health check."""
+"""Pages that belong to no single business area: the workbench (home), the API root and the health check."""
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
-
-from teams.selectors import workbench
-
-# Each business area contributes a panel: a function (user) -> {"template": ..., ...} or None.
-WORKBENCH_PANELS = [
-    "accounts.selectors.workbench_panel",
-    "opportunities.selectors.workbench_panel",
-    "funnel.selectors.workbench_panel",
-    "forecasting.selectors.workbench_panel",
-    "bids.selectors.workbench_panel",
-    "teams.selectors.sales_workbench_panel",
-]
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 
 def workbench_panels(user) -> list[dict]:
+    """The cards of the workbench: every app config with a `workbench_panel(user)` method contributes one
+    (or None when it has nothing for this person), in INSTALLED_APPS order."""
     panels = []
-    for path in WORKBENCH_PANELS:
-        try:
-            build = import_string(path)
-        except ImportError:
-            continue  # that area has not landed yet
-        panel = build(user)
+    for config in apps.get_app_configs():
+        build = getattr(config, "workbench_panel", None)
+        panel = build(user) if build is not None else None
         if panel:
             panels.append(panel)
     return panels
@@ -35,8 +26,22 @@ def workbench_panels(user) -> list[dict]:
 
 @login_required
 def home(request):
-    """Each person's workbench; every business area adds its panel here as it lands."""
-    return render(request, "home.html", {"org": workbench(user=request.user), "panels": workbench_panels(request.user)})
+    """Each person's workbench: each business area adds its card."""
+    panels = workbench_panels(request.user)
+    return render(request, "home.html", {
+        "panels": [panel for panel in panels if not panel.get("wide")],
+        "wide_panels": [panel for panel in panels if panel.get("wide")],
+    })
+
+
+@extend_schema(exclude=True)
+@api_view(["GET"])
+def api_root(request, format=None):
+    """The API's entry point: where its schema and its documentation are."""
+    return Response({
+        "schema": reverse("schema", request=request, format=format),
+        "docs": reverse("api-docs", request=request, format=format),
+    })
 
 
 @require_GET

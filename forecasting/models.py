@@ -145,7 +145,7 @@ class ForecastRule(models.Model):
     period = models.OneToOneField(ForecastPeriod, verbose_name=_("period"), null=True, blank=True,
                                   on_delete=models.CASCADE, related_name="rule",
                                   help_text=_("Empty: the default rule of every period without its own."))
-    stages = models.ManyToManyField("funnel.Stage", verbose_name=_("stages that count"), related_name="+",
+    stages = models.ManyToManyField("opportunities.Stage", verbose_name=_("stages that count"), related_name="+",
                                     help_text=_("Opportunities in these stages enter forecasts."))
     confirmed_only = models.BooleanField(_("only confirmed opportunities"), default=True)
     levels = models.JSONField(_("levels that submit"), default=default_levels, blank=True,
@@ -170,7 +170,7 @@ class ForecastRule(models.Model):
 class StageCategory(models.Model):
     """The forecast category a line gets by default from its opportunity's stage (admin-editable)."""
 
-    stage = models.OneToOneField("funnel.Stage", verbose_name=_("stage"), on_delete=models.CASCADE,
+    stage = models.OneToOneField("opportunities.Stage", verbose_name=_("stage"), on_delete=models.CASCADE,
                                  related_name="forecast_category")
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     history = HistoricalRecords()

@@ -23,7 +23,7 @@ from forecasting.models import (
     PeriodKind,
     default_levels,
 )
-from funnel.models import Stage, StageOutcome
+from opportunities.models import Stage, StageOutcome
 from teams.models import OrgUnit, OrgUnitKind, Role, User
 
 CENT = Decimal("0.01")

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -49,13 +49,9 @@ from forecasting.rules import (
     rules_for,
     stage_categories,
 )
-from teams.models import OrgUnit, OrgUnitKind, Role, User
+from teams.models import OrgUnit, OrgUnitKind, User
 
 ZERO = Decimal("0.00")
-
-
-def is_manager(user: User) -> bool:
-    return bool(user and user.is_authenticated and (user.is_admin or user.role == Role.MANAGER))
 
 
 # --- Periods ---------------------------------------------------------------------------------
@@ -364,17 +360,22 @@ def my_forecast(*, viewer: User, period: ForecastPeriod, periods: list[ForecastP
     }
 
 
+class QuotaProvider(Protocol):
+    def __call__(self, *, user: User | None, org_unit: OrgUnit | None, period_start: date,
+                 period_end: date) -> Decimal | None: ...
+
+
+# Quotas are set in sales_planning, an app above forecasting: it registers its reader here at start-up
+# (sales_planning/apps.py), and the forecast pages show the quota beside the forecast.
+QUOTA_PROVIDER: list[QuotaProvider] = []
+
+
 def quota_figure(*, user: User | None = None, org_unit: OrgUnit | None = None,
                  period: ForecastPeriod) -> Decimal | None:
-    """The quota for comparison, once the quotas area provides `teams.selectors.quota_amount`."""
-    try:
-        from teams.selectors import quota_amount  # provided by the quotas work when it lands
-    except ImportError:
-        return None
-    try:
-        return quota_amount(user=user, org_unit=org_unit, period_start=period.start, period_end=period.end)
-    except (TypeError, ValueError):
-        return None
+    """The quota of a person or unit for the forecast period, from the registered provider; None without one."""
+    for provider in QUOTA_PROVIDER:
+        return provider(user=user, org_unit=org_unit, period_start=period.start, period_end=period.end)
+    return None
 
 
 # --- Team forecast -----------------------------------------------------------------------------
@@ -620,7 +621,7 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
     level = level_of(user)
     mine = Forecast.objects.filter(period=period, owner=user).order_by("-version").first()
     waiting = None
-    if is_manager(user):
+    if user.is_manager:
         waiting = list(awaiting_my_decision(viewer=user)[:6])
     deadline = deadline_for(period, level)
     # Past my deadline with nothing reported (no record, a draft, or one sent back to me).

@@ -45,7 +45,7 @@ PLACEHOLDER_ID = 987654321  # stands for a record's id in a URL reversed once fo
 def _subnav(request, active: str, period: ForecastPeriod | None) -> list[dict[str, Any]]:
     query = f"?period={period.pk}" if period is not None else ""
     items = [("mine", reverse("forecasting:my-forecast"), _("My forecast"), "person-check")]
-    if selectors.is_manager(request.user):
+    if request.user.is_manager:
         items.append(("team", reverse("forecasting:team-forecast"), _("Team forecast"), "people"))
     if request.user.is_admin or selectors.divisions_for(viewer=request.user).exists():
         items.append(("division", reverse("forecasting:division"), _("Division view"), "building"))

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from funnel import services
-from funnel.models import Baseline, FunnelSettings, FunnelSnapshot, SnapshotRun, Stage, StageChange, StageTaskDone
-from funnel.requirements import requirement_choices
+from funnel.models import Baseline, FunnelSettings, FunnelSnapshot, SnapshotRun, StageChange, StageTaskDone
+from opportunities.models import Stage
+from opportunities.stage_requirements import requirement_choices
 
 
 class StageForm(forms.ModelForm):

@@ -14,10 +14,11 @@ from rest_framework.views import APIView
 
 from crm.errors import ConflictError, PermissionDenied
 from funnel import selectors, services
-from funnel.models import Baseline, BaselineSource, Stage, StageChange, StageOutcome
-from funnel.requirements import REQUIREMENTS
+from funnel.models import Baseline, BaselineSource, StageChange
 from funnel.selectors import Health, Measure
+from opportunities.models import Stage, StageOutcome
 from opportunities.selectors import opportunity_get
+from opportunities.stage_requirements import requirement_choices
 from teams.models import OrgUnit, User
 
 
@@ -40,9 +41,9 @@ class StageSerializer(serializers.ModelSerializer):
     checklist = serializers.ListField(child=serializers.CharField(), read_only=True,
                                       help_text="The stage's tasks in the caller's language.")
     requirements = serializers.ListField(
-        child=serializers.ChoiceField(choices=list(REQUIREMENTS)), required=False,
-        help_text="Entry requirements checked when an opportunity moves forward into the stage: "
-                  + ", ".join(REQUIREMENTS) + ".",
+        child=serializers.ChoiceField(choices=[]), required=False,
+        help_text="Entry requirements checked when an opportunity moves forward into the stage (the codes of the "
+                  "requirements registry).",
     )
 
     class Meta:
@@ -51,6 +52,11 @@ class StageSerializer(serializers.ModelSerializer):
                   "tasks_zh", "tasks_en", "checklist", "checklist_zh", "checklist_en", "requirements",
                   "stuck_after_days"]
         read_only_fields = ["id"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The registry as it is now: apps above opportunities register theirs when they are ready.
+        self.fields["requirements"].child.choices = requirement_choices()
 
     def create(self, validated_data):
         return services.stage_save(stage=Stage(), by=_viewer(self), data=validated_data)

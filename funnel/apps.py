@@ -5,3 +5,29 @@ from django.utils.translation import gettext_lazy as _
 class FunnelConfig(AppConfig):
     name = "funnel"
     verbose_name = _("Sales funnel")
+
+    def workbench_panel(self, user):
+        """This area's card on the workbench (crm.views.home asks every app config for one)."""
+        from funnel.selectors import workbench_panel
+
+        return workbench_panel(user)
+
+    def seed_demo(self, command, scale: int) -> None:
+        """This area's demo data (the seed_demo command calls each app config in INSTALLED_APPS order)."""
+        from funnel.demo import seed
+
+        seed(command, scale)
+
+    def ready(self) -> None:
+        from opportunities.models import Opportunity
+        from opportunities.signals import opportunity_created
+
+        opportunity_created.connect(_start_stage_entry, sender=Opportunity, dispatch_uid="funnel.stage_entry_start")
+
+
+def _start_stage_entry(sender, *, opportunity, **kwargs) -> None:
+    """A new opportunity enters its first stage now (in the creation's transaction): "days in stage" and the
+    stuck counts start."""
+    from funnel.services import stage_entry_start
+
+    stage_entry_start(opportunity=opportunity)

@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from funnel.models import Baseline, BaselineSource, SnapshotRun, Stage, StageChange, StageEntry, StageOutcome
+from funnel.models import Baseline, BaselineSource, SnapshotRun, StageChange, StageEntry
 from funnel.selectors import Figure
 from funnel.services import _weighted, baseline_set_manual, funnel_snapshot_take, funnel_snapshot_write
-from opportunities.models import Opportunity
+from opportunities.models import Opportunity, Stage, StageOutcome
 from teams.models import OrgUnit, User
 
 LOSS_REASONS = ["价格高于竞争对手", "竞争对手关系更好", "技术指标未满足", "客户预算取消", "项目延期"]

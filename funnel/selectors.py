@@ -25,14 +25,12 @@ from funnel.models import (
     FunnelSnapshot,
     Lookback,
     SnapshotRun,
-    Stage,
     StageChange,
     StageEntry,
-    StageOutcome,
     StageTaskDone,
 )
-from funnel.requirements import unmet_requirements
-from opportunities.models import Opportunity
+from opportunities.models import Opportunity, Stage, StageOutcome
+from opportunities.stage_requirements import unmet_requirements
 from teams.models import OrgUnit, User, managed_unit_ids
 from teams.selectors import reporting_line
 

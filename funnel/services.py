@@ -25,15 +25,13 @@ from funnel.models import (
     FunnelSettings,
     FunnelSnapshot,
     SnapshotRun,
-    Stage,
     StageChange,
     StageEntry,
-    StageOutcome,
     StageTaskDone,
 )
-from funnel.requirements import unknown_requirements
 from funnel.selectors import Figure
-from opportunities.models import Opportunity
+from opportunities.models import Opportunity, Stage, StageOutcome
+from opportunities.stage_requirements import unknown_requirements
 from teams.models import OrgUnit, User, managed_unit_ids
 
 logger = logging.getLogger(__name__)
@@ -151,8 +149,9 @@ def opportunity_move(
 # --- When an opportunity entered its stage -----------------------------------------------------------
 
 def stage_entry_start(*, opportunity: Opportunity, at: datetime | None = None) -> StageEntry:
-    """A new opportunity enters its first stage now: the opportunities' creation service calls this in its
-    transaction, so every opportunity has the StageEntry that "days in stage" and stuck counts read."""
+    """A new opportunity enters its first stage now: called in the opportunities' creation transaction (the
+    `opportunity_created` hook, connected in funnel/apps.py), so every opportunity has the StageEntry that
+    "days in stage" and stuck counts read."""
     entry, _created = StageEntry.objects.update_or_create(
         opportunity=opportunity, defaults={"stage_id": opportunity.stage_id, "entered_at": at or timezone.now()})
     return entry

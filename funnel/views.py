@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm.errors import DomainError, PermissionDenied
 from funnel import selectors, services
-from funnel.models import BaselineSource, FunnelSettings, Stage, StageOutcome
+from funnel.models import BaselineSource, FunnelSettings
 from funnel.selectors import Health, Measure
+from opportunities.models import Stage, StageOutcome
 from opportunities.selectors import opportunity_get
 
 STUCK_LIST_SIZE = 20  # the oldest ones on the funnel page; the full list is paginated on its own page

@@ -15,7 +15,6 @@ from rest_framework.response import Response
 
 from accounts.models import Contact, Customer, Source
 from crm.params import parse_id
-from funnel.models import Stage, StageOutcome
 from opportunities import selectors, services
 from opportunities.filters import ActivityFilter, OpportunityFilter
 from opportunities.models import (
@@ -25,6 +24,8 @@ from opportunities.models import (
     OpportunityLine,
     OpportunityTeamMember,
     Product,
+    Stage,
+    StageOutcome,
     TeamRole,
 )
 from teams.models import User

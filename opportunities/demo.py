@@ -17,7 +17,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Contact, Customer
-from funnel.models import Stage
 from opportunities.models import (
     ActionPlan,
     Activity,
@@ -30,6 +29,7 @@ from opportunities.models import (
     OpportunityLine,
     OpportunityTeamMember,
     Product,
+    Stage,
     TeamRole,
 )
 from teams.models import Role, User

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from crm.params import IdFilter
-from funnel.models import Stage, StageOutcome
-from opportunities.models import Activity, ActivityKind, Opportunity
+from opportunities.models import Activity, ActivityKind, Opportunity, Stage, StageOutcome
 
 # Dates a filter takes: far enough from date.min/date.max that a day added or a shift to UTC cannot overflow
 # (9999-12-31 or 0001-01-01 would be a 500, not a refusal).

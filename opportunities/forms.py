@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Contact, Customer, Source
 from crm.params import parse_id
-from funnel.models import Stage
-from opportunities.models import ActivityKind, Opportunity, Product, TeamRole
+from opportunities.models import ActivityKind, Opportunity, Product, Stage, TeamRole
 from opportunities.services import owner_choices
 from teams.models import User
 

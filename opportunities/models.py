@@ -1,7 +1,8 @@
-"""Opportunities (商机): products, lines, the sales team with one primary owner, the 20-question
-assessment, activities and action plans for team selling.
+"""Opportunities (商机): the funnel stages (as data), products, lines, the sales team with one primary
+owner, the 20-question assessment, activities and action plans for team selling.
 
-Rules live in opportunities/services.py; reads shared by pages and the API in selectors.py.
+Rules live in opportunities/services.py; reads shared by pages and the API in selectors.py; the stages'
+entry requirements in opportunities/stage_requirements.py.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Source
+from opportunities.stage_requirements import unknown_requirements
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -26,6 +29,124 @@ def default_currency() -> str:
 
 def _in_english() -> bool:
     return (get_language() or "").startswith("en")
+
+
+# --- Stages --------------------------------------------------------------------------------
+
+class StageOutcome(models.TextChoices):
+    OPEN = "open", _("Open")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
+
+
+CHECKLIST_HELP = _("One task per line, shown on the opportunity while it is in this stage.")
+
+
+class StageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> StageQuerySet:
+        """The funnel's configuration is known to every signed-in member of the company."""
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        return self.all()
+
+    def open(self) -> StageQuerySet:
+        return self.filter(outcome=StageOutcome.OPEN)
+
+    def resolve(self, code: str, outcome: str | None = None) -> Stage:
+        """The stage a move names: `("05")`, or `("08", "won")` / `("08", "lost")` for the close.
+
+        Raises Stage.DoesNotExist for an unknown code, and Stage.MultipleObjectsReturned when the
+        code has several outcomes and none was given.
+        """
+        stages = self.filter(code=code, active=True)
+        if outcome:
+            stages = stages.filter(outcome=outcome)
+        return stages.get()
+
+    def first_open(self) -> Stage | None:
+        """Where a new opportunity starts: the first active open stage."""
+        return self.open().filter(active=True).order_by("order", "id").first()
+
+
+class Stage(models.Model):
+    """A stage of the sales funnel with its win probability (percent, 0-100): configuration data that
+    every opportunity points to; the funnel app keeps the history of moves between stages.
+
+    Stage 08 of the specification ends the funnel in one of two ways: agreement on all terms
+    (won, 100%) or the opportunity lost (0%). It is held as **two rows sharing the code "08"**,
+    one with `outcome = won` and one with `outcome = lost`; every other stage has
+    `outcome = open`. So an opportunity's stage alone says whether it is open, won or lost
+    (a plain foreign key, no second field to keep in step), `stages/` lists `outcome` as the
+    contract says, and `POST opportunities/{id}/move/ {"stage": "08", "outcome": "lost"}`
+    resolves to exactly one row: `Stage.objects.resolve("08", "lost")`. A code is unique per
+    outcome (database constraint).
+    """
+
+    code = models.CharField(_("code"), max_length=8)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=60)
+    tasks_zh = models.TextField(_("tasks (Chinese)"), blank=True)
+    tasks_en = models.TextField(_("tasks (English)"), blank=True)
+    checklist_zh = models.TextField(_("task checklist (Chinese)"), blank=True, help_text=CHECKLIST_HELP)
+    checklist_en = models.TextField(_("task checklist (English)"), blank=True, help_text=CHECKLIST_HELP)
+    requirements = models.JSONField(
+        _("entry requirements"), default=list, blank=True,
+        help_text=_("What must be true before an opportunity moves forward into this stage."),
+    )
+    stuck_after_days = models.PositiveSmallIntegerField(
+        _("stuck after (days)"), null=True, blank=True,
+        help_text=_("An opportunity longer than this in the stage is flagged as stuck; empty: never."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    probability = models.PositiveSmallIntegerField(_("win probability (%)"))
+    outcome = models.CharField(_("outcome"), max_length=8, choices=StageOutcome.choices, default=StageOutcome.OPEN)
+    active = models.BooleanField(_("active"), default=True)
+    # The stage once lived in the funnel app: its tables keep their names (migration opportunities 0003).
+    history = HistoricalRecords(table_name="funnel_historicalstage")
+
+    objects = StageQuerySet.as_manager()
+
+    class Meta:
+        db_table = "funnel_stage"
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "outcome"], name="stage_unique_code_outcome"),
+            models.CheckConstraint(condition=Q(probability__lte=100), name="stage_probability_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The name in the current UI language."""
+        return self.name_en if _in_english() else self.name_zh
+
+    @property
+    def tasks(self) -> str:
+        return self.tasks_en if _in_english() else self.tasks_zh
+
+    @property
+    def is_closed(self) -> bool:
+        return self.outcome != StageOutcome.OPEN
+
+    @property
+    def checklist(self) -> list[str]:
+        """The stage's tasks in the current UI language, one item per non-empty line."""
+        text = self.checklist_en if _in_english() else self.checklist_zh
+        return [line.strip(" \t-•·") for line in (text or "").splitlines() if line.strip(" \t-•·")]
+
+    def clean(self) -> None:
+        if not isinstance(self.requirements, list):
+            raise ValidationError({"requirements": _("List the requirement codes.")})
+        unknown = unknown_requirements(self.requirements)
+        if unknown:
+            message = _("Unknown requirement: %(codes)s.") % {"codes": ", ".join(unknown)}
+            raise ValidationError({"requirements": message})
+        if self.outcome != StageOutcome.OPEN and self.stuck_after_days:
+            raise ValidationError({"stuck_after_days": _("A closed stage cannot be stuck; leave it empty.")})
 
 
 # --- Products ------------------------------------------------------------------------------
@@ -100,7 +221,7 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def open(self) -> OpportunityQuerySet:
-        return self.filter(stage__outcome="open")
+        return self.filter(stage__outcome=StageOutcome.OPEN)
 
 
 class Opportunity(models.Model):
@@ -119,7 +240,7 @@ class Opportunity(models.Model):
     amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, default=default_currency)
     expected_close_date = models.DateField(_("expected close date"))
-    stage = models.ForeignKey("funnel.Stage", verbose_name=_("stage"), on_delete=models.PROTECT,
+    stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT,
                               related_name="opportunities")
     primary_owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("primary owner"),
                                       on_delete=models.PROTECT, related_name="owned_opportunities")

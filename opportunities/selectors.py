@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from funnel.models import Stage, StageOutcome
 from opportunities.models import (
     ActionPlan,
     Activity,
@@ -24,6 +23,8 @@ from opportunities.models import (
     OpportunityLine,
     OpportunityTeamMember,
     OwnerChange,
+    Stage,
+    StageOutcome,
 )
 from teams.models import User
 
@@ -82,6 +83,12 @@ def stage_path(*, opportunity: Opportunity, stages: list[Stage] | None = None) -
         if won is not None:
             steps.append(PathStep(stage=won, state="todo", outcome=StageOutcome.WON))
     return steps
+
+
+def team_customer_ids(user: User) -> QuerySet:
+    """The customers of the opportunities whose sales team includes `user`: they see those customers too
+    (registered with accounts in opportunities/apps.py, a subquery of Customer.objects.visible_to)."""
+    return OpportunityTeamMember.objects.filter(user=user).values("opportunity__customer_id")
 
 
 def team_of(*, opportunity: Opportunity) -> list[OpportunityTeamMember]:

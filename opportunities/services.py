@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Contact, Customer, Source
 from crm.errors import ConflictError, DomainError, PermissionDenied
-from funnel.models import Stage
 from opportunities.models import (
     ActionPlan,
     Activity,
@@ -35,8 +34,10 @@ from opportunities.models import (
     OpportunityTeamMember,
     OwnerChange,
     Product,
+    Stage,
     TeamRole,
 )
+from opportunities.signals import opportunity_created, opportunity_owner_changed
 from teams.models import User
 from teams.services import notify
 
@@ -181,9 +182,8 @@ def opportunity_create(
     opportunity.save()
     OpportunityTeamMember.objects.create(opportunity=opportunity, user=owner, role=TeamRole.SALES, is_primary=True,
                                          added_by=by)
-    from funnel.services import stage_entry_start  # at call time: the funnel builds on opportunities
-
-    stage_entry_start(opportunity=opportunity)  # "days in stage" and the stuck counts start now
+    # The apps built on opportunities act here, in this transaction (the funnel: "days in stage" start now).
+    opportunity_created.send(sender=Opportunity, opportunity=opportunity, by=by)
     if lines:
         _create_lines(opportunity, lines)
         total = _recompute_amount(opportunity)
@@ -295,9 +295,9 @@ def opportunity_change_owner(
     opportunity.confirmed_at = None
     _for_history(opportunity, by, reason or _("Primary owner changed"))
     opportunity.save(update_fields=["primary_owner", "confirmed", "confirmed_at", "updated_at"])
-    from bids.services import bid_agenda_follow_owner  # bids builds on opportunities: import at call time
-
-    bid_agenda_follow_owner(opportunity=opportunity)
+    # The apps built on opportunities act here, in this transaction (bids: the tenders' open key dates follow).
+    opportunity_owner_changed.send(sender=Opportunity, opportunity=opportunity, old_owner=old_owner,
+                                   new_owner=new_owner, by=by)
     notify(recipient=new_owner, kind="opportunity_owner",
            message=_("%(by)s made you the primary owner of %(name)s.") % {"by": by, "name": opportunity.name},
            url=opportunity.get_absolute_url())

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Customer
 from crm.errors import DomainError, PermissionDenied
 from crm.params import parse_id
-from funnel.models import Stage
 from opportunities import selectors, services
 from opportunities.filters import OPPORTUNITY_ORDERING, OpportunityFilter, date_in_range
 from opportunities.forms import (
@@ -37,7 +36,7 @@ from opportunities.forms import (
     TeamMemberForm,
     customer_options,
 )
-from opportunities.models import ActionPlan, Activity, OpportunityLine, TeamRole
+from opportunities.models import ActionPlan, Activity, OpportunityLine, Stage, TeamRole
 from teams.models import User
 
 PAGE_SIZE = 25
@@ -209,11 +208,6 @@ def opportunity_detail(request, pk: int):
             "chart_labels": ",".join(timezone.localtime(a.created_at).strftime("%Y-%m-%d") for a in reversed(history)),
             "chart_scores": ",".join(str(a.score) for a in reversed(history)),
         })
-    elif tab == "selling":
-        # Team selling (the team's plan, contacts, meetings, key interactions) lives in the teams app.
-        from teams.views_selling import selling_tab_context
-
-        context.update(selling_tab_context(request, opportunity))
     elif tab == "activities":
         context["activities"] = selectors.activities_of(opportunity=opportunity)
         context["plans"] = selectors.action_plans_of(opportunity=opportunity)

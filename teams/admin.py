@@ -7,28 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from teams.models import (
-    AssignmentRule,
-    AssignmentStrategy,
-    Bonus,
-    ContactStrategy,
-    IncentivePlan,
-    IncentiveTier,
-    KeyInteraction,
-    OrgUnit,
-    PeriodKind,
-    Quota,
-    QuotaAllocation,
-    QuotaPeriod,
-    QuotaRevision,
-    Redeployment,
-    TeamMeeting,
-    TeamPlan,
-    Territory,
-    TerritoryAccount,
-    TerritoryPlan,
-    User,
-)
+from teams.models import ASSIGNMENT_SOURCES, AssignmentRule, AssignmentStrategy, OrgUnit, Territory, User
 
 
 @admin.register(User)
@@ -133,14 +112,8 @@ class TerritoryAdmin(SimpleHistoryAdmin):
 
 
 def _source_choices():
-    """The customer sources, from the accounts app (a higher layer), read at call time."""
-    from django.apps import apps
-
-    if not apps.is_installed("accounts"):
-        return []
-    from accounts.models import Source
-
-    return list(Source.choices)
+    """The customer sources (registered by the accounts app at start-up)."""
+    return list(ASSIGNMENT_SOURCES)
 
 
 class AssignmentRuleForm(forms.ModelForm):
@@ -213,141 +186,3 @@ class AssignmentRuleAdmin(SimpleHistoryAdmin):
         return rule.territory or rule.org_unit or "—"
 
 
-# --- Sales force planning: quota periods are configured here; quotas, plans, re-deployments and
-# payouts change only through their workflows (the pages and the API), so here they are read-only.
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(QuotaPeriod)
-class QuotaPeriodAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "year", "quarter", "start", "end"]
-    list_filter = ["kind", "year"]
-    fields = ["kind", "year", "quarter", "start", "end"]
-    readonly_fields = ["start", "end"]
-
-    def save_model(self, request, obj, form, change) -> None:
-        from teams.services import quota_period_dates
-
-        if obj.kind == PeriodKind.YEAR:
-            obj.quarter = None
-        obj.start, obj.end = quota_period_dates(kind=obj.kind, year=obj.year, quarter=obj.quarter)
-        super().save_model(request, obj, form, change)
-
-
-class QuotaRevisionInline(admin.TabularInline):
-    model = QuotaRevision
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "version", "action", "amount", "previous_amount", "status", "by", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Quota)
-class QuotaAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "amount", "status", "version", "allocated_from", "set_by", "updated_at"]
-    list_filter = ["status", "period", "org_unit__kind"]
-    list_select_related = ["period", "org_unit", "user", "allocated_from", "set_by"]
-    search_fields = ["org_unit__name", "user__username", "user__display_name"]
-    inlines = [QuotaRevisionInline]
-
-
-@admin.register(QuotaAllocation)
-class QuotaAllocationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["__str__", "acknowledged_difference", "acknowledged_by", "acknowledged_at", "submitted_at"]
-    list_select_related = ["period", "org_unit", "acknowledged_by"]
-
-
-@admin.register(TerritoryAccount)
-class TerritoryAccountAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["territory", "customer_id", "added_by", "added_at"]
-    list_filter = ["territory"]
-    list_select_related = ["territory", "added_by"]
-
-
-@admin.register(TerritoryPlan)
-class TerritoryPlanAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "year", "version", "status", "drafted_by", "reviewed_by", "updated_at"]
-    list_filter = ["status", "year"]
-    list_select_related = ["org_unit", "territory", "drafted_by", "reviewed_by"]
-
-
-@admin.register(Redeployment)
-class RedeploymentAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "by", "from_user", "from_territory", "to_user", "to_territory", "customer_count",
-                    "opportunity_count"]
-    list_select_related = ["by", "from_user", "to_user", "from_territory", "to_territory"]
-
-
-class IncentiveTierInline(admin.TabularInline):
-    model = IncentiveTier
-    extra = 0
-    can_delete = False
-    fields = ["threshold", "rate", "fixed_amount"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(IncentivePlan)
-class IncentivePlanAdmin(ReadOnlyAdmin):
-    list_display = ["name", "version", "period", "org_unit", "status", "expected_cost", "approved_by"]
-    list_filter = ["status", "period"]
-    list_select_related = ["period", "org_unit", "approved_by"]
-    search_fields = ["name"]
-    inlines = [IncentiveTierInline]
-
-
-@admin.register(Bonus)
-class BonusAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["user", "plan", "attainment", "amount", "status", "approved_by", "paid_at"]
-    list_filter = ["status", "plan__period"]
-    list_select_related = ["user", "plan__period", "approved_by"]
-    search_fields = ["user__username", "user__display_name"]
-
-
-# --- Team selling (read only: the sales team writes on the opportunity's "Team selling" tab) ---------
-
-class ContactStrategyInline(admin.TabularInline):
-    model = ContactStrategy
-    extra = 0
-    can_delete = False
-    fields = ["contact_id", "current_attitude", "target_attitude", "covered_by", "actions"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(TeamPlan)
-class TeamPlanAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["opportunity_id", "pricing_authority", "max_discount", "price_floor", "version", "updated_by",
-                    "updated_at"]
-    list_select_related = ["pricing_authority", "updated_by"]
-    search_fields = ["opportunity_id"]
-    inlines = [ContactStrategyInline]
-
-
-@admin.register(TeamMeeting)
-class TeamMeetingAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["opportunity_id", "activity_id", "meeting_type", "ends_at", "created_by", "created_at"]
-    list_filter = ["meeting_type"]
-    list_select_related = ["created_by"]
-
-
-@admin.register(KeyInteraction)
-class KeyInteractionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["opportunity_id", "activity_id", "significance", "marked_by", "marked_at"]
-    list_select_related = ["marked_by"]

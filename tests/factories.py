@@ -76,6 +76,22 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
 # --- Opportunities (issue 4) -----------------------------------------------------------------
 
+class _CurrentModels:
+    """The app registry as the data migrations' seed functions expect it, for calling them outside a migration
+    (after a flush): they name each model where it lived when they were written."""
+
+    # (app label, model) in the migration -> where the model is now.
+    MOVED = {("funnel", "stage"): ("opportunities", "stage")}
+
+    def get_model(self, app_label: str, model_name: str | None = None):
+        from django.apps import apps
+
+        if model_name is None:
+            app_label, model_name = app_label.split(".")
+        app_label, model_name = self.MOVED.get((app_label, model_name.lower()), (app_label, model_name))
+        return apps.get_model(app_label, model_name)
+
+
 def ensure_default_config() -> None:
     """The stages and assessment questions the data migrations seed, back after a flush.
 
@@ -84,15 +100,12 @@ def ensure_default_config() -> None:
     """
     from importlib import import_module
 
-    from django.apps import apps
-
-    from funnel.models import Stage
-    from opportunities.models import AssessmentQuestion
+    from opportunities.models import AssessmentQuestion, Stage
 
     if not Stage.objects.exists():
-        import_module("funnel.migrations.0002_default_stages").seed_stages(apps)
+        import_module("funnel.migrations.0002_default_stages").seed_stages(_CurrentModels())
     if not AssessmentQuestion.objects.exists():
-        import_module("opportunities.migrations.0002_default_assessment").seed_assessment(apps)
+        import_module("opportunities.migrations.0002_default_assessment").seed_assessment(_CurrentModels())
 
 
 def _money(text: str):
@@ -119,7 +132,7 @@ def _hours_from_now(hours: int):
 
 def stage(code: str = "01", outcome: str = "open"):
     """A default stage by code (08 takes outcome won or lost)."""
-    from funnel.models import Stage
+    from opportunities.models import Stage
 
     ensure_default_config()
     return Stage.objects.get(code=code, outcome=outcome)
@@ -188,13 +201,11 @@ def ensure_forecast_config() -> None:
     """The default forecast rule and stage categories (forecasting migration 0002), back after a flush."""
     from importlib import import_module
 
-    from django.apps import apps
-
     from forecasting.models import ForecastRule
 
     ensure_default_config()
     if not ForecastRule.objects.exists():
-        import_module("forecasting.migrations.0002_default_rules").seed_rules(apps)
+        import_module("forecasting.migrations.0002_default_rules").seed_rules(_CurrentModels())
 
 
 # --- Funnel (issue 5) ------------------------------------------------------------------------
@@ -204,12 +215,10 @@ def ensure_funnel_config() -> None:
     back after a flush; fills only what is empty."""
     from importlib import import_module
 
-    from django.apps import apps
-
     ensure_default_config()
     migration = import_module("funnel.migrations.0004_default_funnel_config")
-    migration.seed_funnel_config(apps)
-    migration.schedule_daily_snapshot(apps)
+    migration.seed_funnel_config(_CurrentModels())
+    migration.schedule_daily_snapshot(_CurrentModels())
 
 
 class BaselineFactory(factory.django.DjangoModelFactory):

@@ -213,7 +213,6 @@ def test_presales_edits_manager_edits(api_as, bid, presales, manager):
 # --- Actions -------------------------------------------------------------------------------------------------
 
 def test_outcome_action_moves_the_opportunity(api_as, owner, bid, opportunity):
-    pytest.importorskip("funnel.services")
     client = api_as(owner)
     response = client.post(detail(bid, "outcome/"), {"outcome": "lost", "winning_brand": "华为",
                                                      "winning_price": "300000.00", "reason": "价格劣势"},
@@ -239,7 +238,6 @@ def test_only_the_owner_line_records_the_outcome(api_as, bid, presales):
 
 
 def test_submit_and_reopen(api_as, owner, bid):
-    pytest.importorskip("funnel.services")
     client = api_as(owner)
     assert client.post(detail(bid, "submit/")).json()["status"] == "submitted"
     assert client.post(detail(bid, "submit/")).status_code == 409

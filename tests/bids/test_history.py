@@ -48,7 +48,6 @@ def test_every_change_of_a_tender_is_kept_with_who_made_it(bid, owner, presales,
 
 
 def test_the_outcome_is_in_the_history(bid, owner):
-    pytest.importorskip("funnel.services")
     services.bid_record_outcome(bid=bid, outcome="lost", by=owner, winning_brand="华为", reason="价格劣势")
     last = bid.history.order_by("-history_date", "-history_id").first()
     assert (last.status, last.winning_brand, last.history_user, last.history_change_reason) == (

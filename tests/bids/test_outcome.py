@@ -9,17 +9,15 @@ from django.utils import timezone
 from bids import services
 from bids.models import BidAgendaEntry, BidProject, BidStatus
 from crm.errors import ConflictError, DomainError, PermissionDenied
+from funnel.models import StageChange
+from opportunities.models import Stage
 from tests.bids.conftest import complete_tender, days_ahead
 from tests.factories import stage
 
 pytestmark = pytest.mark.django_db
 
-funnel_services = pytest.importorskip("funnel.services", reason="the funnel's opportunity_move has not landed")
-
 
 def stage_changes(opportunity):
-    from funnel.models import StageChange
-
     return list(StageChange.objects.filter(opportunity=opportunity).order_by("changed_at", "id"))
 
 
@@ -104,8 +102,6 @@ def test_an_outcome_is_recorded_once(bid, owner):
 
 def test_a_funnel_refusal_rolls_the_outcome_back(opportunity, owner):
     """From 04, winning the tender passes stage 05: its entry requirements apply (here the tender record)."""
-    from funnel.models import Stage
-
     type(opportunity).objects.filter(pk=opportunity.pk).update(stage=stage("04"))
     Stage.objects.filter(code="05").update(requirements=["bid_record"])
     bid = services.bid_create(opportunity=opportunity, by=owner, data={"tender_type": "negotiated"})  # no line

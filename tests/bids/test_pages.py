@@ -201,7 +201,6 @@ def test_agents_competitors_submit_and_outcome_from_the_page(client, owner, bid,
     client.post(reverse("bids:bid-submit", args=[bid.pk]))
     bid.refresh_from_db()
     assert bid.status == "submitted"
-    pytest.importorskip("funnel.services")
     client.post(reverse("bids:bid-outcome", args=[bid.pk]), {"outcome-outcome": "won", "outcome-reason": "综合分第一"})
     bid.refresh_from_db()
     bid.opportunity.refresh_from_db()

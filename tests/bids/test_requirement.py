@@ -1,4 +1,4 @@
-"""The funnel's entry requirement "bid_record" (set on stage 05 by administrators) calls
+"""The stages' entry requirement "bid_record" (set on stage 05 by administrators) calls
 bids.selectors.stage_requirement_bid_record: a tender needs a complete tender record to enter bidding."""
 
 import pytest
@@ -6,6 +6,9 @@ import pytest
 from bids import services
 from bids.selectors import stage_requirement_bid_record
 from crm.errors import DomainError
+from funnel.services import opportunity_move
+from opportunities.models import Stage
+from opportunities.stage_requirements import REQUIREMENTS, requirement_choices
 from tests.bids.conftest import a_line
 from tests.factories import stage
 
@@ -56,18 +59,16 @@ def test_a_cancelled_tender_must_be_reopened(early, owner):
 
 def test_the_funnel_applies_it_when_configured_on_stage_05(early, owner):
     """Through the real funnel service: refused without the record, allowed once it is complete."""
-    funnel_services = pytest.importorskip("funnel.services", reason="the funnel's opportunity_move has not landed")
-    from funnel.models import Stage
-
     Stage.objects.filter(code="05").update(requirements=["bid_record"])
     with pytest.raises(DomainError) as refused:
-        funnel_services.opportunity_move(opportunity=early, stage_code="05", by=owner)
+        opportunity_move(opportunity=early, stage_code="05", by=owner)
     assert "05" in refused.value.message
     services.bid_create(opportunity=early, by=owner, data={"tender_type": "framework", "lines": [a_line()]})
-    moved = funnel_services.opportunity_move(opportunity=early, stage_code="05", by=owner)
+    moved = opportunity_move(opportunity=early, stage_code="05", by=owner)
     assert moved.stage.code == "05"
 
 
-def test_the_funnel_registry_knows_the_requirement():
-    requirements = pytest.importorskip("funnel.requirements")
-    assert "bid_record" in requirements.REQUIREMENTS
+def test_the_stage_requirements_registry_knows_the_requirement():
+    """bids registers it when the app is ready; the stage form and the API offer it."""
+    assert REQUIREMENTS["bid_record"].check is stage_requirement_bid_record
+    assert "bid_record" in dict(requirement_choices())

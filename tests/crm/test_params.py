@@ -31,14 +31,14 @@ def test_pages_answer_odd_ids_without_an_error(client, owner, opportunity, value
     client.force_login(owner)
     pages = [
         (reverse("accounts:review-queue"), {"intake": value}),
-        (reverse("teams:selling-contact-new", args=[opportunity.pk]), {"contact": value}),
+        (reverse("team_selling:selling-contact-new", args=[opportunity.pk]), {"contact": value}),
         (reverse("opportunities:opportunity-list"), {"customer": value}),
         (reverse("opportunities:opportunity-new"), {"customer": value}),
         (reverse("opportunities:agenda"), {"scope": "team", "person": value}),
         (reverse("opportunities:activity-new"), {"customer": value}),
-        (reverse("teams:quota-list"), {"period": value}),
-        (reverse("teams:quota-dashboard"), {"unit": value}),
-        (reverse("teams:incentive-evaluation"), {"plan": value}),
+        (reverse("sales_planning:quota-list"), {"period": value}),
+        (reverse("sales_planning:quota-dashboard"), {"unit": value}),
+        (reverse("sales_planning:incentive-evaluation"), {"plan": value}),
     ]
     for url, params in pages:
         assert client.get(url, params).status_code in (200, 400, 404), url

@@ -9,16 +9,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from teams import services
-from teams.models import OrgUnit, OrgUnitKind, PeriodKind, Quota
+from sales_planning import services
+from sales_planning.models import PeriodKind, Quota
+from teams.models import OrgUnit, OrgUnitKind
 from tests.factories import TEST_PASSWORD, AdminFactory, ManagerFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _organisation():
-    from funnel.models import Stage
-    from opportunities.models import Opportunity, OpportunityTeamMember
+    from opportunities.models import Opportunity, OpportunityTeamMember, Stage
     from tests.factories import CustomerFactory
 
     admin = AdminFactory(username="admin")

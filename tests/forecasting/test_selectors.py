@@ -93,10 +93,17 @@ def test_a_level_that_does_not_submit_passes_its_figures_through(world):
     assert region.subordinate_total == Decimal("320000.00")
 
 
-def test_quota_slot_shows_when_the_quotas_area_provides_it(client, world, monkeypatch):
-    import teams.selectors
+def test_sales_planning_provides_the_quota_beside_the_forecast():
+    from forecasting.selectors import QUOTA_PROVIDER
+    from sales_planning.selectors import quota_amount
 
-    monkeypatch.setattr(teams.selectors, "quota_amount", lambda **kwargs: Decimal("500000.00"), raising=False)
+    assert [quota_amount] == QUOTA_PROVIDER  # registered by sales_planning/apps.py at start-up
+
+
+def test_quota_slot_shows_the_provided_quota(client, world, monkeypatch):
+    import forecasting.selectors
+
+    monkeypatch.setattr(forecasting.selectors, "QUOTA_PROVIDER", [lambda **kwargs: Decimal("500000.00")])
     client.force_login(world.am1)
     html = client.get(reverse("forecasting:my-forecast") + f"?period={world.period.pk}").content.decode()
     assert 'data-testid="fc-quota"' in html and "500,000.00" in html

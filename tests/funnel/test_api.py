@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from funnel.models import Baseline, Stage, StageChange
-from opportunities.models import Assessment
+from funnel.models import Baseline, StageChange
+from opportunities.models import Assessment, Stage
 from tests.factories import BaselineFactory, OpportunityFactory, UserFactory, stage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

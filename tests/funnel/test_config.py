@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from funnel.models import FunnelSettings, Stage
-from funnel.requirements import REQUIREMENTS, requirement_choices
+from funnel.models import FunnelSettings
+from opportunities.models import Stage
+from opportunities.stage_requirements import REQUIREMENTS, requirement_choices
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

@@ -1,16 +1,15 @@
 """The one move service (funnel.services.opportunity_move): requirements, history, permissions, closing
 and reopening, and that editing stages later never rewrites the history."""
 
-import sys
-import types
 from decimal import Decimal
 
 import pytest
 
 from crm.errors import DomainError, PermissionDenied
 from funnel import services
-from funnel.models import Stage, StageChange, StageEntry
-from opportunities.models import Assessment, Opportunity
+from funnel.models import StageChange, StageEntry
+from opportunities.models import Assessment, Opportunity, Stage
+from opportunities.stage_requirements import REQUIREMENTS, Requirement
 from teams.models import Notification
 from tests.factories import OpportunityFactory, stage
 
@@ -178,21 +177,22 @@ def test_only_admins_configure_stages(manager, admin_user):
     assert not Stage.objects.filter(code="09").exists()
 
 
-def test_bid_record_requirement_is_delegated_to_the_bids_app(owner, opportunity, monkeypatch):
+def test_a_requirement_registered_by_an_app_above_is_checked(owner, opportunity, monkeypatch):
+    """Apps above opportunities register their requirements (bids: "bid_record", from its AppConfig.ready())."""
     Stage.objects.filter(code="04").update(requirements=[])
     Stage.objects.filter(code="05").update(requirements=["bid_record"])
-    fake = types.ModuleType("bids.selectors")
-    fake.stage_requirement_bid_record = lambda opp: "Record the tender first." if opp.pk == opportunity.pk else None
-    monkeypatch.setitem(sys.modules, "bids.selectors", fake)
+    answer = {"message": "Record the tender first."}
+    monkeypatch.setitem(REQUIREMENTS, "bid_record",
+                        Requirement(code="bid_record", label="tender record", check=lambda opp: answer["message"]))
     with pytest.raises(DomainError, match=r"Record the tender first\."):
         services.opportunity_move(opportunity=opportunity, stage_code="05", by=owner)
-    fake.stage_requirement_bid_record = lambda opp: None
+    answer["message"] = None
     assert services.opportunity_move(opportunity=opportunity, stage_code="05", by=owner).stage.code == "05"
 
 
-def test_bid_record_requirement_is_met_while_the_bids_app_lacks_it(owner, opportunity, monkeypatch, caplog):
+def test_a_requirement_no_longer_registered_is_ignored(owner, opportunity, monkeypatch, caplog):
     Stage.objects.filter(code="04").update(requirements=[])
-    Stage.objects.filter(code="05").update(requirements=["bid_record"])
-    monkeypatch.setitem(sys.modules, "bids.selectors", None)  # import fails
+    Stage.objects.filter(code="05").update(requirements=["retired_check"])
+    assert "retired_check" not in REQUIREMENTS
     assert services.opportunity_move(opportunity=opportunity, stage_code="05", by=owner).stage.code == "05"
-    assert "bid_record" in caplog.text
+    assert "retired_check" in caplog.text

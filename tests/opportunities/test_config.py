@@ -4,8 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from funnel.models import Stage
-from opportunities.models import AssessmentQuestion, AssessmentSettings, Opportunity
+from opportunities.models import AssessmentQuestion, AssessmentSettings, Opportunity, Stage
 from tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db

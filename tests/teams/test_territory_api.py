@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from crm.errors import ConflictError, DomainError, PermissionDenied
+from sales_planning.models import TerritoryAccount
 from teams import services
-from teams.models import AssignmentRule, AssignmentStrategy, Territory, TerritoryAccount
+from teams.models import AssignmentRule, AssignmentStrategy, Territory
 from tests.factories import UserFactory
-from tests.teams.sales_org import build_org, customer_for
+from tests.sales_org import build_org, customer_for
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -37,10 +36,6 @@ ORGANISATION = {
     },
 }
 HEAD = ("wangjianguo", "王建国")
-# In dependency order: each area's demo data may use the previous ones'.
-DEMO_APPS = ["accounts", "opportunities", "funnel", "forecasting", "bids"]
-# Demo modules that are not <app>.demo, run after the apps (they use their customers and opportunities).
-DEMO_MODULES = ["teams.demo_sales", "teams.demo_selling"]
 ADMIN = ("admin", "系统管理员")
 
 SURNAMES = (
@@ -52,7 +47,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 
 
 class Command(BaseCommand):
-    help = "Create the demo sales organisation (and, as later areas land, their demo data)."
+    help = "Create the demo sales organisation and every business area's demo data."
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="N times more account managers per team.")
@@ -69,19 +64,13 @@ class Command(BaseCommand):
             f"Demo organisation ready: {OrgUnit.objects.count()} org units, "
             f"{User.objects.count()} users ({created} new)."
         ))
-        # Each business area adds its demo data in <app>/demo.py: seed(command, scale).
-        for app in DEMO_APPS:
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
-                continue
-            with transaction.atomic():
-                module.seed(self, scale)
-        for name in DEMO_MODULES:
-            with transaction.atomic():
-                import_module(name).seed(self, scale)
+        # Each business area adds its demo data through its app config's seed_demo(command, scale), in
+        # INSTALLED_APPS order: each area's data may use the areas' below it.
+        for config in apps.get_app_configs():
+            seed = getattr(config, "seed_demo", None)
+            if seed is not None:
+                with transaction.atomic():
+                    seed(self, scale)
         self.stdout.write(
             f"Demo logins (password for all: {DEMO_PASSWORD}):\n"
             f"  admin        administrator\n"

@@ -1,0 +1,67 @@
+"""Money, in one place: parse what a person or a client sent, round half-up to the cent, format.
+
+Amounts are `Decimal` in `DecimalField(**MONEY_FIELD)`; never float. Every service that accepts an
+amount parses it here, so a page, the API and an import round the same way.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from crm.errors import DomainError
+
+MONEY_FIELD = {"max_digits": 18, "decimal_places": 2}
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+# The first value that no longer fits DecimalField(max_digits=18, decimal_places=2).
+MAX_MONEY = Decimal("1e16")
+
+
+def money_round(value: Decimal) -> Decimal:
+    """Round half-up to the cent (0.005 -> 0.01), the rule for every stored amount."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_decimal(value: Any, *, field: str, minimum: Decimal | None = Decimal("0"),
+               maximum: Decimal | None = MAX_MONEY) -> Decimal:
+    """A finite Decimal from a Decimal, an int or a string ("1,200.50" too), never a float or a bool;
+    else a DomainError naming `field`. `minimum` is inclusive, `maximum` exclusive; None for no bound."""
+    if isinstance(value, (float, bool)) or value is None:
+        raise DomainError(_("Enter a number."), field=field)
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise DomainError(_("Enter a number."), field=field) from exc
+    if not number.is_finite():
+        raise DomainError(_("Enter a number."), field=field)
+    if minimum is not None and number < minimum:
+        if minimum == 0:
+            raise DomainError(_("The amount cannot be negative."), field=field)
+        raise DomainError(_("Enter at least %(minimum)s.") % {"minimum": minimum}, field=field)
+    if maximum is not None and number >= maximum:
+        raise DomainError(_("The number is too large."), field=field)
+    return number
+
+
+def parse_money(value: Any, *, field: str, allow_none: bool = False, allow_negative: bool = False) -> Decimal | None:
+    """An amount rounded half-up to the cent, non-negative unless `allow_negative`; "" or None is
+    None when `allow_none`, else "Enter an amount"."""
+    if value is None or value == "":
+        if allow_none:
+            return None
+        raise DomainError(_("Enter an amount."), field=field)
+    number = to_decimal(value, field=field, minimum=-MAX_MONEY if allow_negative else Decimal("0"))
+    if allow_negative and number <= -MAX_MONEY:
+        raise DomainError(_("The number is too large."), field=field)
+    return money_round(number)
+
+
+def format_money(value: Decimal | int | None, *, places: int = 2) -> str:
+    """1234567.5 -> "1,234,567.50" (thousands separators, half-up); None -> "" ."""
+    if value is None:
+        return ""
+    exponent = Decimal(1).scaleb(-places)
+    return f"{Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP):,.{places}f}"

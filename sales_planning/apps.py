@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SalesPlanningConfig(AppConfig):
+    name = "sales_planning"
+    verbose_name = _("Sales planning")
+
+    def ready(self) -> None:
+        from django.db.models import Count
+
+        from forecasting.selectors import QUOTA_PROVIDER
+        from sales_planning.selectors import quota_amount
+        from teams.selectors import TERRITORY_FIGURES
+
+        TERRITORY_FIGURES["account_count"] = lambda: Count("named_accounts", distinct=True)
+        QUOTA_PROVIDER[:] = [quota_amount]
+
+    def workbench_panel(self, user):
+        """This area's card on the workbench (crm.views.home asks every app config for one)."""
+        from sales_planning.selectors import workbench_panel
+
+        return workbench_panel(user)
+
+    def seed_demo(self, command, scale: int) -> None:
+        """This area's demo data (the seed_demo command calls each app config in INSTALLED_APPS order)."""
+        from sales_planning.demo import seed
+
+        seed(command, scale)
