@@ -17,6 +17,7 @@ from accounts.models import (
     TierChange,
     TierThreshold,
 )
+from crm.admin import ReadOnlyAdmin
 from teams.admin import CommaSeparatedListField
 
 
@@ -72,16 +73,6 @@ class ClassificationRuleAdmin(SimpleHistoryAdmin):
 class TierThresholdAdmin(SimpleHistoryAdmin):
     list_display = ["tier", "min_score"]
     list_editable = ["min_score"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records kept for the trace: looked at, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TierChange)

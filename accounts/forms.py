@@ -44,15 +44,6 @@ class BootstrapMixin:
                 self.fields[name].widget.attrs["class"] += " is-invalid"
 
 
-def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its fields where the form has them."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _customer_field(name: str) -> forms.Field:
     """The form field of a customer attribute: label and type from the model, nothing required but
     the name (the intake service says what is wrong, in the same words for the page and the API)."""

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +31,7 @@ from accounts.imports import (
 )
 from accounts.models import ImportBatch, ImportStatus, Source
 from crm.errors import DomainError
+from crm.forms import form_add_error
 
 REPORT_PAGE_SIZE = 50
 FINISHED = (ImportStatus.DONE, ImportStatus.FAILED)
@@ -71,12 +72,8 @@ def _batch_counts(batch: ImportBatch) -> list[dict]:
     ]
 
 
-def _customer_url(pk: int) -> str | None:
-    """The customer page, once the customer pages exist (they are built alongside)."""
-    try:
-        return reverse("accounts:customer-detail", args=[pk])
-    except NoReverseMatch:
-        return None
+def _customer_url(pk: int) -> str:
+    return reverse("accounts:customer-detail", args=[pk])
 
 
 def _spreadsheet_safe(value) -> str:
@@ -103,10 +100,8 @@ def import_new(request):
         try:
             batch = import_batch_create(source=form.cleaned_data["source"], upload=form.cleaned_data["file"],
                                         by=request.user)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
+        except (DomainError, PermissionDenied) as exc:
+            form_add_error(form, exc)
         else:
             return redirect("accounts:import-detail", pk=batch.pk)
     fields = [{"name": name, "label": label} for name, label in FIELD_LABELS.items()]

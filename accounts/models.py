@@ -11,8 +11,6 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from teams.models import Role
-
 
 class Source(models.TextChoices):
     CAMPAIGN = "campaign", _("Marketing campaign")
@@ -58,7 +56,7 @@ class CustomerQuerySet(models.QuerySet):
         if owners is None:
             return self.all()
         condition = Q(owner__in=owners)
-        if user.role == Role.MANAGER:
+        if user.is_manager:  # a sales manager (administrators were answered above)
             condition |= Q(owner__isnull=True)
         for provider in CUSTOMER_ACCESS_PROVIDERS.values():
             condition |= Q(pk__in=provider(user))

@@ -54,6 +54,7 @@ from accounts.models import (
 )
 from accounts.validators import credit_code_problem, normalize_credit_code
 from crm.errors import ConflictError, DomainError, PermissionDenied
+from crm.relations import relations_to
 from teams.models import AssignmentRule, AssignmentStrategy, Role, User
 from teams.services import notify, notify_many
 
@@ -453,7 +454,7 @@ def customer_pick_owner(*, customer: Customer) -> User | None:
 def customer_assign(*, customer: Customer, owner: User, by: User) -> Customer:
     """Give a customer (e.g. from the unassigned queue) to an owner; the new owner is notified."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if not (by.is_admin or (customer.owner_id is None and by.role == Role.MANAGER)
+    if not (by.is_admin or (customer.owner_id is None and by.is_manager)
             or (customer.owner_id and by.is_superior_of(customer.owner))):
         raise PermissionDenied(_("Only a manager or an administrator can assign this customer."))
     _check_may_set_owner(by=by, owner=owner)
@@ -520,7 +521,7 @@ def _may_edit_customer(user: User, customer: Customer) -> bool:
     if user.is_admin:
         return True
     if customer.owner_id is None:
-        return user.role == Role.MANAGER
+        return user.is_manager
     return customer.owner_id == user.pk or user.is_superior_of(customer.owner)
 
 
@@ -735,22 +736,31 @@ def customer_merge(*, survivor: Customer, merged: Customer, by: User, reason: st
     moved: dict[str, int] = {}
     # Every foreign key to Customer, whatever app declares it (contacts, intakes, opportunities, named
     # accounts, re-deployments...): the rows move to the survivor, so none is left pointing at nothing.
-    for relation in Customer._meta.related_objects:
+    for relation in relations_to(Customer):
         related_model = relation.related_model
+        label = related_model._meta.label
         if relation.many_to_many:
             count = _merge_many_to_many(relation, survivor=survivor, merged=merged)
             if count:
-                moved[related_model._meta.label] = count
+                moved[label] = moved.get(label, 0) + count
             continue
         field_name = relation.field.name
         rows = related_model._default_manager.filter(**{field_name: merged})
         if relation.one_to_one and related_model._default_manager.filter(**{field_name: survivor}).exists():
-            continue  # the survivor has its own (a named account, say): the merged one's goes with it
+            # The survivor has its own (a named account, say): the merged customer's is deleted here, and kept
+            # in the snapshot unless it is bookkeeping (a hidden relation, like the name index).
+            dropped = list(rows)
+            if dropped and not relation.hidden:
+                snapshot.setdefault("dropped", {})[label] = [
+                    _jsonable({f.attname: getattr(row, f.attname) for f in related_model._meta.concrete_fields})
+                    for row in dropped]
+            rows.delete()
+            continue
         if related_model is Customer and field_name == "parent":
             rows = rows.exclude(pk=survivor.pk)
         count = rows.update(**{field_name: survivor})
         if count:
-            moved[related_model._meta.label] = count
+            moved[label] = moved.get(label, 0) + count
     if survivor.parent_id == merged.pk:
         survivor.parent = merged.parent if merged.parent_id != survivor.pk else None
     filled = []
@@ -903,4 +913,7 @@ def contact_delete(*, contact: Contact, by: User) -> None:
     """Remove a contact; those who reported to them now report to nobody (history keeps the line)."""
     if not _may_edit_customer(by, contact.customer):
         raise PermissionDenied(_("Only the customer's owner or their superior can remove its contacts."))
-    contact.delete()
+    # Locked first: a team-selling strategy written for this contact meanwhile waits, then sees it gone.
+    contact = Contact.objects.select_for_update().filter(pk=contact.pk).first()
+    if contact is not None:
+        contact.delete()

@@ -8,7 +8,6 @@ Every customer a page touches comes from `visible_to(request.user)`: anything el
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -38,7 +37,6 @@ from accounts.forms import (
     MergeForm,
     PlanReviewForm,
     TierOverrideForm,
-    apply_errors,
 )
 from accounts.matching import PROBABLE_SCORE, SURE_SCORE
 from accounts.models import (
@@ -51,13 +49,15 @@ from accounts.models import (
     IntakeResolution,
     PlanStatus,
 )
-from crm.errors import DomainError
+from accounts.page_parts import customer_actions
+from crm.errors import DomainError, refusal_message
+from crm.forms import form_add_error
 from crm.params import parse_id, parse_ids
 
 # --- Shared pieces -------------------------------------------------------------------------
 
 def _subnav(request, active: str) -> list[dict[str, Any]]:
-    """The customer area's pill bar; the imports page is linked once it exists."""
+    """The customer area's pill bar."""
     items = [
         ("list", reverse("accounts:customer-list"), _("My customers"), "building"),
         ("new", reverse("accounts:customer-new"), _("New customer"), "plus-circle"),
@@ -66,8 +66,7 @@ def _subnav(request, active: str) -> list[dict[str, Any]]:
     if request.user.is_manager:
         items.append(("unassigned", reverse("accounts:unassigned"), _("Unassigned"), "person-dash"))
     items.append(("enrichment", reverse("accounts:enrichment-reviews"), _("Enrichment reviews"), "pencil-square"))
-    with contextlib.suppress(NoReverseMatch):
-        items.append(("imports", reverse("accounts:import-list"), _("Imports"), "upload"))
+    items.append(("imports", reverse("accounts:import-list"), _("Imports"), "upload"))
     return [{"key": key, "url": url, "label": label, "icon": icon, "active": key == active}
             for key, url, label, icon in items]
 
@@ -77,21 +76,12 @@ def _render(request, template: str, context: dict[str, Any], *, section: str, st
     return render(request, template, context, status=status)
 
 
-def error_message(error: Exception) -> str:
-    """The words of a service's refusal, whatever its kind."""
-    if isinstance(error, DomainError):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(str(message) for message in error.messages)
-    return str(error) or _("You are not allowed to do this.")
-
-
 def _attempt(request, action: Callable[[], Any]) -> tuple[bool, Any]:
     """Run a service call; on a refusal, show its message. Returns (succeeded, result)."""
     try:
         return True, action()
     except (DomainError, PermissionDenied, ValidationError) as error:
-        messages.error(request, error_message(error))
+        messages.error(request, refusal_message(error))
         return False, None
 
 
@@ -207,6 +197,8 @@ def _detail_context(request, customer: Customer, tab: str) -> dict[str, Any]:
             "intakes": customer.intakes.count(),
         },
     }
+    if tab == "opportunities":
+        context["actions"] = customer_actions(user, customer)
     if tab == "overview":
         # Only http(s) links: a stored "javascript:..." must not become a clickable link.
         website = customer.website.strip()
@@ -264,10 +256,8 @@ def customer_edit(request, pk: int):
                 customer=customer, data=form.customer_data(), by=request.user,
                 parent=None if parent == "keep" else parent, set_parent=parent != "keep",
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except (DomainError, PermissionDenied) as error:
-            form.add_error(None, error_message(error))
+        except (DomainError, PermissionDenied, ValidationError) as error:
+            form_add_error(form, error)
         else:
             messages.success(request, _("Customer saved."))
             return redirect(customer)
@@ -309,10 +299,8 @@ def contact_edit(request, pk: int, contact_pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_save(contact=form.save(commit=False), by=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except (DomainError, PermissionDenied) as error:
-            form.add_error(None, error_message(error))
+        except (DomainError, PermissionDenied, ValidationError) as error:
+            form_add_error(form, error)
         else:
             messages.success(request, _("Contact saved."))
             return redirect(_tab_url(customer, request.POST.get("tab") or "contacts"))
@@ -332,10 +320,8 @@ def plan_edit(request, pk: int, plan_pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             services.account_plan_save(plan=form.save(commit=False), by=request.user)
-        except ValidationError as error:
-            apply_errors(form, error)
-        except (DomainError, PermissionDenied) as error:
-            form.add_error(None, error_message(error))
+        except (DomainError, PermissionDenied, ValidationError) as error:
+            form_add_error(form, error)
         else:
             messages.success(request, _("Account plan saved."))
             return redirect(_tab_url(customer, "plans"))
@@ -429,10 +415,8 @@ def customer_new(request):
                 source=form.cleaned_data["source"], data=form.customer_data(), by=request.user,
                 owner=form.cleaned_data.get("owner"),
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except (DomainError, PermissionDenied) as error:
-            form.add_error(None, error_message(error))
+        except (DomainError, PermissionDenied, ValidationError) as error:
+            form_add_error(form, error)
         else:
             return _after_intake(request, result)
     return _render(request, "accounts/customer_new.html", {"form": form}, section="new")

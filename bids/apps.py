@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +22,7 @@ class BidsConfig(AppConfig):
     def ready(self) -> None:
         from bids.selectors import stage_requirement_bid_record
         from opportunities.models import Opportunity
+        from opportunities.page_parts import register_action
         from opportunities.signals import opportunity_owner_changed
         from opportunities.stage_requirements import register
 
@@ -28,6 +30,9 @@ class BidsConfig(AppConfig):
         register("bid_record", _("Key-account project (bid) record exists"))(stage_requirement_bid_record)
         opportunity_owner_changed.connect(_agenda_follows_owner, sender=Opportunity,
                                           dispatch_uid="bids.bid_agenda_follow_owner")
+        # The opportunity page links to its tender record (new, or the existing one) for those who may edit it.
+        register_action("tender-record", 10, _("Tender record"), "bi-file-earmark-text", _tender_record_url,
+                        _may_edit_tender)
 
 
 def _agenda_follows_owner(sender, *, opportunity, **kwargs) -> None:
@@ -36,3 +41,13 @@ def _agenda_follows_owner(sender, *, opportunity, **kwargs) -> None:
     from bids.services import bid_agenda_follow_owner
 
     bid_agenda_follow_owner(opportunity=opportunity)
+
+
+def _tender_record_url(opportunity) -> str:
+    return f"{reverse('bids:bid-new')}?opportunity={opportunity.pk}"
+
+
+def _may_edit_tender(user, opportunity) -> bool:
+    from bids.services import may_edit_bid
+
+    return may_edit_bid(user, opportunity)

@@ -24,6 +24,7 @@ from bids.models import (
     ThreatLevel,
 )
 from opportunities.models import Product
+from opportunities.services import clean_competitors
 
 BLANK = [("", "—")]
 
@@ -115,8 +116,6 @@ class BidForm(BootstrapMixin, forms.Form):
         else:
             values["evaluation"] = {key: data.get(f"eval_{key}") for key in ("price", "service", "technology",
                                                                               "commercial")}
-        from opportunities.services import clean_competitors
-
         values["competitors"] = clean_competitors(data["competitors"])
         if self.instance is None:
             return values

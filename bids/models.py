@@ -16,13 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from opportunities.models import Opportunity
+from teams.models import signed_in
+
 MONEY = {"max_digits": 18, "decimal_places": 2}
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
-
-
-def _signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
 
 
 def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -136,7 +135,7 @@ class ThreatLevel(models.TextChoices):
 class PartnerQuerySet(models.QuerySet):
     def visible_to(self, user) -> PartnerQuerySet:
         """The partner directory is open to all sales staff: every signed-in, active member."""
-        if not _signed_in(user):
+        if not signed_in(user):
             return self.none()
         return self.all()
 
@@ -237,7 +236,7 @@ class PartnerCreditRating(models.Model):
 class CompetitorBrandQuerySet(models.QuerySet):
     def visible_to(self, user) -> CompetitorBrandQuerySet:
         """Our assessment of the competition is shared with all sales staff."""
-        if not _signed_in(user):
+        if not signed_in(user):
             return self.none()
         return self.all()
 
@@ -276,9 +275,7 @@ class CompetitorBrand(models.Model):
 class BidProjectQuerySet(models.QuerySet):
     def visible_to(self, user) -> BidProjectQuerySet:
         """A tender record is seen by exactly those who see its opportunity (team, line managers, admins)."""
-        from opportunities.models import Opportunity
-
-        if not _signed_in(user):
+        if not signed_in(user):
             return self.none()
         if user.is_admin:
             return self.all()

@@ -113,8 +113,8 @@ def bid_completeness_problems(bid: BidProject) -> list[str]:
 
 
 def stage_requirement_bid_record(opportunity) -> str | None:
-    """The funnel's entry requirement "bid_record" (set on stage 05 by administrators): None when met,
-    else what to do, translated.
+    """The stage entry requirement "bid_record" (registered with opportunities.stage_requirements in
+    bids/apps.py; administrators set it on stage 05): None when met, else what to do, translated.
 
     The sales method is recorded on the tender record itself (`BidProject.sales_method`), so an
     opportunity shows how it is sold by having one:

@@ -51,6 +51,7 @@ from bids.models import (
 )
 from bids.selectors import bid_completeness_problems
 from crm.errors import ConflictError, DomainError, PermissionDenied
+from crm.money import CENT, MAX_MONEY, parse_money, to_decimal
 from crm.params import parse_id
 from funnel.services import opportunity_move
 from opportunities.models import (
@@ -62,11 +63,9 @@ from opportunities.models import (
     StageOutcome,
     TeamRole,
 )
-from opportunities.services import clean_competitors, may_edit_opportunity, to_decimal
-from teams.models import User
+from opportunities.services import clean_competitors, may_edit_opportunity
+from teams.models import User, signed_in
 
-CENT = Decimal("0.01")
-MAX_MONEY = Decimal("1e16")  # DecimalField(max_digits=18, decimal_places=2)
 MAX_QUANTITY = Decimal("1e10")  # DecimalField(max_digits=12, decimal_places=2)
 EVALUATION_KEYS = ("price", "service", "technology", "commercial")
 # Team roles that prepare the tender documents besides the opportunity's editors.
@@ -94,14 +93,10 @@ BID_FIELDS = [
 
 # --- Who may do what (shared by pages, the API and the services) ------------------------------
 
-def _signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
 def may_edit_bid(user: User, opportunity: Opportunity) -> bool:
     """The opportunity's editors (primary owner, superiors, administrators) and its presales and solution
     team members."""
-    if not _signed_in(user):
+    if not signed_in(user):
         return False
     if may_edit_opportunity(user, opportunity):
         return True
@@ -111,12 +106,12 @@ def may_edit_bid(user: User, opportunity: Opportunity) -> bool:
 
 def may_record_outcome(user: User, opportunity: Opportunity) -> bool:
     """The outcome moves the funnel: the primary owner, their superiors and administrators."""
-    return _signed_in(user) and may_edit_opportunity(user, opportunity)
+    return signed_in(user) and may_edit_opportunity(user, opportunity)
 
 
 def may_manage_partners(user: User) -> bool:
     """Sales managers and administrators keep partners, credit standings and competing brands."""
-    return _signed_in(user) and (user.is_manager)
+    return signed_in(user) and user.is_manager
 
 
 def _for_history(instance, by: User | None, reason: str) -> None:
@@ -138,14 +133,6 @@ def _choice(value: Any, choices, *, field: str, blank: bool = False) -> str:
         raise DomainError(_("“%(value)s” is not one of: %(choices)s.")
                           % {"value": value, "choices": ", ".join(choices.values)}, field=field)
     return value
-
-
-def _money(value: Any, *, field: str, required: bool = True) -> Decimal | None:
-    if value in (None, ""):
-        if required:
-            raise DomainError(_("This field is required."), field=field)
-        return None
-    return to_decimal(value, field=field).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _boolean(value: Any, *, field: str) -> bool:
@@ -266,7 +253,7 @@ def _resolve_agents(bid: BidProject, items: Iterable[Any]) -> list[dict[str, Any
         scheme = data.get("scheme", existing.scheme if existing else "")
         quote = data.get("quote", existing.quote if existing else None)
         resolved.append({"partner": partner, "scheme": _text(scheme, one_line=False)[:2000],
-                         "quote": _money(quote, field=f"{field}.quote", required=False)})
+                         "quote": parse_money(quote, field=f"{field}.quote", allow_none=True)})
     return resolved
 
 
@@ -309,8 +296,8 @@ def _resolve_competitors(bid: BidProject, items: Iterable[Any], by: User | None)
         existing = current.get(brand.pk)
         price = data.get("known_price", existing.known_price if existing else None)
         note = data.get("note", existing.note if existing else "")
-        resolved.append({"brand": brand, "known_price": _money(price, field=f"{field}.known_price", required=False),
-                         "note": _text(note, limit=300)})
+        known_price = parse_money(price, field=f"{field}.known_price", allow_none=True)
+        resolved.append({"brand": brand, "known_price": known_price, "note": _text(note, limit=300)})
     return resolved
 
 
@@ -332,8 +319,9 @@ def bid_line_values(data: Mapping[str, Any], *, current: BidLine | None = None) 
                           maximum=MAX_QUANTITY).quantize(CENT, rounding=ROUND_HALF_UP)
     if quantity <= 0:
         raise DomainError(_("The quantity must be above zero."), field="quantity")
-    target_price = _money(data.get("target_price", current.target_price if current else None), field="target_price")
-    quote = _money(data.get("quote", current.quote if current else None), field="quote")
+    target_price = parse_money(data.get("target_price", current.target_price if current else None),
+                               field="target_price")
+    quote = parse_money(data.get("quote", current.quote if current else None), field="quote")
     target_amount = (quantity * target_price).quantize(CENT, rounding=ROUND_HALF_UP)
     quote_amount = (quantity * quote).quantize(CENT, rounding=ROUND_HALF_UP)
     if target_amount >= MAX_MONEY or quote_amount >= MAX_MONEY:
@@ -703,7 +691,7 @@ def bid_record_outcome(*, bid: BidProject, outcome: str, by: User, winning_brand
                                  "tender's outcome."))
     _check_open(bid)
     winning_brand = _text(winning_brand, limit=100)
-    price = _money(winning_price, field="winning_price", required=False)
+    price = parse_money(winning_price, field="winning_price", allow_none=True)
     reason = _text(reason, one_line=False)
     if outcome == BidOutcome.LOST and not winning_brand:
         raise DomainError(_("Name the brand that won the tender."), field="winning_brand")

@@ -47,29 +47,13 @@ from bids.models import (
     SalesMethod,
     TenderType,
 )
-from crm.errors import DomainError, PermissionDenied
+from crm.errors import DomainError, PermissionDenied, refusal_message
+from crm.forms import form_add_error
 from crm.params import parse_id
 from opportunities.models import Opportunity
 
 PAGE_SIZE = 25
 REFUSALS = (DomainError, PermissionDenied, ValidationError)
-
-
-def _form_errors(form, exc: Exception) -> None:
-    """Put a service's refusal on the form: on its field when the form has it, else on the form."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return
-    field = getattr(exc, "field", None)
-    message = getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", [str(exc)]))
-    form.add_error(field if field in form.fields else None, message)
-
-
-def _refusal(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return getattr(exc, "message", None) or str(exc)
 
 
 def _form_text(form) -> str:
@@ -82,7 +66,7 @@ def _posted(request, url: str, action) -> HttpResponseRedirect:
     try:
         note = action()
     except REFUSALS as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_message(exc))
     else:
         if note:
             messages.success(request, note)
@@ -171,7 +155,7 @@ def bid_new(request):
         try:
             bid = services.bid_create(opportunity=opportunity, by=request.user, data=form.service_data())
         except REFUSALS as exc:
-            _form_errors(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Tender record created. Add its lines, agents and competitors below."))
             return HttpResponseRedirect(_detail_url(bid.pk))
@@ -196,7 +180,7 @@ def bid_edit(request, pk: int):
         try:
             services.bid_update(bid=bid, by=request.user, data=form.service_data())
         except REFUSALS as exc:
-            _form_errors(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(_detail_url(pk))
@@ -413,7 +397,7 @@ def _partner_form(request, partner: Partner | None):
         try:
             partner = services.partner_save(partner=partner or Partner(), by=request.user, data=data)
         except REFUSALS as exc:
-            _form_errors(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(partner.get_absolute_url())
@@ -495,7 +479,7 @@ def _brand_form(request, brand: CompetitorBrand | None):
         try:
             services.competitor_brand_save(brand=brand or CompetitorBrand(), by=request.user, data=data)
         except REFUSALS as exc:
-            _form_errors(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(reverse("bids:competitor-list"))

@@ -30,9 +30,11 @@ def money_field(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(**MONEY_FIELD, **kwargs)
 
 
-def validated(serializer_class, request, data=None) -> dict:
-    """Validate the request body (or `data`) with `serializer_class`; a 400 when it does not pass."""
-    serializer = serializer_class(data=request.data if data is None else data, context={"request": request})
+def validated(serializer_class, request, data=None, *, partial: bool = False) -> dict:
+    """Validate the request body (or `data`) with `serializer_class`; a 400 when it does not pass. `partial`: the
+    fields left out are not required (a PATCH)."""
+    serializer = serializer_class(data=request.data if data is None else data, partial=partial,
+                                  context={"request": request})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 

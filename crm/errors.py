@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied  # re-exported: services raise it for "not allowed"
+from django.core.exceptions import (
+    PermissionDenied,  # re-exported: services raise it for "not allowed"
+    ValidationError,
+)
+from django.utils.translation import gettext as _
 
-__all__ = ["ConflictError", "DomainError", "PermissionDenied"]
+__all__ = ["ConflictError", "DomainError", "PermissionDenied", "refusal_message"]
 
 
 class DomainError(Exception):
@@ -25,3 +29,14 @@ class ConflictError(DomainError):
     """The object is not in a state that allows the operation, or it changed meanwhile (409)."""
 
     status_code = 409
+
+
+def refusal_message(error: Exception) -> str:
+    """The words a page shows for a service's refusal, whatever its kind: a domain error's message, a
+    validation error's messages, or a permission refusal's reason ("You are not allowed to do this." when it
+    gives none)."""
+    if isinstance(error, DomainError):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(str(message) for message in error.messages)
+    return str(error) or _("You are not allowed to do this.")

@@ -1,7 +1,8 @@
-"""Money, in one place: parse what a person or a client sent, round half-up to the cent, format.
+"""Money, in one place: parse what a person or a client sent, round half-up to the cent, format for people.
 
-Amounts are `Decimal` in `DecimalField(**MONEY_FIELD)`; never float. Every service that accepts an
-amount parses it here, so a page, the API and an import round the same way.
+Amounts are `Decimal` in `DecimalField(**MONEY_FIELD)`; never float. Every service that accepts an amount
+parses it here and every page shows it through the `money` filters (crm/money_filters.py), so a page, the
+API and an import round the same way.
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ ZERO = Decimal("0.00")
 MAX_MONEY = Decimal("1e16")
 
 
-def money_round(value: Decimal) -> Decimal:
-    """Round half-up to the cent (0.005 -> 0.01), the rule for every stored amount."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+def money_round(value: Decimal, places: int = 2) -> Decimal:
+    """Round half-up (0.005 -> 0.01), the rule for every stored and shown amount."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def to_decimal(value: Any, *, field: str, minimum: Decimal | None = Decimal("0"),
                maximum: Decimal | None = MAX_MONEY) -> Decimal:
-    """A finite Decimal from a Decimal, an int or a string ("1,200.50" too), never a float or a bool;
-    else a DomainError naming `field`. `minimum` is inclusive, `maximum` exclusive; None for no bound."""
+    """A finite Decimal from a Decimal, an int or a string ("1,200.50" too), never a float or a bool (money is
+    exact); else a DomainError naming `field`. `minimum` is inclusive, `maximum` exclusive; None for no bound."""
     if isinstance(value, (float, bool)) or value is None:
         raise DomainError(_("Enter a number."), field=field)
     try:
@@ -38,30 +39,37 @@ def to_decimal(value: Any, *, field: str, minimum: Decimal | None = Decimal("0")
     if not number.is_finite():
         raise DomainError(_("Enter a number."), field=field)
     if minimum is not None and number < minimum:
-        if minimum == 0:
-            raise DomainError(_("The amount cannot be negative."), field=field)
-        raise DomainError(_("Enter at least %(minimum)s.") % {"minimum": minimum}, field=field)
+        raise DomainError(_("Must be at least %(minimum)s.") % {"minimum": minimum}, field=field)
     if maximum is not None and number >= maximum:
         raise DomainError(_("The number is too large."), field=field)
     return number
 
 
-def parse_money(value: Any, *, field: str, allow_none: bool = False, allow_negative: bool = False) -> Decimal | None:
-    """An amount rounded half-up to the cent, non-negative unless `allow_negative`; "" or None is
-    None when `allow_none`, else "Enter an amount"."""
+def parse_money(value: Any, *, field: str, allow_none: bool = False) -> Decimal | None:
+    """A non-negative amount rounded half-up to the cent; "" or None is None when `allow_none`, else
+    "Enter an amount"."""
     if value is None or value == "":
         if allow_none:
             return None
         raise DomainError(_("Enter an amount."), field=field)
-    number = to_decimal(value, field=field, minimum=-MAX_MONEY if allow_negative else Decimal("0"))
-    if allow_negative and number <= -MAX_MONEY:
+    number = to_decimal(value, field=field, minimum=None, maximum=None)
+    if number < 0:
+        raise DomainError(_("The amount cannot be negative."), field=field)
+    number = money_round(number)
+    if number >= MAX_MONEY:  # after rounding: 9999999999999999.995 rounds up to what no longer fits
         raise DomainError(_("The number is too large."), field=field)
-    return money_round(number)
+    return number
 
 
-def format_money(value: Decimal | int | None, *, places: int = 2) -> str:
-    """1234567.5 -> "1,234,567.50" (thousands separators, half-up); None -> "" ."""
-    if value is None:
-        return ""
-    exponent = Decimal(1).scaleb(-places)
-    return f"{Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP):,.{places}f}"
+def format_money(value: Any, *, places: int = 2, signed: bool = False) -> str:
+    """1234567.5 -> "1,234,567.50": grouped by thousands whatever the UI language (Chinese finance pages do
+    the same; Django's Chinese number format has none), half-up; "+" before a gain when `signed`; "—" for
+    nothing."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = money_round(value if isinstance(value, Decimal) else Decimal(str(value)), places)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = f"{number:,}"
+    return f"+{text}" if signed and number > 0 else text

@@ -365,7 +365,8 @@ class ChannelForecast(models.Model):
                                related_name="channel_forecasts")
     org_unit = models.ForeignKey("teams.OrgUnit", verbose_name=_("business division"), on_delete=models.PROTECT,
                                  related_name="channel_forecasts")
-    # A plain name until a partner directory exists (the bids area may add one).
+    # A plain name: the partner directory (bids.Partner) belongs to an app above forecasting, which a
+    # forecasting row may not point to.
     partner_name = models.CharField(_("partner"), max_length=200)
     partner_code = models.CharField(_("partner code"), max_length=40, blank=True)
     product = models.ForeignKey("opportunities.Product", verbose_name=_("product"), on_delete=models.PROTECT,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.db import connection
 from django.db.models import BooleanField, Q, QuerySet
@@ -25,8 +24,6 @@ from forecasting.models import (
 )
 from opportunities.models import Stage, StageOutcome
 from teams.models import OrgUnit, OrgUnitKind, Role, User
-
-CENT = Decimal("0.01")
 
 # Days after the period's start by which each level submits, when nobody set the deadlines: each
 # level gets two days after the one below it to sum, revise and submit upward.

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from crm.money import CENT, ZERO
 from forecasting.models import (
     COUNTED_CATEGORIES,
     REPORTED_STATUSES,
@@ -39,7 +40,6 @@ from forecasting.models import (
     PeriodKind,
 )
 from forecasting.rules import (
-    CENT,
     Person,
     Rules,
     counted_opportunities,
@@ -50,9 +50,7 @@ from forecasting.rules import (
     stage_categories,
 )
 from teams.models import OrgUnit, OrgUnitKind, User
-
-ZERO = Decimal("0.00")
-
+from teams.selectors import reporting_line
 
 # --- Periods ---------------------------------------------------------------------------------
 
@@ -365,17 +363,23 @@ class QuotaProvider(Protocol):
                  period_end: date) -> Decimal | None: ...
 
 
-# Quotas are set in sales_planning, an app above forecasting: it registers its reader here at start-up
-# (sales_planning/apps.py), and the forecast pages show the quota beside the forecast.
-QUOTA_PROVIDER: list[QuotaProvider] = []
+# Quotas are set in sales_planning, an app above forecasting: it registers its reader from its
+# AppConfig.ready() (sales_planning/apps.py), and the forecast pages show the quota beside the forecast.
+_quota_provider: QuotaProvider | None = None
+
+
+def register_quota_provider(provider: QuotaProvider | None) -> None:
+    """Set (or, registered again, replace; None: remove) the reader of a person's or unit's quota."""
+    global _quota_provider
+    _quota_provider = provider
 
 
 def quota_figure(*, user: User | None = None, org_unit: OrgUnit | None = None,
                  period: ForecastPeriod) -> Decimal | None:
     """The quota of a person or unit for the forecast period, from the registered provider; None without one."""
-    for provider in QUOTA_PROVIDER:
-        return provider(user=user, org_unit=org_unit, period_start=period.start, period_end=period.end)
-    return None
+    if _quota_provider is None:
+        return None
+    return _quota_provider(user=user, org_unit=org_unit, period_start=period.start, period_end=period.end)
 
 
 # --- Team forecast -----------------------------------------------------------------------------
@@ -409,8 +413,6 @@ def team_forecast(*, viewer: User, period: ForecastPeriod, person: User,
     ]
     chain = []
     if person.pk != viewer.pk:
-        from teams.selectors import reporting_line
-
         line = reporting_line(user=person)
         for superior in reversed(line):
             if superior.pk == viewer.pk or viewer.is_superior_of(superior):

@@ -24,7 +24,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.errors import ConflictError, DomainError, PermissionDenied
+from crm.money import CENT, money_round, parse_money, to_decimal
 from forecasting.models import (
     COUNTED_CATEGORIES,
     Category,
@@ -52,7 +53,6 @@ from forecasting.models import (
     PeriodStatus,
 )
 from forecasting.rules import (
-    CENT,
     counted_opportunities,
     default_deadlines,
     level_of,
@@ -74,21 +74,6 @@ from teams.models import OrgUnit, OrgUnitKind, User
 from teams.services import notify
 
 # --- Small shared checks ------------------------------------------------------------------------
-
-
-def to_money(value: Any, *, field: str) -> Decimal:
-    """A non-negative amount with two places, or a 400 naming the field."""
-    if value is None or value == "":
-        raise DomainError(_("This field is required."), field=field)
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError(_("Enter a number."), field=field) from exc
-    if not amount.is_finite() or amount < 0:
-        raise DomainError(_("Enter an amount of zero or more."), field=field)
-    if amount >= Decimal("1e16"):
-        raise DomainError(_("This amount is too large."), field=field)
-    return amount.quantize(CENT)
 
 
 def _check_open(period: ForecastPeriod) -> None:
@@ -286,7 +271,7 @@ def forecast_set_lines(*, forecast: Forecast, by: User, lines: Iterable[Mapping[
         if line is None:
             raise DomainError(_("Line %(n)d is not a line of this record.") % {"n": index + 1}, field="lines")
         if "amount" in data:
-            line.amount = to_money(data.get("amount"), field="amount")
+            line.amount = parse_money(data.get("amount"), field="amount")
         if "category" in data:
             if data.get("category") not in Category.values:
                 raise DomainError(_("Choose commit, best case, pipeline or omitted."), field="category")
@@ -342,11 +327,11 @@ def forecast_revise(*, forecast: Forecast, by: User, amount: Any = None, reason:
                               field="categories")
         split = {c.value: ZERO for c in COUNTED_CATEGORIES}
         for key, value in categories.items():
-            split[key] = to_money(value, field="categories")
+            split[key] = parse_money(value, field="categories")
     if amount in (None, "") and split is not None:
         new_amount = sum(split.values(), ZERO)
     else:
-        new_amount = to_money(amount, field="amount")
+        new_amount = parse_money(amount, field="amount")
     if split is not None and sum(split.values(), ZERO) != new_amount:
         raise DomainError(_("The amount must equal the sum of the categories."), field="amount")
     _check_open(forecast.period)
@@ -476,8 +461,8 @@ def channel_forecast_save(*, period: ForecastPeriod, org_unit: OrgUnit, partner_
     partner_name = (partner_name or "").strip()
     if not partner_name:
         raise DomainError(_("Name the channel partner."), field="partner")
-    values = {"quantity": to_money(quantity, field="quantity"), "amount": to_money(amount, field="amount"),
-              "partner_code": (partner_code or "").strip()[:40]}
+    values = {"quantity": money_round(to_decimal(quantity, field="quantity")),
+              "amount": parse_money(amount, field="amount"), "partner_code": (partner_code or "").strip()[:40]}
     clash = ChannelForecast.objects.filter(period=period, org_unit=org_unit, partner_name=partner_name[:200],
                                            product=product)
     if instance is not None:
@@ -580,8 +565,8 @@ def channel_forecast_import(*, period: ForecastPeriod, org_unit: OrgUnit, name: 
                                                                                       "code": cell("product")})
             continue
         try:
-            quantity = to_money(cell("quantity") or "0", field="quantity")
-            amount = to_money(cell("amount"), field="amount")
+            quantity = money_round(to_decimal(cell("quantity") or "0", field="quantity"))
+            amount = parse_money(cell("amount"), field="amount")
         except DomainError as exc:
             result.errors.append(_("Row %(row)d: %(message)s") % {"row": number, "message": exc.message})
             continue

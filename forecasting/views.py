@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from crm.errors import DomainError
+from crm.errors import DomainError, refusal_message
 from crm.params import parse_id
 from forecasting import selectors, services
 from forecasting.forms import ChannelImportForm, DecisionForm, ReviseForm
@@ -73,20 +73,12 @@ def _render(request, template: str, context: dict[str, Any], *, section: str, st
     return render(request, template, context, status=status)
 
 
-def error_message(error: Exception) -> str:
-    if isinstance(error, DomainError):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(str(message) for message in error.messages)
-    return str(error) or _("You are not allowed to do this.")
-
-
 def _attempt(request, action: Callable[[], Any]) -> tuple[bool, Any]:
     """Run a service call; on a refusal, show its message. Returns (succeeded, result)."""
     try:
         return True, action()
     except (DomainError, PermissionDenied, ValidationError) as error:
-        messages.error(request, error_message(error))
+        messages.error(request, refusal_message(error))
         return False, None
 
 

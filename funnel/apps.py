@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,9 +21,12 @@ class FunnelConfig(AppConfig):
 
     def ready(self) -> None:
         from opportunities.models import Opportunity
+        from opportunities.page_parts import register_header_part
         from opportunities.signals import opportunity_created
 
         opportunity_created.connect(_start_stage_entry, sender=Opportunity, dispatch_uid="funnel.stage_entry_start")
+        # The opportunity page's header shows the clickable stage path with the stage's checklist.
+        register_header_part("stage_path", 10, _stage_path)
 
 
 def _start_stage_entry(sender, *, opportunity, **kwargs) -> None:
@@ -31,3 +35,7 @@ def _start_stage_entry(sender, *, opportunity, **kwargs) -> None:
     from funnel.services import stage_entry_start
 
     stage_entry_start(opportunity=opportunity)
+
+
+def _stage_path(request, opportunity) -> str:
+    return render_to_string("funnel/_stage_path.html", {"opportunity": opportunity}, request=request)

@@ -13,18 +13,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from opportunities.models import Opportunity, Stage
-from teams.models import managed_unit_ids
+from opportunities.models import Opportunity, Stage, in_english
+from teams.models import managed_unit_ids, signed_in
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
-
-
-def _signed_in(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
 
 
 # --- Stage history ---------------------------------------------------------------------------
@@ -81,11 +76,11 @@ class StageChange(models.Model):
 
     @property
     def from_name(self) -> str:
-        return self.from_name_en if (get_language() or "").startswith("en") else self.from_name_zh
+        return self.from_name_en if in_english() else self.from_name_zh
 
     @property
     def to_name(self) -> str:
-        return self.to_name_en if (get_language() or "").startswith("en") else self.to_name_zh
+        return self.to_name_en if in_english() else self.to_name_zh
 
 
 class StageEntry(models.Model):
@@ -261,7 +256,7 @@ class BaselineQuerySet(models.QuerySet):
     def visible_to(self, user) -> BaselineQuerySet:
         """Baselines of oneself, of the people below and of the units one manages (and below);
         administrators see all."""
-        if not _signed_in(user):
+        if not signed_in(user):
             return self.none()
         if user.is_admin:
             return self.all()

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from crm.money import CENT, ZERO
 from funnel.models import (
     Baseline,
     BaselineSource,
@@ -30,12 +31,11 @@ from funnel.models import (
     StageTaskDone,
 )
 from opportunities.models import Opportunity, Stage, StageOutcome
+from opportunities.services import may_edit_opportunity
 from opportunities.stage_requirements import unmet_requirements
 from teams.models import OrgUnit, User, managed_unit_ids
 from teams.selectors import reporting_line
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 QUARTER_DAYS = 91
 TREND_DAYS = 120
@@ -501,8 +501,6 @@ def stage_checklist(*, opportunity: Opportunity, stage: Stage | None = None) -> 
 def may_tick_tasks(user: User | None, opportunity: Opportunity) -> bool:
     """Whoever may edit the opportunity ticks off its stage's tasks: the primary owner, their superiors and
     administrators."""
-    from opportunities.services import may_edit_opportunity
-
     return bool(user) and may_edit_opportunity(user, opportunity)
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.errors import ConflictError, DomainError, PermissionDenied
+from crm.money import CENT, MAX_MONEY, money_round, to_decimal
 from funnel import selectors
 from funnel.models import (
     Baseline,
@@ -31,14 +33,12 @@ from funnel.models import (
 )
 from funnel.selectors import Figure
 from opportunities.models import Opportunity, Stage, StageOutcome
-from opportunities.stage_requirements import unknown_requirements
 from teams.models import OrgUnit, User, managed_unit_ids
+from teams.services import notify
 
 logger = logging.getLogger(__name__)
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
-MAX_MONEY = Decimal("1e16")
 MAX_COUNT = Decimal("1e10")
 
 
@@ -137,8 +137,6 @@ def opportunity_move(
     opportunity.save(update_fields=["stage", "updated_at"])
     opportunity.last_stage_change = change
     if by is not None and by.pk != owner.pk:
-        from teams.services import notify
-
         notify(recipient=owner, kind="opportunity_stage",
                message=_("%(by)s moved %(name)s to stage %(code)s %(stage)s.")
                % {"by": by, "name": opportunity.name, "code": target.code, "stage": target.name},
@@ -228,8 +226,8 @@ STAGE_FIELDS = ["code", "name_zh", "name_en", "tasks_zh", "tasks_en", "checklist
 
 @transaction.atomic
 def stage_save(*, stage: Stage, by: User, data: Mapping[str, Any]) -> Stage:
-    """Administrators configure stages; requirements come from the registry, a code is unique per outcome, and
-    a stage that holds opportunities keeps its outcome (its history keeps the old values anyway)."""
+    """Administrators configure stages, within the stage's own rules (Stage.clean: registered requirements, a
+    code unique per outcome, a stage holding opportunities keeps its outcome); the API and the admin save here."""
     if not (by and by.is_authenticated and by.is_admin):
         raise PermissionDenied(_("Only an administrator can configure the funnel stages."))
     if stage.pk:
@@ -238,21 +236,12 @@ def stage_save(*, stage: Stage, by: User, data: Mapping[str, Any]) -> Stage:
         if name not in STAGE_FIELDS:
             raise DomainError(_("Unknown field."), field=name)
         setattr(stage, name, value)
-    if not isinstance(stage.requirements, list) or unknown_requirements(stage.requirements):
-        raise DomainError(_("Unknown requirement: %(codes)s.")
-                          % {"codes": ", ".join(unknown_requirements(stage.requirements or []))
-                             if isinstance(stage.requirements, list) else "?"}, field="requirements")
+    try:
+        stage.full_clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise DomainError(" ".join(messages), field=None if field == NON_FIELD_ERRORS else field) from error
     stage.requirements = list(dict.fromkeys(stage.requirements))
-    if stage.probability is None or not 0 <= int(stage.probability) <= 100:
-        raise DomainError(_("The win probability is a percentage from 0 to 100."), field="probability")
-    if stage.outcome != StageOutcome.OPEN and stage.stuck_after_days:
-        raise DomainError(_("A closed stage cannot be stuck; leave it empty."), field="stuck_after_days")
-    if Stage.objects.filter(code=stage.code, outcome=stage.outcome).exclude(pk=stage.pk).exists():
-        raise DomainError(_("Another stage has this code and outcome."), field="code")
-    if stage.pk and "outcome" in data:
-        before = Stage.objects.filter(pk=stage.pk).values_list("outcome", flat=True).first()
-        if before != stage.outcome and Opportunity.objects.filter(stage=stage).exists():
-            raise DomainError(_("Opportunities are in this stage: its outcome cannot change."), field="outcome")
     stage._history_user = by
     stage.save()
     return stage
@@ -295,21 +284,10 @@ def baseline_may_set(*, by: User, user: User | None = None, org_unit: OrgUnit | 
 
 
 def _expected(value: Any, *, field: str, maximum: Decimal) -> Decimal | None:
+    """An optional expected figure: none, or a non-negative number below `maximum`, half-up to 0.01."""
     if value in (None, ""):
         return None
-    if isinstance(value, (float, bool)):
-        raise DomainError(_("Enter a number."), field=field)
-    try:
-        number = Decimal(str(value).replace(",", "").strip())
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError(_("Enter a number."), field=field) from exc
-    if not number.is_finite():
-        raise DomainError(_("Enter a number."), field=field)
-    if number < 0:
-        raise DomainError(_("Must be at least %(minimum)s.") % {"minimum": 0}, field=field)
-    if number >= maximum:
-        raise DomainError(_("The number is too large."), field=field)
-    return number.quantize(CENT, rounding=ROUND_HALF_UP)
+    return money_round(to_decimal(value, field=field, maximum=maximum))
 
 
 def _check_baseline_holder(by: User, user: User | None, org_unit: OrgUnit | None) -> None:

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crm.errors import DomainError, PermissionDenied
+from crm.errors import DomainError, PermissionDenied, refusal_message
 from funnel import selectors, services
 from funnel.models import BaselineSource, FunnelSettings
 from funnel.selectors import Health, Measure
@@ -172,14 +172,6 @@ def _back(request, opportunity) -> str:
     return opportunity.get_absolute_url()
 
 
-def _refusal(exc: Exception) -> str:
-    if isinstance(exc, DomainError):
-        return exc.message
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("You are not allowed to do this.")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def opportunity_move(request, pk: int):
@@ -205,7 +197,7 @@ def opportunity_move(request, pk: int):
                 note=values["note"],
             )
         except (DomainError, PermissionDenied, ValidationError) as exc:
-            error = _refusal(exc)
+            error = refusal_message(exc)
             status = 403 if isinstance(exc, PermissionDenied) else 400
             if htmx:
                 return render(request, "funnel/_stage_path.html", {"opportunity": opportunity, "move_error": error},
@@ -242,7 +234,7 @@ def stage_task_toggle(request, pk: int):
         services.stage_task_set(opportunity=opportunity, position=request.POST.get("position"),
                                 done=request.POST.get("done") == "1", by=request.user)
     except (DomainError, PermissionDenied) as exc:
-        error = _refusal(exc)
+        error = refusal_message(exc)
         status = 403 if isinstance(exc, PermissionDenied) else 400
     if htmx:
         opportunity.refresh_from_db()

@@ -19,8 +19,27 @@ class OpportunitiesConfig(AppConfig):
         seed(command, scale)
 
     def ready(self) -> None:
+        from django.urls import reverse
+
         from accounts.models import register_customer_access
+        from accounts.page_parts import register_customer_action
         from opportunities.selectors import team_customer_ids
 
         # A member of an opportunity's sales team sees the opportunity's customer.
         register_customer_access("opportunity_team", team_customer_ids)
+        # The customer page's "Opportunities" tab: this customer's opportunities, a new one, an activity.
+        register_customer_action("customer-opportunities", 10, _("Opportunities with this customer"), "",
+                                 lambda customer: f"{reverse('opportunities:opportunity-list')}"
+                                                  f"?customer={customer.pk}&stage=all",
+                                 _everyone, style="outline-primary")
+        register_customer_action("new-opportunity", 20, _("New opportunity"), "bi-plus-lg",
+                                 lambda customer: f"{reverse('opportunities:opportunity-new')}?customer={customer.pk}",
+                                 _everyone, style="primary")
+        register_customer_action("new-activity", 30, _("Log an activity"), "",
+                                 lambda customer: f"{reverse('opportunities:activity-new')}?customer={customer.pk}",
+                                 _everyone)
+
+
+def _everyone(user, customer) -> bool:
+    """Whoever sees the customer's page may look for, start or log work with it (the pages check the rest)."""
+    return True

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Source
 from opportunities.stage_requirements import unknown_requirements
+from teams.models import User
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -27,7 +28,8 @@ def default_currency() -> str:
     return settings.DEFAULT_CURRENCY
 
 
-def _in_english() -> bool:
+def in_english() -> bool:
+    """Whether the current UI language is English (else Chinese): picks a stage's or question's name."""
     return (get_language() or "").startswith("en")
 
 
@@ -122,11 +124,11 @@ class Stage(models.Model):
     @property
     def name(self) -> str:
         """The name in the current UI language."""
-        return self.name_en if _in_english() else self.name_zh
+        return self.name_en if in_english() else self.name_zh
 
     @property
     def tasks(self) -> str:
-        return self.tasks_en if _in_english() else self.tasks_zh
+        return self.tasks_en if in_english() else self.tasks_zh
 
     @property
     def is_closed(self) -> bool:
@@ -135,18 +137,30 @@ class Stage(models.Model):
     @property
     def checklist(self) -> list[str]:
         """The stage's tasks in the current UI language, one item per non-empty line."""
-        text = self.checklist_en if _in_english() else self.checklist_zh
+        text = self.checklist_en if in_english() else self.checklist_zh
         return [line.strip(" \t-•·") for line in (text or "").splitlines() if line.strip(" \t-•·")]
 
     def clean(self) -> None:
+        """The stage's rules, in one place for the stage service (funnel.services.stage_save, which the API and
+        the admin call) and the admin's form: requirements from the registry, a probability in percent, no
+        stuck limit on a closed stage, a code unique per outcome, and a stage that holds opportunities keeps
+        its outcome (moving them would bypass the funnel's StageChange history)."""
         if not isinstance(self.requirements, list):
             raise ValidationError({"requirements": _("List the requirement codes.")})
         unknown = unknown_requirements(self.requirements)
         if unknown:
             message = _("Unknown requirement: %(codes)s.") % {"codes": ", ".join(unknown)}
             raise ValidationError({"requirements": message})
+        if isinstance(self.probability, int) and not 0 <= self.probability <= 100:
+            raise ValidationError({"probability": _("The win probability is a percentage from 0 to 100.")})
         if self.outcome != StageOutcome.OPEN and self.stuck_after_days:
             raise ValidationError({"stuck_after_days": _("A closed stage cannot be stuck; leave it empty.")})
+        if Stage.objects.filter(code=self.code, outcome=self.outcome).exclude(pk=self.pk).exists():
+            raise ValidationError({"code": _("Another stage has this code and outcome.")})
+        if self.pk is not None:
+            before = Stage.objects.filter(pk=self.pk).values_list("outcome", flat=True).first()
+            if before is not None and before != self.outcome and Opportunity.objects.filter(stage=self).exists():
+                raise ValidationError({"outcome": _("Opportunities are in this stage: its outcome cannot change.")})
 
 
 # --- Products ------------------------------------------------------------------------------
@@ -207,8 +221,6 @@ class OpportunityQuerySet(models.QuerySet):
         owners = user.visible_owner_ids()
         if owners is None:
             return self.all()
-        from teams.models import User
-
         owner_ids = list(User.objects.filter(pk__in=owners).values_list("pk", flat=True))
         memberships = OpportunityTeamMember.objects.filter(user=user, is_primary=False).values_list(
             "opportunity_id", flat=True)
@@ -408,7 +420,7 @@ class AssessmentQuestion(models.Model):
 
     @property
     def text(self) -> str:
-        return self.text_en if _in_english() else self.text_zh
+        return self.text_en if in_english() else self.text_zh
 
 
 class AssessmentSettings(models.Model):
@@ -495,7 +507,7 @@ class AssessmentAnswer(models.Model):
 
     @property
     def text(self) -> str:
-        return self.text_en if _in_english() else self.text_zh
+        return self.text_en if in_english() else self.text_zh
 
 
 # --- Activities and action plans (团队合作销售) ----------------------------------------------

@@ -53,38 +53,6 @@ def opportunity_totals(queryset: QuerySet[Opportunity]) -> dict:
     return {"count": totals["count"] or 0, "amount": totals["amount"] or Decimal("0.00")}
 
 
-@dataclass
-class PathStep:
-    stage: Stage
-    state: str  # done, current, todo
-    outcome: str = StageOutcome.OPEN
-
-
-def stage_path(*, opportunity: Opportunity, stages: list[Stage] | None = None) -> list[PathStep]:
-    """The funnel as a path: the open stages in order, then the close (won or lost)."""
-    if stages is None:
-        stages = list(Stage.objects.filter(active=True).order_by("order", "id"))
-    current = opportunity.stage
-    open_stages = [stage for stage in stages if stage.outcome == StageOutcome.OPEN]
-    closing = [stage for stage in stages if stage.outcome != StageOutcome.OPEN]
-    steps: list[PathStep] = []
-    for stage in open_stages:
-        if current.outcome != StageOutcome.OPEN or stage.order < current.order:
-            state = "done"
-        elif stage.pk == current.pk:
-            state = "current"
-        else:
-            state = "todo"
-        steps.append(PathStep(stage=stage, state=state))
-    if current.outcome != StageOutcome.OPEN:
-        steps.append(PathStep(stage=current, state="current", outcome=current.outcome))
-    else:
-        won = next((stage for stage in closing if stage.outcome == StageOutcome.WON), None)
-        if won is not None:
-            steps.append(PathStep(stage=won, state="todo", outcome=StageOutcome.WON))
-    return steps
-
-
 def team_customer_ids(user: User) -> QuerySet:
     """The customers of the opportunities whose sales team includes `user`: they see those customers too
     (registered with accounts in opportunities/apps.py, a subquery of Customer.objects.visible_to)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Contact, Customer, Source
 from crm.errors import ConflictError, DomainError, PermissionDenied
+from crm.money import CENT, MAX_MONEY, parse_money, to_decimal
 from opportunities.models import (
     ActionPlan,
     Activity,
@@ -41,31 +42,11 @@ from opportunities.signals import opportunity_created, opportunity_owner_changed
 from teams.models import User
 from teams.services import notify
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
-MAX_MONEY = Decimal("1e16")  # DecimalField(max_digits=18, decimal_places=2)
 MAX_QUANTITY = Decimal("1e10")  # DecimalField(max_digits=12, decimal_places=2)
 
 
 # --- Small helpers ---------------------------------------------------------------------------
-
-def to_decimal(value: Any, *, field: str, minimum: Decimal | None = Decimal("0"),
-               maximum: Decimal = MAX_MONEY) -> Decimal:
-    """A Decimal from a Decimal, int or string (never a float: money is exact), or a DomainError."""
-    if isinstance(value, (float, bool)):
-        raise DomainError(_("Enter a number."), field=field)
-    try:
-        number = Decimal(str(value).replace(",", "").strip()) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError) as exc:
-        raise DomainError(_("Enter a number."), field=field) from exc
-    if not number.is_finite():
-        raise DomainError(_("Enter a number."), field=field)
-    if minimum is not None and number < minimum:
-        raise DomainError(_("Must be at least %(minimum)s.") % {"minimum": minimum}, field=field)
-    if number >= maximum:
-        raise DomainError(_("The number is too large."), field=field)
-    return number
-
 
 def line_amount(*, quantity: Decimal, unit_price: Decimal, discount: Decimal) -> Decimal:
     """quantity × unit price × (1 − discount / 100), rounded half up to the cent, in Decimal only."""
@@ -173,7 +154,7 @@ def opportunity_create(
     opportunity = Opportunity(
         customer=customer, name=name[:200], description=description or "", expected_close_date=expected_close_date,
         stage=stage, primary_owner=owner, source=source, competitors=clean_competitors(competitors),
-        amount=Decimal("0.00") if amount in (None, "") else to_decimal(amount, field="amount").quantize(CENT),
+        amount=Decimal("0.00") if amount in (None, "") else parse_money(amount, field="amount"),
         created_by=by,
     )
     if currency:
@@ -187,7 +168,7 @@ def opportunity_create(
     if lines:
         _create_lines(opportunity, lines)
         total = _recompute_amount(opportunity)
-        if amount not in (None, "") and to_decimal(amount, field="amount").quantize(CENT) != total:
+        if amount not in (None, "") and parse_money(amount, field="amount") != total:
             raise DomainError(_("The amount comes from the lines (%(total)s); leave it out.") % {"total": total},
                               field="amount")
     if owner.pk != by.pk:
@@ -217,7 +198,7 @@ def opportunity_update(*, opportunity: Opportunity, by: User, data: Mapping[str,
             if not value:
                 raise DomainError(_("Give the opportunity a name."), field="name")
         elif field == "amount":
-            value = to_decimal(value, field="amount").quantize(CENT)
+            value = parse_money(value, field="amount")
             if value != opportunity.amount and opportunity.lines.exists():
                 raise DomainError(_("The amount comes from the lines; change the lines instead."), field="amount")
         elif field == "competitors":
@@ -632,7 +613,10 @@ def activity_complete(*, activity: Activity, by: User, outcome: str = "", done: 
 def activity_delete(*, activity: Activity, by: User) -> None:
     if not may_edit_activity(by, activity):
         raise PermissionDenied(_("You cannot change this activity."))
-    activity.delete()
+    # Locked first: a team meeting or key-interaction mark written on it meanwhile waits, then sees it gone.
+    activity = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    if activity is not None:
+        activity.delete()
 
 
 @transaction.atomic
@@ -678,7 +662,7 @@ def product_save(*, product: Product, by: User, data: Mapping[str, Any]) -> Prod
         if field not in PRODUCT_FIELDS:
             raise DomainError(_("Unknown field."), field=field)
         if field == "list_price" and value not in (None, ""):
-            value = to_decimal(value, field="list_price").quantize(CENT)
+            value = parse_money(value, field="list_price")
         elif field == "list_price":
             value = None
         elif field in ("code", "name", "unit"):

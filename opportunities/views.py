@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Customer
-from crm.errors import DomainError, PermissionDenied
+from crm.errors import DomainError, PermissionDenied, refusal_message
+from crm.forms import form_add_error
 from crm.params import parse_id
-from opportunities import selectors, services
+from opportunities import page_parts, selectors, services
 from opportunities.filters import OPPORTUNITY_ORDERING, OpportunityFilter, date_in_range
 from opportunities.forms import (
     ActionPlanForm,
@@ -40,28 +41,11 @@ from opportunities.models import ActionPlan, Activity, OpportunityLine, Stage, T
 from teams.models import User
 
 PAGE_SIZE = 25
-TABS = ["lines", "team", "selling", "assessment", "activities", "history"]
+TABS = ["lines", "team", "assessment", "activities", "history"]  # the page's own; apps above add theirs
 
 
 def _detail_url(pk: int, tab: str = "lines") -> str:
     return f"{reverse('opportunities:opportunity-detail', args=[pk])}?tab={tab}"
-
-
-def _form_errors(form, exc: Exception) -> None:
-    """Put a service's refusal on the form: on its field when the form has it, else on the form."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return
-    field = getattr(exc, "field", None)
-    message = getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", [str(exc)]))
-    form.add_error(field if field in form.fields else None, message)
-
-
-def _refusal(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return getattr(exc, "message", None) or str(exc)
 
 
 # --- List ----------------------------------------------------------------------------------
@@ -127,7 +111,7 @@ def opportunity_new(request):
                 competitors=data["competitors"],
             )
         except (DomainError, PermissionDenied, ValidationError) as exc:
-            _form_errors(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Opportunity created."))
             return HttpResponseRedirect(_detail_url(opportunity.pk))
@@ -156,7 +140,7 @@ def opportunity_edit(request, pk: int):
         try:
             services.opportunity_update(opportunity=opportunity, by=request.user, data=data)
         except (DomainError, PermissionDenied, ValidationError) as exc:
-            _form_errors(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return HttpResponseRedirect(_detail_url(pk))
@@ -169,25 +153,34 @@ def opportunity_edit(request, pk: int):
 @login_required
 @require_GET
 def opportunity_detail(request, pk: int):
-    """Header with the stage path, amount, owner and score; tabs lines, team, assessment, activities,
-    history. Each tab loads only what it shows."""
+    """Header with the amount, owner and score and the parts apps above register (opportunities.page_parts:
+    the stage path, the tender record button); tabs lines, team, assessment, activities, history. Each tab
+    loads only what it shows."""
     opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    registered = {part.code: part for part in page_parts.tabs()}
     tab = request.GET.get("tab", "lines")
-    if tab not in TABS:
+    if tab not in TABS and tab not in registered:
         tab = "lines"
     user = request.user
     may_edit = services.may_edit_opportunity(user, opportunity)
     context = {
         "opportunity": opportunity,
         "tab": tab,
-        "tabs": [("lines", _("Lines")), ("team", _("Sales team")), ("selling", _("Team selling")),
-                 ("assessment", _("Assessment")), ("activities", _("Activities")), ("history", _("History"))],
-        "path": selectors.stage_path(opportunity=opportunity),
+        "tabs": [key_label for _order, key_label in sorted(
+            [(10, ("lines", _("Lines"))), (20, ("team", _("Sales team"))), (40, ("assessment", _("Assessment"))),
+             (50, ("activities", _("Activities"))), (60, ("history", _("History"))),
+             *((part.order, (part.code, part.label)) for part in registered.values())],
+            key=lambda item: item[0])],
         "may_edit": may_edit,
         "may_change_owner": services.may_change_owner(user, opportunity),
         "may_confirm": services.may_confirm(user, opportunity),
+        # What apps above opportunities show here (the funnel's stage path, the tender record button).
+        "header_parts": page_parts.header_parts(request, opportunity),
+        "actions": page_parts.actions(user, opportunity),
     }
-    if tab == "lines":
+    if tab in registered:
+        context["loaded_tab"] = {"url": registered[tab].url(opportunity), "label": registered[tab].label}
+    elif tab == "lines":
         context["lines"] = selectors.lines_of(opportunity=opportunity)
         if may_edit:
             context["line_form"] = LineForm()
@@ -224,7 +217,7 @@ def _posted_to(request, pk: int, tab: str, action) -> HttpResponseRedirect:
     try:
         note = action()
     except (DomainError, PermissionDenied, ValidationError) as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_message(exc))
     else:
         if note:
             messages.success(request, note)
@@ -397,7 +390,7 @@ def activity_new(request):
                 done_at=timezone.now() if data["done"] else None, outcome=data["outcome"],
             )
         except (DomainError, PermissionDenied, ValidationError) as exc:
-            _form_errors(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Activity saved."))
             if opportunity is not None:
@@ -437,7 +430,7 @@ def activity_edit(request, activity_id: int):
         try:
             services.activity_update(activity=activity, by=request.user, data=data)
         except (DomainError, PermissionDenied, ValidationError) as exc:
-            _form_errors(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Activity saved."))
             return HttpResponseRedirect(_back(activity))
@@ -456,7 +449,7 @@ def activity_done(request, activity_id: int):
         services.activity_complete(activity=activity, by=request.user, outcome=form.cleaned_data.get("outcome", ""),
                                    done=request.POST.get("done", "1") == "1")
     except (DomainError, PermissionDenied, ValidationError) as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_message(exc))
     next_url = request.POST.get("next", "")
     # Only a path on this site: "/\\evil.example" passes a startswith("/") test but browsers go elsewhere.
     if next_url.startswith("/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):

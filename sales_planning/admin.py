@@ -65,9 +65,10 @@ class QuotaAllocationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 @admin.register(TerritoryAccount)
 class TerritoryAccountAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["territory", "customer_id", "added_by", "added_at"]
+    list_display = ["territory", "customer", "added_by", "added_at"]
     list_filter = ["territory"]
-    list_select_related = ["territory", "added_by"]
+    list_select_related = ["territory", "customer", "added_by"]
+    search_fields = ["customer__name", "territory__name"]
 
 
 @admin.register(TerritoryPlan)

@@ -35,7 +35,7 @@ from teams.models import OrgUnit, Role, Territory, User
 
 # =========================================================================================
 # Sales force planning: quota periods, quotas and their allocation, territory plans, named
-# accounts, re-deployments, incentive plans and bonuses. Thin: the rules are in teams/services.py.
+# accounts, re-deployments, incentive plans and bonuses. Thin: the rules are in sales_planning/services.py.
 # =========================================================================================
 
 class AllocationRefSerializer(serializers.Serializer):
@@ -386,10 +386,8 @@ class TerritoryAccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
     filterset_fields = ["territory"]
 
     def get_queryset(self):
-
-        customers = Customer.objects.visible_to(self.request.user).values("pk")
         return (TerritoryAccount.objects.filter(territory__in=Territory.objects.visible_to(self.request.user),
-                                                customer_id__in=customers)
+                                                customer__in=Customer.objects.visible_to(self.request.user))
                 .select_related("territory").order_by("territory__name", "customer_id"))
 
     @extend_schema(request=TerritoryAccountSerializer, responses={201: TerritoryAccountSerializer})
@@ -434,10 +432,18 @@ class RedeploymentPreviewSerializer(serializers.Serializer):
 
 
 class RedeploymentSerializer(serializers.ModelSerializer):
-    customer_ids = serializers.PrimaryKeyRelatedField(source="customers", many=True, read_only=True,
-                                                      help_text="The customers moved (those that still exist).")
-    opportunity_ids = serializers.PrimaryKeyRelatedField(source="opportunities", many=True, read_only=True,
-                                                         help_text="The opportunities moved (those that still exist).")
+    customer_ids = serializers.SerializerMethodField(
+        help_text="The customers moved that still exist and the reader may see, by id.")
+    opportunity_ids = serializers.SerializerMethodField(
+        help_text="The opportunities moved that still exist and the reader may see, by id.")
+
+    @staticmethod
+    def get_customer_ids(record) -> list[int]:
+        return [customer.pk for customer in record.visible_customers]
+
+    @staticmethod
+    def get_opportunity_ids(record) -> list[int]:
+        return [opportunity.pk for opportunity in record.visible_opportunities]
 
     class Meta:
         model = Redeployment
@@ -455,7 +461,7 @@ class RedeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     filterset_fields = ["from_user", "to_user", "by"]
 
     def get_queryset(self):
-        return selectors.redeployment_list(viewer=self.request.user)
+        return selectors.redeployment_list(viewer=self.request.user, with_moved=True)
 
     @staticmethod
     def _selection(data: dict) -> dict:
@@ -479,7 +485,7 @@ class RedeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         data = validated(RedeploymentExecuteSerializer, request)
         record = services.redeploy_execute(by=request.user, reason=data["reason"], customer_ids=data["customer_ids"],
                                            opportunity_ids=data["opportunity_ids"], **self._selection(data))
-        return Response(RedeploymentSerializer(record).data, status=201)
+        return Response(RedeploymentSerializer(self.get_queryset().get(pk=record.pk)).data, status=201)
 
 
 # --- Bonus incentives ---------------------------------------------------------------------------

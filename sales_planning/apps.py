@@ -9,12 +9,12 @@ class SalesPlanningConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import Count
 
-        from forecasting.selectors import QUOTA_PROVIDER
+        from forecasting.selectors import register_quota_provider
         from sales_planning.selectors import quota_amount
         from teams.selectors import TERRITORY_FIGURES
 
         TERRITORY_FIGURES["account_count"] = lambda: Count("named_accounts", distinct=True)
-        QUOTA_PROVIDER[:] = [quota_amount]
+        register_quota_provider(quota_amount)
 
     def workbench_panel(self, user):
         """This area's card on the workbench (crm.views.home asks every app config for one)."""

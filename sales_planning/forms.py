@@ -1,4 +1,4 @@
-"""Forms of the sales force planning pages: they read input only; the rules are in teams/services.py."""
+"""Forms of the sales force planning pages: they read input only; the rules are in sales_planning/services.py."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.forms import bootstrap_small
+from sales_planning import selectors as quota_selectors
 from sales_planning.models import QuotaPeriod
 from teams.models import OrgUnit, Role, Territory, User
 
@@ -35,7 +36,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = QuotaPeriod.objects.order_by("-year", "quarter")
+        self.fields["period"].queryset = quota_selectors.quota_periods()
         bootstrap_small(self)
 
 
@@ -153,7 +154,7 @@ class IncentivePlanForm(forms.Form):
 
     def __init__(self, *args, units, people, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = QuotaPeriod.objects.order_by("-year", "quarter")
+        self.fields["period"].queryset = quota_selectors.quota_periods()
         self.fields["org_unit"].queryset = units
         self.fields["eligible_units"].queryset = units
         self.fields["eligible_users"].queryset = people

@@ -62,7 +62,7 @@ class TerritoryAccount(models.Model):
         ordering = ["territory", "customer_id"]
 
     def __str__(self) -> str:
-        return f"{self.territory} · {self.customer_id}"
+        return f"{self.territory} · {self.customer}"
 
 
 # --- Territory plans -----------------------------------------------------------------------

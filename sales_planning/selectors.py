@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Customer
 from crm.errors import PermissionDenied
+from crm.money import CENT, ZERO
 from forecasting.selectors import forecast_amount, forecast_amounts
-from opportunities.models import Opportunity
+from opportunities.models import Opportunity, StageOutcome
 from sales_planning.models import (
     ApprovalStatus,
     Bonus,
@@ -33,8 +34,6 @@ from sales_planning.models import (
 from teams.hierarchy import descendants_sql
 from teams.models import OrgUnit, Territory, User, managed_unit_ids
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 HISTORY_YEARS = 3
 # A won opportunity counts on its expected close date, which the owner moves to the real date when the
 # deal closes (the opportunity has no date of its own for the win).
@@ -47,13 +46,12 @@ def won_amounts(*, ranges: Mapping[Hashable, tuple[date, date]]) -> dict[Hashabl
     result: dict[Hashable, dict[int, Decimal]] = {key: {} for key in ranges}
     if not ranges:
         return result
-    lookup = WON_DATE
     keys = list(ranges)
     low = min(start for start, _end in ranges.values())
     high = max(end for _start, end in ranges.values())
-    sums = {f"r{index}": Sum("amount", filter=Q(**{f"{lookup}__range": ranges[key]}))
+    sums = {f"r{index}": Sum("amount", filter=Q(**{f"{WON_DATE}__range": ranges[key]}))
             for index, key in enumerate(keys)}
-    rows = (Opportunity.objects.filter(stage__outcome="won", **{f"{lookup}__range": (low, high)})
+    rows = (Opportunity.objects.filter(stage__outcome=StageOutcome.WON, **{f"{WON_DATE}__range": (low, high)})
             .order_by().values("primary_owner").annotate(**sums))
     for row in rows:
         for index, key in enumerate(keys):
@@ -168,13 +166,12 @@ def quota_amount(*, user: User | None = None, org_unit: OrgUnit | None = None, p
     return (containing.amount * days / period_days).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def forecast_for(*, period: QuotaPeriod, user: User | None = None, org_unit: OrgUnit | None = None
-                 ) -> Decimal | None:
-    """The forecast for the same period from the forecasting app."""
+def forecast_for(*, period: QuotaPeriod, user: User | None = None, org_unit: OrgUnit | None = None) -> Decimal:
+    """The forecast for the same period from the forecasting app (0.00 where none was reported)."""
     return forecast_amount(user=user, org_unit=org_unit, period_start=period.start, period_end=period.end)
 
 
-def forecasts_for(*, period: QuotaPeriod, holders: Iterable[User | OrgUnit]) -> list[Decimal | None]:
+def forecasts_for(*, period: QuotaPeriod, holders: Iterable[User | OrgUnit]) -> list[Decimal]:
     """The forecast of each person or unit (a unit's is its manager's) for the period, in one grouped read."""
     holders = list(holders)
     owner_ids = [h.manager_id if isinstance(h, OrgUnit) else h.pk for h in holders]
@@ -272,8 +269,9 @@ def quota_allocation(*, viewer: User, period: QuotaPeriod, unit: OrgUnit | None)
     }
 
 
-def quota_periods_for_page() -> list[QuotaPeriod]:
-    return list(QuotaPeriod.objects.order_by("-year", "quarter"))
+def quota_periods() -> QuerySet[QuotaPeriod]:
+    """The periods a page or form offers: newest year first, its quarters in order after the year itself."""
+    return QuotaPeriod.objects.order_by("-year", "quarter")
 
 
 def managed_top_units(*, viewer: User) -> list[OrgUnit]:
@@ -335,10 +333,9 @@ def attainment_dashboard(*, viewer: User, period: QuotaPeriod, unit: OrgUnit | N
 
 def territory_named_accounts(*, viewer: User, territory: Territory) -> dict:
     """The territory's named accounts the viewer may see, and how many others it holds (two queries)."""
-    ids = list(territory.named_accounts.values_list("customer_id", flat=True))
-    customers = list(Customer.objects.visible_to(viewer).filter(pk__in=ids).select_related("owner")
-                     .order_by("name"))
-    return {"customers": customers, "hidden": len(ids) - len(customers)}
+    customers = list(Customer.objects.visible_to(viewer).filter(named_account__territory=territory)
+                     .select_related("owner").order_by("name"))
+    return {"customers": customers, "hidden": territory.named_accounts.count() - len(customers)}
 
 
 def territory_plans(*, viewer: User, territory: Territory | None = None, org_unit: OrgUnit | None = None
@@ -389,7 +386,7 @@ def redeploy_preview(
     opportunities = []
     if include_opportunities and customers:
         opportunities = list(
-            Opportunity.objects.filter(customer__in=[c.pk for c in customers], stage__outcome="open",
+            Opportunity.objects.filter(customer__in=[c.pk for c in customers], stage__outcome=StageOutcome.OPEN,
                                              primary_owner=F("customer__owner"))
             .select_related("customer", "primary_owner", "stage").order_by("customer__name", "pk"))
     return {
@@ -400,12 +397,19 @@ def redeploy_preview(
     }
 
 
-def redeployment_list(*, viewer: User) -> QuerySet[Redeployment]:
-    return (Redeployment.objects.visible_to(viewer)
-            .select_related("by", "from_user", "to_user", "from_territory", "to_territory")
-            .prefetch_related(Prefetch("customers", queryset=Customer.objects.only("pk")),
-                              Prefetch("opportunities", queryset=Opportunity.objects.only("pk")))
-            .order_by("-created_at", "-pk"))
+def redeployment_list(*, viewer: User, with_moved: bool = False) -> QuerySet[Redeployment]:
+    """The re-deployments the viewer may see, newest first. `with_moved`: also what moved that the viewer may
+    see (`visible_customers`, `visible_opportunities`, by id), in two more queries whatever the page size."""
+    records = (Redeployment.objects.visible_to(viewer)
+               .select_related("by", "from_user", "to_user", "from_territory", "to_territory")
+               .order_by("-created_at", "-pk"))
+    if with_moved:
+        records = records.prefetch_related(
+            Prefetch("customers", queryset=Customer.objects.visible_to(viewer).only("pk").order_by("pk"),
+                     to_attr="visible_customers"),
+            Prefetch("opportunities", queryset=Opportunity.objects.visible_to(viewer).only("pk").order_by("pk"),
+                     to_attr="visible_opportunities"))
+    return records
 
 
 def quota_allocations_awaiting(*, viewer: User, period: QuotaPeriod | None = None) -> QuerySet[Quota]:
@@ -457,14 +461,15 @@ def incentive_plan_expected_cost(*, plan: IncentivePlan) -> dict:
     people = list(incentive_plan_eligible_people(plan=plan))
     quotas = dict(Quota.objects.filter(period=plan.period, user__in=[p.pk for p in people])
                   .values_list("user_id", "amount"))
+    with_quota = [person for person in people if person.pk in quotas]
+    forecasts = dict(zip([p.pk for p in with_quota], forecasts_for(period=plan.period, holders=with_quota),
+                         strict=True))
     tiers = list(plan.tiers.all())
     rows, total = [], ZERO
     for person in people:
         quota = quotas.get(person.pk)
-        forecast = forecast_for(period=plan.period, user=person) if quota is not None else None
-        if not forecast:
-            # The forecasting app reports 0 when a person has forecast nothing for the period yet.
-            forecast = None
+        # A forecast of 0 means the person has forecast nothing for the period yet: their quota stands in.
+        forecast = forecasts.get(person.pk) or None
         expected = forecast if forecast is not None else quota
         figure = incentive_bonus(tiers=tiers, cap=plan.cap, accelerator=plan.accelerator, quota=quota,
                                  won=expected) if quota is not None else None

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Customer
 from crm.errors import ConflictError, DomainError, PermissionDenied
-from crm.money import parse_money
+from crm.money import CENT, parse_money
 from opportunities.models import Opportunity
 from opportunities.services import opportunity_change_owner
 from sales_planning.models import (
@@ -40,9 +40,7 @@ from sales_planning.models import (
 from teams.models import OrgUnit, OrgUnitKind, Role, Territory, User
 from teams.services import notify_in_language, unit_is_managed_by
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
-MAX_MONEY = Decimal("1e16")  # DecimalField(max_digits=18, decimal_places=2)
 
 
 def _require_reason(reason: str, field: str = "reason") -> str:
@@ -160,8 +158,8 @@ def territory_plan_submit(*, plan: TerritoryPlan, by: User) -> TerritoryPlan:
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["status", "submitted_at", "updated_at"])
     notify_in_language(_plan_reviewer(plan), "territory_plan_submitted",
-          gettext_lazy("%(by)s submitted the territory plan %(plan)s for your approval."),
-          plan.get_absolute_url(), by=by, plan=plan)
+                       gettext_lazy("%(by)s submitted the territory plan %(plan)s for your approval."),
+                       plan.get_absolute_url(), by=by, plan=plan)
     return plan
 
 
@@ -361,13 +359,15 @@ def redeploy_execute(
             account.save(update_fields=["territory"])
     url = reverse("sales_planning:redeploy-detail", args=[record.pk])
     notify_in_language(to_user, "redeployment",
-          gettext_lazy("%(by)s moved %(customers)s customers and %(opportunities)s open opportunities to you."),
-          url, by=by, customers=record.customer_count, opportunities=record.opportunity_count)
+                       gettext_lazy("%(by)s moved %(customers)s customers and %(opportunities)s open "
+                                    "opportunities to you."),
+                       url, by=by, customers=record.customer_count, opportunities=record.opportunity_count)
     if from_user is not None and from_user.pk != by.pk:
         notify_in_language(from_user, "redeployment",
-              gettext_lazy("%(by)s moved %(customers)s of your customers and %(opportunities)s open opportunities "
-                           "to %(to)s."),
-              url, by=by, customers=record.customer_count, opportunities=record.opportunity_count, to=to_user)
+                           gettext_lazy("%(by)s moved %(customers)s of your customers and %(opportunities)s open "
+                                        "opportunities to %(to)s."),
+                           url, by=by, customers=record.customer_count, opportunities=record.opportunity_count,
+                           to=to_user)
     return record
 
 
@@ -581,8 +581,9 @@ def quota_allocation_submit(*, period: QuotaPeriod, unit: OrgUnit | None, by: Us
         allocation._history_user = by
         allocation.save()
     notify_in_language(_allocation_approver(unit), "quota_submitted",
-          gettext_lazy("%(by)s submitted the quota allocation of %(unit)s for %(period)s for your approval."),
-          _allocation_url(period, unit), by=by, unit=unit or _("the company"), period=period)
+                       gettext_lazy("%(by)s submitted the quota allocation of %(unit)s for %(period)s "
+                                    "for your approval."),
+                       _allocation_url(period, unit), by=by, unit=unit or _("the company"), period=period)
     return pending
 
 
@@ -607,8 +608,9 @@ def _quota_review(period: QuotaPeriod, unit: OrgUnit | None, by: User, status: s
     if status == ApprovalStatus.APPROVED:
         for quota in submitted:
             notify_in_language(_holder_contact(quota), "quota_approved",
-                  gettext_lazy("Your quota for %(period)s is approved: %(amount)s."),
-                  reverse("sales_planning:quota-detail", args=[quota.pk]), period=period, amount=quota.amount)
+                               gettext_lazy("Your quota for %(period)s is approved: %(amount)s."),
+                               reverse("sales_planning:quota-detail", args=[quota.pk]), period=period,
+                               amount=quota.amount)
         message = gettext_lazy("%(by)s approved the quota allocation of %(unit)s for %(period)s.")
     else:
         message = gettext_lazy("%(by)s returned the quota allocation of %(unit)s for %(period)s.")
@@ -812,8 +814,9 @@ def incentive_plan_submit(*, plan: IncentivePlan, by: User) -> IncentivePlan:
     plan.save(update_fields=["status", "submitted_at", "updated_at"])
     division = division_of(plan.org_unit)
     notify_in_language(division.manager if division else None, "incentive_submitted",
-          gettext_lazy("%(by)s submitted the incentive plan %(plan)s (expected cost %(cost)s) for your approval."),
-          plan.get_absolute_url(), by=by, plan=plan, cost=plan.expected_cost)
+                       gettext_lazy("%(by)s submitted the incentive plan %(plan)s (expected cost %(cost)s) "
+                                    "for your approval."),
+                       plan.get_absolute_url(), by=by, plan=plan, cost=plan.expected_cost)
     return plan
 
 
@@ -849,8 +852,8 @@ def incentive_plan_return(*, plan: IncentivePlan, by: User, reason: str) -> Ince
     plan.review_comment = _require_reason(reason)
     plan.save(update_fields=["status", "review_comment", "updated_at"])
     notify_in_language(plan.created_by, "incentive_returned",
-          gettext_lazy("%(by)s returned the incentive plan %(plan)s: %(reason)s"), plan.get_absolute_url(),
-          by=by, plan=plan, reason=plan.review_comment)
+                       gettext_lazy("%(by)s returned the incentive plan %(plan)s: %(reason)s"), plan.get_absolute_url(),
+                       by=by, plan=plan, reason=plan.review_comment)
     return plan
 
 
@@ -875,8 +878,8 @@ def incentive_plan_publish(*, plan: IncentivePlan, by: User) -> IncentivePlan:
 
     for person in incentive_plan_eligible_people(plan=plan):
         notify_in_language(person, "incentive_published",
-              gettext_lazy("The incentive plan %(plan)s for %(period)s now covers you."),
-              plan.get_absolute_url(), plan=plan, period=plan.period)
+                           gettext_lazy("The incentive plan %(plan)s for %(period)s now covers you."),
+                           plan.get_absolute_url(), plan=plan, period=plan.period)
     return plan
 
 
@@ -1006,7 +1009,7 @@ def bonus_mark_paid(*, bonus: Bonus, by: User) -> Bonus:
     bonus._history_user = by
     bonus.save()
     notify_in_language(bonus.user, "bonus_paid", gettext_lazy("Your bonus of %(amount)s under %(plan)s has been paid."),
-          reverse("sales_planning:payout-list"), amount=bonus.amount, plan=bonus.plan)
+                       reverse("sales_planning:payout-list"), amount=bonus.amount, plan=bonus.plan)
     return bonus
 
 

@@ -1,4 +1,7 @@
-"""Background jobs of the sales organisation; each loads ids and calls a service, and is safe to run twice."""
+"""Background jobs of sales force planning; each loads ids and calls a service, and is safe to run twice.
+
+The task names keep their "teams." prefix from before sales planning left the teams app: the beat schedule
+(teams migration 0004) and queued messages name them so."""
 
 from __future__ import annotations
 

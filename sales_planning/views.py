@@ -1,7 +1,7 @@
 """Pages of the sales force planning (mission §6): quotas and their allocation, the attainment dashboard,
 territories and territory plans, the re-deployment wizard, incentive plans, payouts and their evaluation.
 
-Views read input, call a service (teams/services.py) or a selector (teams/selectors.py) and show the
+Views read input, call a service (sales_planning/services.py) or a selector (sales_planning/selectors.py) and show the
 result; a refusal becomes a message, never a server error. Every object comes through `visible_to`:
 anything else is a 404.
 """
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Customer
-from crm.errors import DomainError
+from crm.errors import DomainError, refusal_message
 from crm.params import parse_id, parse_ids
 from opportunities.models import Opportunity
 from sales_planning import selectors, services
@@ -80,20 +80,12 @@ def _render(request, template: str, context: dict[str, Any], *, section: str, st
     return render(request, template, {**context, "subnav": _subnav(request, section)}, status=status)
 
 
-def error_message(error: Exception) -> str:
-    if isinstance(error, DomainError):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(str(message) for message in error.messages)
-    return str(error) or _("You are not allowed to do this.")
-
-
 def _attempt(request, action: Callable[[], Any]) -> tuple[bool, Any]:
     """Run a service call; on a refusal, show its message. Returns (succeeded, result)."""
     try:
         return True, action()
     except (DomainError, PermissionDenied, ValidationError) as error:
-        messages.error(request, error_message(error))
+        messages.error(request, refusal_message(error))
         return False, None
 
 
@@ -104,7 +96,7 @@ def _selected_period(request) -> QuotaPeriod | None:
         if period is not None:
             return period
     return (selectors.current_period() or selectors.current_period(kind="year")
-            or QuotaPeriod.objects.order_by("-year", "quarter").first())
+            or selectors.quota_periods().first())
 
 
 def _page(request, queryset, size: int = PAGE_SIZE):
@@ -181,7 +173,7 @@ def quota_allocate(request, period_pk: int, unit_pk: int | None = None):
     data = selectors.quota_allocation(viewer=request.user, period=period, unit=unit)
     return _render(request, "sales_planning/quota_allocate.html", {
         **data, "ack_form": AcknowledgeForm(), "return_form": ReasonForm(),
-        "periods": QuotaPeriod.objects.order_by("-year", "quarter"),
+        "periods": selectors.quota_periods(),
         "parent_url": (_allocation_url(period, unit.parent) if unit is not None and unit.parent_id
                        and selectors.quota_allocation_visible(viewer=request.user, unit=unit.parent) else None),
     }, section="quotas")
@@ -267,7 +259,7 @@ def quota_dashboard(request):
             Quota.objects.filter(user=user).select_related("period").order_by("-period__year", "period__quarter"))
     return _render(request, "sales_planning/quota_dashboard.html", {
         "period": period, "data": data, "unit": unit, "units": list(units), "my_quotas": my_quotas,
-        "periods": QuotaPeriod.objects.order_by("-year", "quarter"),
+        "periods": selectors.quota_periods(),
     }, section="dashboard")
 
 
@@ -467,10 +459,14 @@ def redeploy_detail(request, pk: int):
                      .select_related("owner").order_by("name"))
     opportunities = list(Opportunity.objects.visible_to(request.user).filter(redeployments=record)
                          .select_related("customer", "primary_owner", "stage").order_by("customer__name"))
+    # Of what moved: what the viewer sees, what exists but is hidden from them, and what was deleted since.
+    still_customers, still_opportunities = record.customers.count(), record.opportunities.count()
     return _render(request, "sales_planning/redeploy_detail.html", {
         "record": record, "customers": customers, "opportunities": opportunities,
-        "hidden_customers": record.customer_count - len(customers),
-        "hidden_opportunities": record.opportunity_count - len(opportunities),
+        "hidden_customers": still_customers - len(customers),
+        "hidden_opportunities": still_opportunities - len(opportunities),
+        "gone_customers": max(record.customer_count - still_customers, 0),
+        "gone_opportunities": max(record.opportunity_count - still_opportunities, 0),
     }, section="redeploy")
 
 

@@ -7,6 +7,11 @@
 #   OLD_COMMIT  the old layout's commit (argument or env; default 21d5177, the last commit
 #               before the restructure). Its tree is extracted with `git archive`.
 #   NEW_TREE    the tree to migrate to (env; default: this repository's working tree).
+#   ORPHANS=1   before migrating, make some rows point at deleted rows, as a real database may have (a
+#               named account of a deleted customer, a team plan of a deleted opportunity with its
+#               contact strategies, a strategy of a deleted contact, a meeting of a deleted activity, a key
+#               interaction of a deleted opportunity): the migration must still pass and remove exactly
+#               those, and every other table must keep its rows.
 #
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and psql. Uses this repo's .venv.
 set -euo pipefail
@@ -15,6 +20,7 @@ ROOT=$(pwd)
 started=$SECONDS
 
 OLD_COMMIT="${1:-${OLD_COMMIT:-21d5177}}"
+ORPHANS="${ORPHANS:-}"
 NEW_TREE="${NEW_TREE:-$ROOT}"
 PY="$ROOT/.venv/bin/python"
 PGHOST=127.0.0.1
@@ -89,6 +95,28 @@ say "old tree: migrate"
 run_in "$tmp/old" "$tmp/old-migrate.log" migrate --noinput
 say "old tree: seed_demo"
 run_in "$tmp/old" "$tmp/old-seed.log" seed_demo --quiet
+# The tables the orphan rows live in: with ORPHANS=1 they may lose exactly their orphans.
+ORPHAN_TABLES="teams_territoryaccount teams_teamplan teams_contactstrategy teams_teammeeting teams_keyinteraction"
+MISSING=2000000000  # an id no row has
+if [ -n "$ORPHANS" ]; then
+  say "old tree: making orphans"
+  psql_q -d "$DB" -c "
+    UPDATE teams_territoryaccount SET customer_id = ${MISSING} WHERE id = (SELECT min(id) FROM teams_territoryaccount);
+    UPDATE teams_teamplan SET opportunity_id = ${MISSING}
+     WHERE id = (SELECT min(plan_id) FROM teams_contactstrategy);
+    UPDATE teams_contactstrategy SET contact_id = ${MISSING} + 1
+     WHERE id = (SELECT max(id) FROM teams_contactstrategy
+                  WHERE plan_id <> (SELECT min(plan_id) FROM teams_contactstrategy));
+    UPDATE teams_teammeeting SET activity_id = ${MISSING} WHERE id = (SELECT min(id) FROM teams_teammeeting);
+    UPDATE teams_keyinteraction SET opportunity_id = ${MISSING} WHERE id = (SELECT min(id) FROM teams_keyinteraction);"
+  orphan_rows=$(psql_q -d "$DB" -tAc "
+    SELECT (SELECT count(*) FROM teams_territoryaccount WHERE customer_id = ${MISSING})
+         + (SELECT count(*) FROM teams_teamplan WHERE opportunity_id = ${MISSING})
+         + (SELECT count(*) FROM teams_contactstrategy WHERE contact_id = ${MISSING} + 1)
+         + (SELECT count(*) FROM teams_teammeeting WHERE activity_id = ${MISSING})
+         + (SELECT count(*) FROM teams_keyinteraction WHERE opportunity_id = ${MISSING})")
+  [ "$orphan_rows" = 5 ] || die "expected 5 orphan rows in the demo data, made $orphan_rows (is the demo data smaller?)"
+fi
 count_rows "$tmp/before.tsv"
 content_types "$tmp/ct-before.tsv"
 say "old tree: $(wc -l <"$tmp/before.tsv") tables, $(awk -F'\t' '{s+=$2} END {print s+0}' "$tmp/before.tsv") rows"
@@ -98,11 +126,31 @@ run_in "$NEW_TREE" "$tmp/new-migrate.log" migrate --noinput
 count_rows "$tmp/after.tsv"
 content_types "$tmp/ct-after.tsv"
 
+failed=""
 # 1. Every old table still exists with exactly the same number of rows.
 LC_ALL=C join -t $'\t' -a 1 -a 2 -e '-' -o 0,1.2,2.2 "$tmp/before.tsv" "$tmp/after.tsv" >"$tmp/joined.tsv"
-awk -F'\t' '$2 != "-" && $2 != $3' "$tmp/joined.tsv" >"$tmp/diff.tsv"
+awk -F'\t' -v skip="${ORPHANS:+$ORPHAN_TABLES}" '
+  BEGIN { n = split(skip, names, " "); for (i = 1; i <= n; i++) orphan[names[i]] }
+  $2 != "-" && $2 != $3 && !($1 in orphan)' "$tmp/joined.tsv" >"$tmp/diff.tsv"
+if [ -n "$ORPHANS" ]; then
+  dangling=$(psql_q -d "$DB" -tAc "
+    SELECT (SELECT count(*) FROM teams_territoryaccount a LEFT JOIN accounts_customer c ON c.id = a.customer_id
+             WHERE c.id IS NULL)
+         + (SELECT count(*) FROM teams_teamplan p LEFT JOIN opportunities_opportunity o ON o.id = p.opportunity_id
+             WHERE o.id IS NULL)
+         + (SELECT count(*) FROM teams_contactstrategy s LEFT JOIN accounts_contact c ON c.id = s.contact_id
+             WHERE c.id IS NULL)
+         + (SELECT count(*) FROM teams_teammeeting m LEFT JOIN opportunities_activity a ON a.id = m.activity_id
+             WHERE a.id IS NULL)
+         + (SELECT count(*) FROM teams_keyinteraction k LEFT JOIN opportunities_opportunity o
+             ON o.id = k.opportunity_id WHERE o.id IS NULL)")
+  lost=$(awk -F'\t' -v skip="$ORPHAN_TABLES" 'BEGIN { n = split(skip, names, " "); for (i = 1; i <= n; i++) o[names[i]] }
+    ($1 in o) { s += $2 - $3 } END { print s + 0 }' "$tmp/joined.tsv")
+  echo "orphans: 5 made; ${lost} rows removed from the orphan tables (the team plan's contact strategies with it); ${dangling} left dangling"
+  [ "$dangling" = 0 ] || failed=1
+  [ "$lost" -ge 5 ] || { echo "fewer rows removed than orphans made"; failed=1; }
+fi
 awk -F'\t' '$2 == "-"' "$tmp/joined.tsv" >"$tmp/new.tsv"
-failed=""
 if [ -s "$tmp/diff.tsv" ]; then
   echo "Tables whose row count changed or that disappeared (before -> after; '-' = table gone):"
   { printf 'table\tbefore\tafter\n'; cat "$tmp/diff.tsv"; } | column -t -s $'\t' | sed 's/^/  /'
@@ -155,5 +203,5 @@ new=$(wc -l <"$tmp/new.tsv")
 if [ -n "$failed" ]; then
   die "$tables old tables, $rows rows: see above ($(( SECONDS - started ))s)"
 fi
-printf 'old-layout migration: %s tables, %s rows, all kept; %s new tables (%ss)\n' \
-  "$tables" "$rows" "$new" "$(( SECONDS - started ))"
+printf 'old-layout migration%s: %s tables, %s rows, all kept%s; %s new tables (%ss)\n' \
+  "${ORPHANS:+ with orphans}" "$tables" "$rows" "${ORPHANS:+ but the orphans}" "$new" "$(( SECONDS - started ))"

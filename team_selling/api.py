@@ -1,5 +1,5 @@
 """REST API of team selling on an opportunity: `team-plans/`, `contact-strategies/`, `team-meetings/` and
-`key-interactions/`. Thin: the rules are in teams/services_selling.py, the reads in teams/selectors_selling.py.
+`key-interactions/`. Thin: the rules are in team_selling/services.py, the reads in team_selling/selectors.py.
 
 Whoever sees the opportunity reads; its sales team, the managers above its primary owner and administrators
 write (403 for the other readers); an opportunity the caller cannot see is a 404.
@@ -16,6 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.models import Contact
+from crm.api import validated
 from crm.params import IdFilter
 from opportunities.models import Opportunity
 from team_selling import selectors as selectors_selling
@@ -26,18 +27,11 @@ from teams.models import User
 
 def _opportunity(request, pk):
     """The opportunity if the caller can see it, else 404 (never reveal another team's records)."""
-    model = Opportunity
-    opportunity = (model.objects.visible_to(request.user).select_related("primary_owner", "customer")
+    opportunity = (Opportunity.objects.visible_to(request.user).select_related("primary_owner", "customer")
                    .filter(pk=pk).first() if pk is not None else None)
     if opportunity is None:
         raise NotFound()
     return opportunity
-
-
-def _valid(serializer_class, request, *, partial: bool = False) -> dict:
-    serializer = serializer_class(data=request.data, partial=partial, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 ATTITUDE_HELP = "From the best: champion > supporter > neutral = unknown > skeptic > opponent."
@@ -99,7 +93,10 @@ class TeamPlanInputSerializer(serializers.Serializer):
                                             help_text="Largest discount off the list price, in %.")
     price_floor = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True)
     pricing_notes = serializers.CharField(required=False, allow_blank=True)
-    version = serializers.IntegerField(required=False, help_text="The version you saw; a stale one gives 409.")
+    version = serializers.IntegerField(
+        required=False, min_value=0,
+        help_text="The version you saw; a stale one gives 409. 0: you saw no plan, so a plan someone wrote "
+                  "meanwhile gives 409 instead of being overwritten. Left out: no check, the last writer wins.")
 
 
 class TeamPlanUpdateSerializer(TeamPlanInputSerializer):
@@ -128,7 +125,7 @@ class TeamPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=TeamPlanInputSerializer, responses={201: TeamPlanSerializer, 200: TeamPlanSerializer})
     def create(self, request):
-        data = _valid(TeamPlanInputSerializer, request)
+        data = validated(TeamPlanInputSerializer, request)
         opportunity = _opportunity(request, data["opportunity"])
         existed = TeamPlan.objects.filter(opportunity_id=opportunity.pk).exists()
         plan = services_selling.team_plan_save(opportunity=opportunity, by=request.user, data=_plan_data(data),
@@ -138,7 +135,7 @@ class TeamPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=TeamPlanUpdateSerializer, responses=TeamPlanSerializer)
     def partial_update(self, request, pk=None):
         plan = self.get_object()
-        data = _valid(TeamPlanUpdateSerializer, request, partial=True)
+        data = validated(TeamPlanUpdateSerializer, request, partial=True)
         opportunity = _opportunity(request, plan.opportunity_id)
         plan = services_selling.team_plan_save(opportunity=opportunity, by=request.user, data=_plan_data(data),
                                                expected_version=data.get("version"))
@@ -185,7 +182,7 @@ class ContactStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
 
     @extend_schema(request=ContactStrategyInputSerializer, responses={201: ContactStrategySerializer})
     def create(self, request):
-        data = dict(_valid(ContactStrategyInputSerializer, request))
+        data = dict(validated(ContactStrategyInputSerializer, request))
         opportunity = _opportunity(request, data.pop("opportunity"))
         strategy = services_selling.contact_strategy_save(opportunity=opportunity, by=request.user,
                                                           contact_id=data.pop("contact"), data=data)
@@ -194,7 +191,7 @@ class ContactStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
     @extend_schema(request=ContactStrategyUpdateSerializer, responses=ContactStrategySerializer)
     def partial_update(self, request, pk=None):
         strategy = self.get_object()
-        data = _valid(ContactStrategyUpdateSerializer, request, partial=True)
+        data = validated(ContactStrategyUpdateSerializer, request, partial=True)
         strategy = services_selling.contact_strategy_update(strategy=strategy, by=request.user, data=data)
         return Response(ContactStrategySerializer(self.get_queryset().get(pk=strategy.pk)).data)
 
@@ -277,29 +274,12 @@ class TeamMeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
     def get_queryset(self):
         return selectors_selling.team_meeting_list(viewer=self.request.user)
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = [m for m in selectors_selling.attach_activities(list(page)) if m.activity is not None]
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
-
-    def _meeting(self) -> TeamMeeting:
-        meeting = self.get_object()
-        selectors_selling.attach_activities([meeting])
-        if meeting.activity is None:
-            raise NotFound()
-        return meeting
-
-    def retrieve(self, request, *args, **kwargs):
-        return Response(self.get_serializer(self._meeting()).data)
-
     def _out(self, meeting: TeamMeeting, status_code: int = 200) -> Response:
-        meeting = self.get_queryset().get(pk=meeting.pk)
-        selectors_selling.attach_activities([meeting])
-        return Response(TeamMeetingSerializer(meeting).data, status=status_code)
+        return Response(TeamMeetingSerializer(self.get_queryset().get(pk=meeting.pk)).data, status=status_code)
 
     @extend_schema(request=TeamMeetingInputSerializer, responses={201: TeamMeetingSerializer})
     def create(self, request):
-        data = dict(_valid(TeamMeetingInputSerializer, request))
+        data = dict(validated(TeamMeetingInputSerializer, request))
         opportunity = _opportunity(request, data.pop("opportunity"))
         data["contacts"] = _contacts(opportunity, data["contacts"])
         meeting = services_selling.team_meeting_schedule(opportunity=opportunity, by=request.user, **data)
@@ -307,25 +287,24 @@ class TeamMeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
 
     @extend_schema(request=TeamMeetingUpdateSerializer, responses=TeamMeetingSerializer)
     def partial_update(self, request, pk=None):
-        meeting = self._meeting()
-        serializer = TeamMeetingUpdateSerializer(data=request.data, partial=True, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        meeting = self.get_object()
         # Only what was sent changes (the input serializer's defaults apply on creation only).
-        data = {key: value for key, value in serializer.validated_data.items() if key in request.data}
+        data = {key: value for key, value in validated(TeamMeetingUpdateSerializer, request, partial=True).items()
+                if key in request.data}
         if "contacts" in data:
             opportunity = _opportunity(request, meeting.opportunity_id)
             data["contacts"] = _contacts(opportunity, data["contacts"])
         return self._out(services_selling.team_meeting_update(meeting=meeting, by=request.user, data=data))
 
     def destroy(self, request, *args, **kwargs):
-        services_selling.team_meeting_cancel(meeting=self._meeting(), by=request.user)
+        services_selling.team_meeting_cancel(meeting=self.get_object(), by=request.user)
         return Response(status=204)
 
     @extend_schema(request=MeetingOutcomeSerializer, responses=TeamMeetingSerializer)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
-        meeting = self._meeting()
-        data = _valid(MeetingOutcomeSerializer, request)
+        meeting = self.get_object()
+        data = validated(MeetingOutcomeSerializer, request)
         return self._out(services_selling.team_meeting_record_outcome(meeting=meeting, by=request.user, **data))
 
 
@@ -364,30 +343,14 @@ class KeyInteractionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
     def get_queryset(self):
         return selectors_selling.key_interaction_list(viewer=self.request.user)
 
-    def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        rows = [i for i in selectors_selling.attach_activities(list(page), with_people=False)
-                if i.activity is not None]
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
-
-    def _row(self, pk) -> KeyInteraction:
-        interaction = self.get_queryset().get(pk=pk)
-        selectors_selling.attach_activities([interaction], with_people=False)
-        if interaction.activity is None:
-            raise NotFound()
-        return interaction
-
-    def retrieve(self, request, *args, **kwargs):
-        return Response(self.get_serializer(self._row(self.get_object().pk)).data)
-
     @extend_schema(request=KeyInteractionInputSerializer, responses={201: KeyInteractionSerializer})
     def create(self, request):
-        data = _valid(KeyInteractionInputSerializer, request)
+        data = validated(KeyInteractionInputSerializer, request)
         opportunity = _opportunity(request, data["opportunity"])
         interaction = services_selling.key_interaction_mark(opportunity=opportunity, by=request.user,
                                                             activity_id=data["activity"],
                                                             significance=data["significance"])
-        return Response(KeyInteractionSerializer(self._row(interaction.pk)).data, status=201)
+        return Response(KeyInteractionSerializer(self.get_queryset().get(pk=interaction.pk)).data, status=201)
 
     def perform_destroy(self, instance):
         services_selling.key_interaction_unmark(interaction=instance, by=self.request.user)

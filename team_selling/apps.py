@@ -6,6 +6,15 @@ class TeamSellingConfig(AppConfig):
     name = "team_selling"
     verbose_name = _("Team selling")
 
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from opportunities.page_parts import register_tab
+
+        # The opportunity page's "Team selling" tab, after the sales team's and before the assessment.
+        register_tab("selling", 30, _("Team selling"), lambda opportunity: reverse("team_selling:selling-tab",
+                                                                                   args=[opportunity.pk]))
+
     def seed_demo(self, command, scale: int) -> None:
         """This area's demo data (the seed_demo command calls each app config in INSTALLED_APPS order)."""
         from team_selling.demo import seed

@@ -1,4 +1,4 @@
-"""Forms of the opportunity's "Team selling" tab: they read input only; the rules are in teams/services_selling.py."""
+"""Forms of the opportunity's "Team selling" tab: they read input only; the rules are in team_selling/services.py."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Contact
 from crm.forms import bootstrap_small
+from crm.params import MAX_ID
 from team_selling.models import Attitude, MeetingType, TeamPlan
 from team_selling.services import meeting_attendee_pool
 from teams.models import User
@@ -77,7 +78,7 @@ class TeamPlanForm(forms.Form):
     @staticmethod
     def initial_for(plan: TeamPlan | None) -> dict:
         if plan is None:
-            return {}
+            return {"version": 0}  # the writer saw no plan: one written meanwhile is a conflict
         return {"cooperation_strategy": plan.cooperation_strategy,
                 "competitive_assessment": plan.competitive_assessment, "needs_analysis": plan.needs_analysis,
                 "solution": plan.solution, "pricing_authority": plan.pricing_authority_id,
@@ -156,13 +157,15 @@ class MeetingOutcomeForm(forms.Form):
 
 
 class KeyInteractionForm(forms.Form):
-    activity = forms.TypedChoiceField(label=_("Activity"), coerce=int, choices=())
+    # A list to choose from, but any id is passed on: the service says why an activity cannot be marked (marked
+    # meanwhile, not of this opportunity, not taken place) instead of a bare "Select a valid choice".
+    activity = forms.IntegerField(label=_("Activity"), min_value=1, max_value=MAX_ID, widget=forms.Select)
     significance = forms.CharField(label=_("Why it matters"), max_length=10000,
                                    widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activity"].choices = [
+        self.fields["activity"].widget.choices = [
             (a.pk, f"{timezone.localtime(a.done_at):%Y-%m-%d} · {a.get_kind_display()} · {a.subject}")
             for a in candidates]
         bootstrap_small(self)

@@ -142,7 +142,7 @@ class MeetingType(models.TextChoices):
 class TeamMeeting(models.Model):
     """A scheduled customer meeting, seminar or technical exchange of the opportunity's team.
 
-    Time, place, our attendees, their contacts and the outcome live on the activity (`activity_id`, an
+    Time, place, our attendees, their contacts and the outcome live on the activity (`activity`, an
     `opportunities.Activity`); this row adds the type, the agenda and the end time.
     """
 

@@ -1,7 +1,7 @@
 """Reads of team selling on an opportunity, shared by the opportunity's "Team selling" tab and the API.
 
-Contacts and activities come from the higher apps (accounts, opportunities) at call time; ids of rows that no
-longer exist are ignored. Each function costs a constant number of queries.
+Contacts and activities are real foreign keys, read along with the rows (`select_related`/`prefetch_related`):
+each function costs a constant number of queries.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from team_selling.models import ContactStrategy, KeyInteraction, TeamMeeting, Te
 from team_selling.services import pricing_check, selling_may_edit, team_people_ids
 from teams.models import User
 
-
-def _activities():
-    return Activity.objects
+# A meeting with its activity, the activity's organiser, other attendees and the customer's contacts.
+MEETING_RELATED = ("activity__owner",)
+MEETING_PEOPLE = ("activity__participants", "activity__contacts")
 
 
 def team_plan_list(*, viewer: User) -> QuerySet[TeamPlan]:
@@ -38,28 +38,14 @@ def contact_strategy_list(*, viewer: User) -> QuerySet[ContactStrategy]:
 
 
 def team_meeting_list(*, viewer: User) -> QuerySet[TeamMeeting]:
-    return TeamMeeting.objects.visible_to(viewer).select_related("created_by").order_by("-pk")
+    """Meetings with their activity and its people (three queries per page)."""
+    return (TeamMeeting.objects.visible_to(viewer).select_related("created_by", *MEETING_RELATED)
+            .prefetch_related(*MEETING_PEOPLE).order_by("-pk"))
 
 
 def key_interaction_list(*, viewer: User) -> QuerySet[KeyInteraction]:
-    return KeyInteraction.objects.visible_to(viewer).select_related("marked_by").order_by("-marked_at", "-pk")
-
-
-def attach_activities(rows: list, *, with_people: bool = True) -> list:
-    """Set `.activity` on each meeting or key interaction from one query (plus two prefetches); rows whose
-    activity is gone get None."""
-    ids = [row.activity_id for row in rows]
-    activities = _activities().filter(pk__in=ids).select_related("owner")
-    if with_people:
-        activities = activities.prefetch_related("participants", "contacts")
-    by_id = {activity.pk: activity for activity in activities}
-    for row in rows:
-        row.activity = by_id.get(row.activity_id)
-    return rows
-
-
-def _meeting_sort_key(meeting: TeamMeeting) -> datetime:
-    return meeting.activity.due_at
+    return (KeyInteraction.objects.visible_to(viewer).select_related("marked_by", "activity")
+            .order_by("-marked_at", "-pk"))
 
 
 def team_selling(*, viewer: User, opportunity, now: datetime | None = None) -> dict:
@@ -74,26 +60,21 @@ def team_selling(*, viewer: User, opportunity, now: datetime | None = None) -> d
                     .filter(customer_id=opportunity.customer_id).order_by("name", "pk"))
     strategies: list[ContactStrategy] = []
     if plan is not None:
-        by_contact = {contact.pk: contact for contact in contacts}
-        for strategy in plan.contact_strategies.select_related("covered_by").order_by("pk"):
-            strategy.contact = by_contact.get(strategy.contact_id)
-            if strategy.contact is not None:
-                strategies.append(strategy)
+        strategies = list(plan.contact_strategies.filter(contact__in=[c.pk for c in contacts])
+                          .select_related("contact", "covered_by").order_by("pk"))
     covered = {strategy.contact_id for strategy in strategies}
 
-    meetings = attach_activities(list(TeamMeeting.objects.filter(opportunity_id=opportunity.pk)
-                                      .select_related("created_by")))
-    meetings = sorted((m for m in meetings if m.activity is not None), key=_meeting_sort_key)
+    meetings = list(TeamMeeting.objects.filter(opportunity_id=opportunity.pk)
+                    .select_related("created_by", *MEETING_RELATED).prefetch_related(*MEETING_PEOPLE)
+                    .order_by("activity__due_at", "pk"))
     upcoming = [m for m in meetings if m.activity.done_at is None]
     for meeting in upcoming:
         meeting.outcome_due = meeting.activity.due_at <= now
     held = [m for m in reversed(meetings) if m.activity.done_at is not None]
 
-    interactions = attach_activities(list(KeyInteraction.objects.filter(opportunity_id=opportunity.pk)
-                                          .select_related("marked_by")), with_people=True)
     # In the order the interactions took place (an activity's time), the latest first.
-    log = sorted((i for i in interactions if i.activity is not None), key=lambda i: i.activity.due_at, reverse=True)
-    candidates = key_candidates(opportunity=opportunity, marked={i.activity_id for i in interactions})
+    log = list(KeyInteraction.objects.filter(opportunity_id=opportunity.pk)
+               .select_related("marked_by", "activity__owner").order_by("-activity__due_at", "-marked_at", "-pk"))
 
     may_edit = selling_may_edit(user=viewer, opportunity=opportunity)
     return {
@@ -104,20 +85,18 @@ def team_selling(*, viewer: User, opportunity, now: datetime | None = None) -> d
         "upcoming_meetings": upcoming,
         "held_meetings": held,
         "key_interactions": log,
-        "key_candidates": candidates,
+        "key_candidates": key_candidates(opportunity=opportunity),
         "may_edit_selling": may_edit,
         "team_ids": team_people_ids(opportunity),
         "pricing_problems": _pricing_problems(plan, opportunity),
     }
 
 
-def key_candidates(*, opportunity, marked: set[int] | None = None) -> list:
+def key_candidates(*, opportunity) -> list:
     """The latest activities of the opportunity that have taken place and are not in the log yet (one query)."""
-    if marked is None:
-        marked = set(KeyInteraction.objects.filter(opportunity_id=opportunity.pk).values_list("activity_id",
-                                                                                             flat=True))
-    return list(_activities().filter(opportunity_id=opportunity.pk, done_at__isnull=False)
-                .exclude(pk__in=marked).select_related("owner").order_by("-done_at", "-pk")[:50])
+    return list(Activity.objects.filter(opportunity_id=opportunity.pk, done_at__isnull=False,
+                                        key_interaction__isnull=True)
+                .select_related("owner").order_by("-done_at", "-pk")[:50])
 
 
 def _pricing_problems(plan: TeamPlan | None, opportunity) -> list[str]:

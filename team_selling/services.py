@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Contact
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from crm.money import parse_money
+from crm.params import parse_id
 from opportunities.models import Activity, Opportunity
 from opportunities.services import activity_create
 from team_selling.models import (
@@ -124,7 +125,8 @@ def _lock_plan(opportunity, by: User) -> TeamPlan:
     plan = TeamPlan.objects.select_for_update().filter(opportunity_id=opportunity.pk).first()
     if plan is not None:
         return plan
-    plan = TeamPlan(opportunity_id=opportunity.pk, updated_by=by)
+    # Version 0: nobody has written the plan yet (a form for a new plan still saves over it).
+    plan = TeamPlan(opportunity_id=opportunity.pk, version=0, updated_by=by)
     plan._history_user = by
     try:
         with transaction.atomic():
@@ -138,7 +140,11 @@ def _lock_plan(opportunity, by: User) -> TeamPlan:
 def team_plan_save(*, opportunity, by: User, data: Mapping[str, Any], expected_version: int | None = None
                    ) -> TeamPlan:
     """The sales team (and the managers above the primary owner) write the plan; the person who decides prices
-    is on the team or above the primary owner, and the price limits need that person; a stale version is 409."""
+    is on the team or above the primary owner, and the price limits need that person; a stale version is 409.
+
+    `expected_version` is the version the writer saw: 0 when they saw no plan (a plan someone wrote meanwhile is
+    a conflict, not overwritten); None skips the check and the last writer wins (API callers that send no
+    version)."""
     _check_may_edit(opportunity, by)
     unknown = set(data) - set(PLAN_FIELDS)
     if unknown:
@@ -203,12 +209,12 @@ def pricing_check(*, plan: TeamPlan, list_amount: Decimal, price: Decimal) -> li
 # --- Relationship strategy per key contact -------------------------------------------------------
 
 def _check_contact(opportunity, contact_id: Any, by: User):
-    try:
-        contact_id = int(contact_id)
-    except (TypeError, ValueError) as exc:
-        raise DomainError(_("Choose a contact of this opportunity's customer."), field="contact") from exc
+    contact_id = parse_id(contact_id)
+    if contact_id is None:
+        raise DomainError(_("Choose a contact of this opportunity's customer."), field="contact")
     # Only contacts `by` may see: a manager above the owner may not see a customer owned in another branch.
-    contact = (Contact.objects.visible_to(by)
+    # Locked until the strategy is written: a contact deleted meanwhile is refused here, not at the commit.
+    contact = (Contact.objects.visible_to(by).select_for_update(of=("self",))
                .filter(pk=contact_id, customer_id=opportunity.customer_id).first())
     if contact is None:
         raise DomainError(_("Choose a contact of this opportunity's customer."), field="contact")
@@ -248,10 +254,10 @@ def contact_strategy_save(*, opportunity, by: User, contact_id: Any, data: Mappi
     _check_may_edit(opportunity, by)
     contact = _check_contact(opportunity, contact_id, by)
     plan = _lock_plan(opportunity, by)
-    strategy = ContactStrategy.objects.select_for_update().filter(plan=plan, contact_id=contact.pk).first()
+    strategy = ContactStrategy.objects.select_for_update().filter(plan=plan, contact=contact).first()
     values = _strategy_values(opportunity, data, strategy)
     if strategy is None:
-        strategy = ContactStrategy(plan=plan, contact_id=contact.pk, **values)
+        strategy = ContactStrategy(plan=plan, contact=contact, **values)
     else:
         for key, value in values.items():
             setattr(strategy, key, value)
@@ -318,12 +324,19 @@ def _meeting_values(opportunity, data: Mapping[str, Any], *, by: User, starts_at
         values["place"] = str(data["place"] or "").strip()[:200]
     if "agenda" in data:
         values["agenda"] = _text(data["agenda"], "agenda")
+    # The people and contacts checked here are locked until the meeting is written: one deleted meanwhile is
+    # refused here, not by the database at the commit.
     if "attendees" in data:
         attendees = list(dict.fromkeys(data["attendees"] or []))
         if any(not person.is_active for person in attendees):
             raise DomainError(_("Someone among the attendees is no longer active."), field="attendees")
+        ids = {person.pk for person in attendees}
+        locked = set(User.objects.select_for_update(of=("self",)).filter(pk__in=ids, is_active=True)
+                     .order_by("pk").values_list("pk", flat=True)) if ids else set()
+        if locked != ids:
+            raise DomainError(_("Someone among the attendees is no longer active."), field="attendees")
         # People already invited stay; anyone new comes from the pool.
-        newcomers = {person.pk for person in attendees} - set(current_attendee_ids)
+        newcomers = ids - set(current_attendee_ids)
         if newcomers and len(newcomers) != meeting_attendee_pool(opportunity, by).filter(pk__in=newcomers).count():
             raise DomainError(_("Invite people from the sales team, the managers above the primary owner or your "
                                 "own people."), field="attendees")
@@ -332,7 +345,9 @@ def _meeting_values(opportunity, data: Mapping[str, Any], *, by: User, starts_at
         contacts = list(dict.fromkeys(data["contacts"] or []))
         ids = {contact.pk for contact in contacts}
         if any(contact.customer_id != opportunity.customer_id for contact in contacts) or (
-                ids and len(ids) != Contact.objects.visible_to(by).filter(pk__in=ids).count()):
+                ids and ids != set(Contact.objects.visible_to(by).select_for_update(of=("self",))
+                                   .filter(pk__in=ids, customer_id=opportunity.customer_id)
+                                   .order_by("pk").values_list("pk", flat=True))):
             raise DomainError(_("Choose contacts of this opportunity's customer."), field="contacts")
         values["contacts"] = contacts
     return values
@@ -352,7 +367,7 @@ def team_meeting_schedule(*, opportunity, by: User, meeting_type: str, subject: 
         by=by, kind=ACTIVITY_KIND[values["meeting_type"]], subject=values["subject"], due_at=starts_at,
         opportunity=opportunity, owner=by, participants=values["attendees"], contacts=values["contacts"],
         location=values["place"])
-    meeting = TeamMeeting(opportunity_id=opportunity.pk, activity_id=activity.pk, meeting_type=values["meeting_type"],
+    meeting = TeamMeeting(opportunity=opportunity, activity=activity, meeting_type=values["meeting_type"],
                           agenda=values["agenda"], ends_at=ends_at, created_by=by)
     meeting._history_user = by
     meeting.save()
@@ -361,19 +376,21 @@ def team_meeting_schedule(*, opportunity, by: User, meeting_type: str, subject: 
     for person in values["attendees"]:
         if person.pk != by.pk:
             notify_in_language(person, "meeting_scheduled",
-                  gettext_lazy("%(by)s invited you to %(meeting)s on %(when)s (%(opportunity)s)."), url,
-                  by=by, meeting=values["subject"], when=when, opportunity=opportunity)
+                               gettext_lazy("%(by)s invited you to %(meeting)s on %(when)s (%(opportunity)s)."), url,
+                               by=by, meeting=values["subject"], when=when, opportunity=opportunity)
     return meeting
 
 
 def _lock_meeting(meeting: TeamMeeting, by: User):
-    meeting = TeamMeeting.objects.select_for_update().get(pk=meeting.pk)
-    activity = Activity.objects.select_for_update().filter(pk=meeting.activity_id).first()
-    if activity is None:
+    """The meeting and its activity, locked; deleting the activity deletes the meeting, so both are there or
+    neither is."""
+    meeting = (TeamMeeting.objects.select_for_update(of=("self", "activity")).select_related("activity")
+               .filter(pk=meeting.pk).first())
+    if meeting is None:
         raise ConflictError(_("The activity of this meeting was deleted."))
     opportunity = Opportunity.objects.select_related("primary_owner").get(pk=meeting.opportunity_id)
     _check_may_edit(opportunity, by)
-    return meeting, activity, opportunity
+    return meeting, meeting.activity, opportunity
 
 
 @transaction.atomic
@@ -457,15 +474,17 @@ def team_meeting_cancel(*, meeting: TeamMeeting, by: User) -> None:
 # --- Log of key interactions ---------------------------------------------------------------------
 
 @transaction.atomic
-def key_interaction_mark(*, opportunity, activity_id: Any, by: User, significance: str) -> KeyInteraction:
+def key_interaction_mark(*, opportunity, activity_id: Any, by: User, significance: str,
+                         new_only: bool = False) -> KeyInteraction:
     """The team marks an activity of this opportunity that has taken place as a key interaction, saying why it
-    matters; marking it again updates the reason."""
+    matters; marking it again updates the reason, except with `new_only` (a form that offered only unmarked
+    activities), where a mark someone else made meanwhile is a conflict."""
     _check_may_edit(opportunity, by)
-    try:
-        activity_id = int(activity_id)
-    except (TypeError, ValueError) as exc:
-        raise DomainError(_("Choose an activity of this opportunity."), field="activity") from exc
-    activity = Activity.objects.filter(pk=activity_id, opportunity_id=opportunity.pk).first()
+    activity_id = parse_id(activity_id)
+    if activity_id is None:
+        raise DomainError(_("Choose an activity of this opportunity."), field="activity")
+    # Locked until the mark is written: an activity deleted meanwhile is refused here, not at the commit.
+    activity = Activity.objects.select_for_update().filter(pk=activity_id, opportunity_id=opportunity.pk).first()
     if activity is None:
         raise DomainError(_("Choose an activity of this opportunity."), field="activity")
     if activity.done_at is None:
@@ -474,9 +493,13 @@ def key_interaction_mark(*, opportunity, activity_id: Any, by: User, significanc
     significance = _text(significance, "significance")
     if not significance:
         raise DomainError(_("Say why this interaction matters."), field="significance")
-    interaction = KeyInteraction.objects.select_for_update().filter(activity_id=activity.pk).first()
+    interaction = KeyInteraction.objects.select_for_update().filter(activity=activity).first()
+    if interaction is not None and new_only:
+        if interaction.significance == significance:
+            return interaction  # the same form sent twice
+        raise ConflictError(_("Someone marked this activity at the same time; reload the page."))
     if interaction is None:
-        interaction = KeyInteraction(opportunity_id=opportunity.pk, activity_id=activity.pk, marked_by=by)
+        interaction = KeyInteraction(opportunity=opportunity, activity=activity, marked_by=by)
     interaction.significance = significance
     interaction._history_user = by
     try:

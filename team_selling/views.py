@@ -2,7 +2,7 @@
 here, the opportunities app includes it) and the forms it links to: the team's plan, a strategy per key contact,
 meetings and their outcome, the log of key interactions.
 
-Views read input, call teams/services_selling.py and show the result; a refusal becomes a message or a form
+Views read input, call team_selling/services.py and show the result; a refusal becomes a message or a form
 error. The opportunity comes through `visible_to`: anyone else gets a 404; people who see it but are not on its
 team read only.
 """
@@ -10,19 +10,24 @@ team read only.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Contact
 from crm.errors import DomainError
+from crm.forms import form_add_error
 from crm.params import parse_id
 from opportunities.models import Opportunity
 from team_selling import selectors as selectors_selling
@@ -47,19 +52,39 @@ def selling_tab_context(request, opportunity) -> dict[str, Any]:
     return data
 
 
-@login_required
 @require_GET
 def selling_tab(request, pk: int):
-    """The opportunity page's "Team selling" tab, loaded into it by hx-get (opportunities sits below this app)."""
+    """The opportunity page's "Team selling" tab, loaded into it by hx-get (opportunities sits below this app);
+    asked for without htmx (no JavaScript, or back from the sign-in), the same tab as a page of its own."""
+    htmx = bool(request.headers.get("HX-Request"))
+    if not request.user.is_authenticated:
+        if htmx:
+            return _htmx_sign_in(request, pk)
+        return redirect_to_login(request.get_full_path())
     opportunity = _opportunity(request, pk)
-    return render(request, "team_selling/_selling_tab.html", {"opportunity": opportunity,
-                                                                **selling_tab_context(request, opportunity)})
+    template = "team_selling/_selling_tab.html" if htmx else "team_selling/selling_page.html"
+    response = render(request, template, {"opportunity": opportunity, **selling_tab_context(request, opportunity)})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _htmx_sign_in(request, pk: int) -> HttpResponse:
+    """An expired session asking for the tab by htmx: the whole browser goes to the sign-in (htmx would follow a
+    redirect and put the sign-in page into the tab), and back to the page it was on, or the opportunity's tab."""
+    back = _tab_url(pk)
+    current = request.headers.get("HX-Current-URL", "")
+    if current and url_has_allowed_host_and_scheme(current, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        parts = urlsplit(current)
+        back = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = redirect_to_login(back).url
+    return response
 
 
 def _opportunity(request, pk: int):
-    model = Opportunity
-    return get_object_or_404(model.objects.visible_to(request.user).select_related("customer", "primary_owner",
-                                                                                   "stage"), pk=pk)
+    return get_object_or_404(Opportunity.objects.visible_to(request.user)
+                             .select_related("customer", "primary_owner", "stage"), pk=pk)
 
 
 def _tab_url(pk: int, anchor: str = "") -> str:
@@ -74,19 +99,6 @@ def _readers_back(request, opportunity) -> HttpResponseRedirect | None:
     messages.error(request, _("Only the opportunity's sales team and the managers above its primary owner plan "
                               "its team selling."))
     return HttpResponseRedirect(_tab_url(opportunity.pk))
-
-
-def _form_error(form, error: Exception) -> None:
-    field = getattr(error, "field", None)
-    if isinstance(error, DomainError):
-        message = error.message
-    elif isinstance(error, ValidationError):
-        message = " ".join(error.messages)
-    else:
-        message = str(error) or _("You are not allowed to do this.")
-    if field == "contact" and "contact" not in form.fields:
-        field = None
-    form.add_error(field if field in form.fields else None, message)
 
 
 def _form_page(request, opportunity, form, *, title: str, submit: str, testid: str, extra: dict | None = None):
@@ -108,12 +120,14 @@ def plan_edit(request, pk: int):
     form = TeamPlanForm(request.POST or None, initial=TeamPlanForm.initial_for(plan), opportunity=opportunity)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        # The version the form was made for: 0 when there was no plan yet, so a plan someone else wrote
+        # meanwhile is a conflict rather than overwritten.
         version = data.pop("version")
         try:
             services_selling.team_plan_save(opportunity=opportunity, by=request.user, data=data,
-                                            expected_version=version if plan is not None else None)
+                                            expected_version=version)
         except REFUSALS as error:
-            _form_error(form, error)
+            form_add_error(form, error)
         else:
             messages.success(request, _("The team plan is saved."))
             return HttpResponseRedirect(_tab_url(opportunity.pk, "team-plan"))
@@ -144,7 +158,7 @@ def contact_new(request, pk: int):
             services_selling.contact_strategy_save(opportunity=opportunity, by=request.user, contact_id=contact.pk,
                                                    data=data)
         except REFUSALS as error:
-            _form_error(form, error)
+            form_add_error(form, error)
         else:
             messages.success(request, _("The relationship strategy for %(contact)s is saved.") % {"contact": contact})
             return HttpResponseRedirect(_tab_url(opportunity.pk, "contacts"))
@@ -164,10 +178,8 @@ def contact_edit(request, pk: int, strategy_pk: int):
     strategy = _strategy(opportunity, strategy_pk)
     if (back := _readers_back(request, opportunity)) is not None:
         return back
-    contact = Contact.objects.visible_to(request.user).filter(
-        pk=strategy.contact_id).first()
-    if contact is None:
-        raise Http404
+    # A manager above the owner may not see a contact of a customer of another branch.
+    contact = get_object_or_404(Contact.objects.visible_to(request.user), pk=strategy.contact_id)
     initial = {"current_attitude": strategy.current_attitude, "target_attitude": strategy.target_attitude,
                "covered_by": strategy.covered_by_id, "actions": strategy.actions}
     form = ContactStrategyForm(request.POST or None, initial=initial, opportunity=opportunity, viewer=request.user,
@@ -176,7 +188,7 @@ def contact_edit(request, pk: int, strategy_pk: int):
         try:
             services_selling.contact_strategy_update(strategy=strategy, by=request.user, data=form.cleaned_data)
         except REFUSALS as error:
-            _form_error(form, error)
+            form_add_error(form, error)
         else:
             messages.success(request, _("The relationship strategy for %(contact)s is saved.") % {"contact": contact})
             return HttpResponseRedirect(_tab_url(opportunity.pk, "contacts"))
@@ -201,11 +213,8 @@ def contact_remove(request, pk: int, strategy_pk: int):
 # --- Meetings ----------------------------------------------------------------------------------
 
 def _meeting(opportunity, meeting_pk: int) -> TeamMeeting:
-    meeting = get_object_or_404(TeamMeeting, pk=meeting_pk, opportunity_id=opportunity.pk)
-    selectors_selling.attach_activities([meeting])
-    if meeting.activity is None:
-        raise Http404
-    return meeting
+    return get_object_or_404(TeamMeeting.objects.select_related("activity__owner"), pk=meeting_pk,
+                             opportunity_id=opportunity.pk)
 
 
 @login_required
@@ -219,7 +228,7 @@ def meeting_new(request, pk: int):
         try:
             services_selling.team_meeting_schedule(opportunity=opportunity, by=request.user, **form.cleaned_data)
         except REFUSALS as error:
-            _form_error(form, error)
+            form_add_error(form, error)
         else:
             messages.success(request, _("The meeting is on the schedule and on its attendees' agenda."))
             return HttpResponseRedirect(_tab_url(opportunity.pk, "meetings"))
@@ -246,7 +255,7 @@ def meeting_edit(request, pk: int, meeting_pk: int):
         try:
             services_selling.team_meeting_update(meeting=meeting, by=request.user, data=form.cleaned_data)
         except REFUSALS as error:
-            _form_error(form, error)
+            form_add_error(form, error)
         else:
             messages.success(request, _("The meeting is saved."))
             return HttpResponseRedirect(_tab_url(opportunity.pk, "meetings"))
@@ -266,7 +275,7 @@ def meeting_outcome(request, pk: int, meeting_pk: int):
         try:
             services_selling.team_meeting_record_outcome(meeting=meeting, by=request.user, **form.cleaned_data)
         except REFUSALS as error:
-            _form_error(form, error)
+            form_add_error(form, error)
         else:
             messages.success(request, _("The outcome is recorded."))
             return HttpResponseRedirect(_tab_url(opportunity.pk, "meetings"))
@@ -294,16 +303,17 @@ def meeting_cancel(request, pk: int, meeting_pk: int):
 @require_POST
 def key_add(request, pk: int):
     opportunity = _opportunity(request, pk)
-    form = KeyInteractionForm(request.POST, candidates=selectors_selling.key_candidates(opportunity=opportunity))
+    form = KeyInteractionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return HttpResponseRedirect(_tab_url(opportunity.pk, "key-interactions"))
     try:
+        # The form offered activities not in the log yet: one marked meanwhile is a conflict, not a new reason.
         services_selling.key_interaction_mark(opportunity=opportunity, by=request.user,
                                               activity_id=form.cleaned_data["activity"],
-                                              significance=form.cleaned_data["significance"])
+                                              significance=form.cleaned_data["significance"], new_only=True)
     except REFUSALS as error:
         messages.error(request, getattr(error, "message", None) or str(error))
     else:

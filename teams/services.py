@@ -1,4 +1,5 @@
-"""Writes on the sales organisation: reporting lines and org unit tree, never a cycle."""
+"""Writes on the sales organisation: reporting lines and the org unit tree (never a cycle), language,
+notifications, territories and assignment rules."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from simple_history.models import HistoricalChanges
 
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from crm.money import parse_money
+from crm.relations import is_referred_to
 from teams.models import (
     ASSIGNMENT_SOURCES,
     AssignmentRule,
@@ -236,21 +237,11 @@ def territory_delete(*, territory: Territory, by: User) -> None:
     territory = Territory.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=territory.pk)
     if not territory_may_configure(user=by, org_unit=territory.org_unit):
         raise PermissionDenied(_("Only an administrator or a manager of the territory's unit changes it."))
-    if _territory_in_use(territory):
+    if is_referred_to(territory):  # named accounts, plans, rules, re-deployments...
         raise ConflictError(_("The territory is in use (named accounts, plans, rules or re-deployments): "
                               "deactivate it instead."))
     territory._history_user = by
     territory.delete()
-
-
-def _territory_in_use(territory: Territory) -> bool:
-    """Whether any row refers to the territory, whatever app declares it (its history aside)."""
-    for relation in Territory._meta.related_objects:
-        if relation.many_to_many or issubclass(relation.related_model, HistoricalChanges):
-            continue
-        if relation.related_model._default_manager.filter(**{relation.field.name: territory}).exists():
-            return True
-    return False
 
 
 ASSIGNMENT_RULE_FIELDS = ("name", "order", "active", "provinces", "cities", "industries", "sources",

@@ -10,23 +10,6 @@ register = template.Library()
 
 
 @register.filter
-def bid_money(value) -> str:
-    """1250000.5 -> 1,250,000.50 (grouped, two places; Decimal in, text out)."""
-    if value in (None, ""):
-        return "—"
-    return f"{Decimal(value).quantize(Decimal('0.01')):,}"
-
-
-@register.filter
-def signed_money(value) -> str:
-    """+12,000.00 / -3,500.00: a gap, with its sign."""
-    if value in (None, ""):
-        return "—"
-    value = Decimal(value).quantize(Decimal("0.01"))
-    return f"+{value:,}" if value > 0 else f"{value:,}"
-
-
-@register.filter
 def signed_percent(value) -> str:
     if value in (None, ""):
         return "—"

@@ -1,8 +1,6 @@
-"""Money on the forecast pages: grouped by thousands with two places, the same in both languages
-(Django's Chinese number format has no thousands separator); the status badge of a record; the
-rows of the team forecast table."""
+"""The status badge of a forecast record and the rows of the team forecast table (amounts through
+crm.money.format_money, like the `money` filter of every page)."""
 
-from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import dateformat, timezone
@@ -11,17 +9,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _lazy
 
+from crm.money import format_money
+
 register = template.Library()
-
-
-@register.filter
-def money(value) -> str:
-    if value is None or value == "":
-        return "—"
-    try:
-        return f"{Decimal(str(value)):,.2f}"
-    except (InvalidOperation, ValueError):
-        return str(value)
 
 
 STATUS_BADGES = {
@@ -70,7 +60,7 @@ def team_rows(context, rows) -> str:
         adjustment = row["adjustment"]
         if adjustment:
             adjusted = format_html('<span class="{}">{}</span>', "text-danger" if adjustment < 0 else "text-success",
-                                   money(adjustment))
+                                   format_money(adjustment))
         else:
             adjusted = "—"
         submitted = (dateformat.format(timezone.localtime(latest.submitted_at), "m-d H:i")
@@ -96,5 +86,5 @@ def team_rows(context, rows) -> str:
             '<tr data-testid="fc-team-row-{}"><td>{}</td><td>{}</td><td class="text-end fw-semibold">{}</td>'
             '<td class="text-end">{}</td><td class="text-end">{}</td><td class="small">{}</td>'
             '<td class="text-end text-nowrap">{}</td></tr>\n',
-            pk, who, status, money(figure.amount), money(figure.pipeline), adjusted, submitted, actions))
+            pk, who, status, format_money(figure.amount), format_money(figure.pipeline), adjusted, submitted, actions))
     return mark_safe("".join(html))  # noqa: S308 - every piece above went through format_html

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 register = template.Library()
 
 
 @register.simple_tag
 def customer_url(customer) -> str:
-    """The customer's page, or "" while the customers area has no detail page."""
-    if customer is None:
-        return ""
-    try:
-        return reverse("accounts:customer-detail", args=[customer.pk])
-    except NoReverseMatch:
-        return ""
-
-
-@register.filter
-def money(value) -> str:
-    """1250000.5 -> 1,250,000.50 (grouped, two places; Decimal in, text out)."""
-    if value in (None, ""):
-        return "—"
-    # Grouping by thousands whatever the UI language (Chinese finance pages do the same).
-    return f"{Decimal(value).quantize(Decimal('0.01')):,}"
+    """The customer's page ("" for no customer)."""
+    return "" if customer is None else reverse("accounts:customer-detail", args=[customer.pk])
 
 
 @register.simple_tag

@@ -35,6 +35,10 @@ def delete_orphans(apps, schema_editor):
     if count:
         print(f"\n  sales_planning: {count} named account(s) of deleted customers removed")  # noqa: T201
         orphans.delete()
+        if schema_editor.connection.vendor == "postgresql":
+            # Run the deferred foreign-key checks of the deleted rows now: PostgreSQL refuses to ALTER a table
+            # with pending trigger events, and the next operation alters this one.
+            schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def copy_moved_ids(apps, schema_editor):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 
@@ -16,20 +16,6 @@ def _decimal(value) -> Decimal | None:
         return Decimal(str(value))
     except InvalidOperation:
         return None
-
-
-@register.filter
-def money(value) -> str:
-    """1250000.5 -> 1,250,000.50: grouped by thousands whatever the UI language, two places, half up."""
-    number = _decimal(value)
-    return "—" if number is None else f"{number.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
-
-
-@register.filter
-def money0(value) -> str:
-    """1250000.5 -> 1,250,001: whole units for dense tables and tiles."""
-    number = _decimal(value)
-    return "—" if number is None else f"{number.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
 
 
 @register.filter

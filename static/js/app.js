@@ -11,6 +11,40 @@
       new bootstrap.Tooltip(el);
     });
   });
+
+  // A part of the page loaded after it (hx-trigger="load", e.g. the opportunity's team-selling tab) may hold
+  // the #anchor the address names: the browser looked for it before it was there, so go to it now.
+  if (window.htmx) {
+    htmx.onLoad(function (content) {
+      var id = decodeURIComponent(window.location.hash.slice(1));
+      if (!id || !content.querySelector) { return; }
+      var target = content.id === id ? content : content.querySelector("#" + CSS.escape(id));
+      if (target) {
+        target.scrollIntoView({block: "start"});
+        if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+        target.focus({preventScroll: true});
+      }
+    });
+  }
+
+  // A part that could not be loaded says so, with a retry, instead of "Loading…" for ever:
+  // <div hx-get=... data-load-error="Could not load this part." data-load-retry="Try again">.
+  function loadFailed(event) {
+    var part = event.detail && event.detail.elt;
+    if (!part || !part.hasAttribute || !part.hasAttribute("data-load-error")) { return; }
+    var box = document.createElement("div");
+    box.className = "alert alert-warning small my-2";
+    box.setAttribute("role", "alert");
+    box.setAttribute("data-testid", "load-error");
+    box.appendChild(document.createTextNode(part.getAttribute("data-load-error") + " "));
+    var retry = document.createElement("a");
+    retry.href = window.location.href;
+    retry.textContent = part.getAttribute("data-load-retry") || "↻";
+    box.appendChild(retry);
+    part.replaceChildren(box);
+  }
+  document.body.addEventListener("htmx:responseError", loadFailed);
+  document.body.addEventListener("htmx:sendError", loadFailed);
 })();
 
 // Short numbers for chart axes and tooltips: Chinese readers count in 万 and 亿, English readers in

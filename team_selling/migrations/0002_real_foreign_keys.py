@@ -41,10 +41,18 @@ def delete_orphans(apps, schema_editor):
     for model_name, existing in checks:
         model = apps.get_model("team_selling", model_name)
         orphans = model.objects.exclude(pk__in=model.objects.filter(**existing).values("pk"))
-        count = orphans.count()
-        if count:
-            print(f"\n  team_selling: {count} {model_name} row(s) pointing at deleted rows removed")  # noqa: T201
-            orphans.delete()
+        if orphans.exists():
+            _total, per_model = orphans.delete()
+            removed = ", ".join(f"{count} {label.split('.')[-1]}" for label, count in per_model.items() if count)
+            print(f"\n  team_selling: {model_name} rows pointing at deleted rows removed: {removed}")  # noqa: T201
+    _constraints_now(schema_editor)
+
+
+def _constraints_now(schema_editor) -> None:
+    """PostgreSQL checks deferred foreign keys at commit; rows just deleted leave trigger events pending, and
+    it refuses to ALTER those tables until they ran. Run them now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

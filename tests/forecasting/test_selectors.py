@@ -93,17 +93,18 @@ def test_a_level_that_does_not_submit_passes_its_figures_through(world):
     assert region.subordinate_total == Decimal("320000.00")
 
 
-def test_sales_planning_provides_the_quota_beside_the_forecast():
-    from forecasting.selectors import QUOTA_PROVIDER
-    from sales_planning.selectors import quota_amount
-
-    assert [quota_amount] == QUOTA_PROVIDER  # registered by sales_planning/apps.py at start-up
-
-
 def test_quota_slot_shows_the_provided_quota(client, world, monkeypatch):
     import forecasting.selectors
 
-    monkeypatch.setattr(forecasting.selectors, "QUOTA_PROVIDER", [lambda **kwargs: Decimal("500000.00")])
+    monkeypatch.setattr(forecasting.selectors, "_quota_provider", None)
+    forecasting.selectors.register_quota_provider(lambda **kwargs: Decimal("500000.00"))
     client.force_login(world.am1)
     html = client.get(reverse("forecasting:my-forecast") + f"?period={world.period.pk}").content.decode()
     assert 'data-testid="fc-quota"' in html and "500,000.00" in html
+
+
+def test_without_a_quota_provider_there_is_no_quota(world, monkeypatch):
+    import forecasting.selectors
+
+    monkeypatch.setattr(forecasting.selectors, "_quota_provider", None)
+    assert forecasting.selectors.quota_figure(user=world.am1, period=world.period) is None

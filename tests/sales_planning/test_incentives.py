@@ -145,8 +145,9 @@ def test_eligible_people_units_roles_and_named(org, period):
 
 def test_expected_cost_uses_the_forecast_else_the_quota(org, period, monkeypatch):
     _quotas(org, period)  # am3 has no quota: costs nothing
-    monkeypatch.setattr(selectors, "forecast_for", lambda *, period, user=None, org_unit=None:
-                        Decimal("1200") if user == org.am1 else None)
+    # The forecasting app reports 0.00 for someone who forecast nothing: am2's quota stands in.
+    monkeypatch.setattr(selectors, "forecasts_for", lambda *, period, holders:
+                        [Decimal("1200") if holder == org.am1 else Decimal("0.00") for holder in holders])
     plan = _plan(org, period, accelerator="1.5")
     plan = services.incentive_plan_submit(plan=plan, by=org.region_mgr)
     # am1: forecast 1200 of 1000 -> 2% of 1000 + 3% of 200 = 26; am2: at quota 2000 -> 2% = 40.

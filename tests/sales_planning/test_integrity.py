@@ -104,6 +104,11 @@ def test_merge_keeps_only_the_survivors_named_account_when_both_had_one(org, ter
         (kept.pk, survivor.pk, territory.pk)]
     assert not TerritoryAccount.objects.filter(pk=dropped.pk).exists()
     assert "sales_planning.TerritoryAccount" not in record.moved
+    # The dropped one is not lost without a trace: the merge record keeps it (the name index is not kept).
+    assert [row["territory_id"] for row in record.snapshot["dropped"]["sales_planning.TerritoryAccount"]] == [
+        other_territory.pk]
+    assert list(record.snapshot["dropped"]) == ["sales_planning.TerritoryAccount"]
+    assert TerritoryAccount.history.filter(id=dropped.pk, history_type="-").exists()
     assert_nothing_dangles()
 
 

@@ -152,9 +152,12 @@ def _grow(org, count: int, start: int) -> None:
 
     people = [org.am1, org.am2, org.am3]
     for index in range(start, start + count):
-        who = people[index % 3]
-        Redeployment.objects.create(by=org.team_mgr, from_user=who, to_user=people[(index + 1) % 3],
-                                    reason=f"r{index}", customer_count=1)
+        who, to = people[index % 3], people[(index + 1) % 3]
+        record = Redeployment.objects.create(by=org.team_mgr, from_user=who, to_user=to, reason=f"r{index}",
+                                             customer_count=1, opportunity_count=1)
+        customer = customer_for(to)
+        record.customers.set([customer])
+        record.opportunities.set([opportunity(to, "100", date(2026, 9, 1), outcome="open", customer=customer)])
         TerritoryPlan.objects.create(org_unit=org.team, year=2030 + index, drafted_by=org.team_mgr)
         Notification.objects.create(recipient=org.region_mgr, kind="info", message=f"m{index}", url="/")
 

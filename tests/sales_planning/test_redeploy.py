@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from accounts.models import Customer
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from opportunities.models import Opportunity, OpportunityTeamMember, OwnerChange
 from sales_planning import selectors, services
@@ -185,7 +186,18 @@ def test_api_preview_then_execute(api, api_as, org, book):
                                                          "customer_ids": preview["customer_ids"],
                                                          "opportunity_ids": preview["opportunity_ids"]}, format="json")
     assert done.status_code == 201 and done.json()["customer_count"] == 3
+    assert done.json()["customer_ids"] == sorted(c.pk for c in book["customers"])
+    assert done.json()["opportunity_ids"] == sorted([book["open"].pk, book["open2"].pk])
     record_id = done.json()["id"]
+    # am1 gave the customers away: the record stays theirs to read, with only the ids they may still see (the
+    # customers of their own won and lost deals), never the third one's.
+    theirs = api_as(org.am1).get(reverse("v1:redeployment-detail", args=[record_id])).json()
+    still_seen = sorted(Customer.objects.visible_to(org.am1).filter(pk__in=theirs["customer_ids"] or [0])
+                        .values_list("pk", flat=True))
+    assert theirs["customer_count"] == 3 and theirs["customer_ids"] == still_seen
+    assert book["customers"][2].pk not in theirs["customer_ids"]
+    assert theirs["opportunity_ids"] == sorted(Opportunity.objects.visible_to(org.am1).filter(
+        pk__in=[book["open"].pk, book["open2"].pk]).values_list("pk", flat=True))
     assert api_as(org.outsider).get(reverse("v1:redeployment-detail", args=[record_id])).status_code == 404
     assert api_as(org.am1).post(reverse("v1:redeployment-preview"), body, format="json").status_code == 403
     assert api.post(reverse("v1:redeployment-preview"), body, format="json").status_code == 401
@@ -208,6 +220,21 @@ def test_wizard_preview_and_confirm(client, org, book):
     assert client.get(reverse("sales_planning:redeploy-detail", args=[record.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("sales_planning:redeploy")).status_code == 302
+
+
+def test_detail_tells_hidden_from_deleted(client, org, book):
+    spare = customer_for(org.am1)  # no opportunities: it can be deleted after the move
+    record = services.redeploy_execute(by=org.team_mgr, from_user=org.am1, to_user=org.am2, reason="调岗",
+                                       customer_ids=[c.pk for c in [*book["customers"], spare]], opportunity_ids=[],
+                                       include_opportunities=False)
+    spare.delete()
+    client.force_login(org.team_mgr)
+    html = client.get(reverse("sales_planning:redeploy-detail", args=[record.pk])).content.decode()
+    assert book["customers"][0].name in html and book["customers"][1].name in html
+    assert 'data-testid="gone-customers"' in html and "1 " in html
+    client.force_login(org.am1)  # sees the record; the third customer (am2's deal only) is hidden from them now
+    html = client.get(reverse("sales_planning:redeploy-detail", args=[record.pk])).content.decode()
+    assert book["customers"][2].name not in html and 'data-testid="gone-customers"' in html
 
 
 def test_wizard_refuses_a_changed_set(client, org, book):
@@ -233,4 +260,4 @@ def test_wizard_shows_only_the_fields_of_the_chosen_mode(client, org):
     assert person == {"from_user": False, "from_territory": True, "to_territory": True}
     html = client.get(reverse("sales_planning:redeploy"), {"mode": "territory", "to_user": org.am2.pk}).content.decode()
     assert hidden_groups(html) == {"from_user": True, "from_territory": False, "to_territory": False}
-    assert "sales_planning/redeploy.js" in html and "<script>" not in html
+    assert "js/sales_planning.js" in html and "<script>" not in html

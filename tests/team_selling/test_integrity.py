@@ -21,12 +21,6 @@ from tests.factories import ActivityFactory, ContactFactory, CustomerFactory, Op
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def opportunity(owner):
-    customer = CustomerFactory(owner=owner, name="上海华远精密机械有限公司")
-    return OpportunityFactory(primary_owner=owner, customer=customer, name="华远二期产线改造",
-                              amount=Decimal("1000000.00"))
-
 
 @pytest.fixture
 def other_opportunity(owner, opportunity):
@@ -34,10 +28,6 @@ def other_opportunity(owner, opportunity):
     return OpportunityFactory(primary_owner=owner, customer=opportunity.customer, name="华远三期",
                               amount=Decimal("500000.00"))
 
-
-@pytest.fixture
-def contact(opportunity):
-    return ContactFactory(customer=opportunity.customer, name="周总", title="总经理")
 
 
 @pytest.fixture

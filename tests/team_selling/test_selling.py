@@ -18,7 +18,6 @@ from team_selling.models import Attitude, ContactStrategy, KeyInteraction, Meeti
 from tests.factories import (
     ActivityFactory,
     ContactFactory,
-    CustomerFactory,
     ManagerFactory,
     OpportunityFactory,
     TeamMemberFactory,
@@ -37,23 +36,11 @@ def director(manager):
 
 
 @pytest.fixture
-def opportunity(owner, director):
-    customer = CustomerFactory(owner=owner, name="上海华远精密机械有限公司")
-    return OpportunityFactory(primary_owner=owner, customer=customer, name="华远二期产线改造",
-                              amount=Decimal("1000000.00"))
+def opportunity(opportunity, director):
+    """The shared opportunity, with a director above the owner's manager (three levels up from the owner)."""
+    return opportunity
 
 
-@pytest.fixture
-def presales(opportunity):
-    """On the sales team, reporting to someone outside the owner's line."""
-    person = UserFactory(username="presales", manager=ManagerFactory(username="presales-manager"))
-    TeamMemberFactory(opportunity=opportunity, user=person, role="presales")
-    return person
-
-
-@pytest.fixture
-def contact(opportunity):
-    return ContactFactory(customer=opportunity.customer, name="周总", title="总经理")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from crm.errors import ConflictError, DomainError, PermissionDenied
-from sales_planning.models import TerritoryAccount
+from sales_planning.models import Redeployment, TerritoryAccount, TerritoryPlan
 from teams import services
 from teams.models import AssignmentRule, AssignmentStrategy, Territory
 from tests.factories import UserFactory
@@ -110,6 +110,31 @@ def test_territory_service_refuses_directly(org, territory):
     with pytest.raises(ConflictError):
         TerritoryAccount.objects.create(territory=territory, customer_id=customer_for(org.am1).pk)
         services.territory_delete(territory=territory, by=org.admin)
+
+
+USES = {
+    "named account": lambda org, t: TerritoryAccount.objects.create(territory=t, customer_id=customer_for(org.am1).pk),
+    "plan": lambda org, t: TerritoryPlan.objects.create(org_unit=org.region, territory=t, year=2026,
+                                                        drafted_by=org.region_mgr),
+    "assignment rule": lambda org, t: AssignmentRule.objects.create(name="规则", territory=t,
+                                                                    strategy=AssignmentStrategy.ROUND_ROBIN),
+    "re-deployment from": lambda org, t: Redeployment.objects.create(by=org.admin, to_user=org.am2, from_territory=t,
+                                                                      reason="调岗"),
+    "re-deployment to": lambda org, t: Redeployment.objects.create(by=org.admin, to_user=org.am2, to_territory=t,
+                                                                    reason="调岗"),
+}
+
+
+@pytest.mark.parametrize("use", list(USES))
+def test_a_territory_in_use_is_refused_deletion_with_a_409(api_as, org, territory, use):
+    """Whatever app refers to the territory (and however it names the relation), deleting it is a 409, never
+    a 500 from the database's PROTECT."""
+    USES[use](org, territory)
+    with pytest.raises(ConflictError):
+        services.territory_delete(territory=territory, by=org.admin)
+    response = api_as(org.admin).delete(_detail("territory", territory.pk))
+    assert response.status_code == 409 and "停用" in response.data["detail"]
+    assert Territory.objects.filter(pk=territory.pk).exists()
 
 
 @pytest.mark.parametrize("size", [3, 12])

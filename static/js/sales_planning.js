@@ -1,6 +1,10 @@
-// Charts of the sales force planning pages (ECharts). Served as a file: the Content-Security-Policy
-// forbids inline scripts. Each chart is an element with data-chart="<kind>" and
-// data-source="<id of a json_script element>" holding its data.
+// Sales force planning pages. Served as a file: the Content-Security-Policy forbids inline scripts.
+// The area layout loads it on every sales page; each part below finds its own hooks and does nothing
+// on a page without them.
+
+// --- Charts (ECharts, loaded first by _chart_scripts.html on the pages that have charts) ------------
+// Each chart is an element with data-chart="<kind>" and data-source="<id of a json_script element>"
+// holding its data.
 (function () {
   "use strict";
   if (typeof echarts === "undefined") { return; }
@@ -85,4 +89,27 @@
     charts.push(chart);
   });
   window.addEventListener("resize", function () { charts.forEach(function (chart) { chart.resize(); }); });
+})();
+
+// --- Re-deployment form: only the fields of the chosen mode (a person's customers, or the named -----
+// accounts of a territory), on the form marked data-testid="redeploy-form" via data-redeploy-mode.
+(function () {
+  "use strict";
+  var form = document.querySelector('[data-testid="redeploy-form"]');
+  if (!form) { return; }
+  function show() {
+    var checked = form.querySelector('input[name="mode"]:checked');
+    var mode = checked ? checked.value : "person";
+    form.querySelectorAll("[data-redeploy-mode]").forEach(function (el) {
+      var on = el.getAttribute("data-redeploy-mode") === mode;
+      el.classList.toggle("d-none", !on);
+      el.hidden = !on;
+      // Hidden fields are not sent: a stale choice of the other mode cannot travel with the form.
+      el.querySelectorAll("select, input").forEach(function (input) { input.disabled = !on; });
+    });
+  }
+  form.querySelectorAll('input[name="mode"]').forEach(function (radio) {
+    radio.addEventListener("change", show);
+  });
+  show();
 })();
