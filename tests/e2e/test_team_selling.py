@@ -48,3 +48,23 @@ def test_owner_plans_team_selling(page, live_server):
     page.click("[data-testid=save]")
     expect(page.locator("[data-testid=meeting-upcoming]")).to_contain_text("技术交流会")
     assert page.console_errors == []
+
+
+def test_the_tab_goes_to_its_anchor_and_says_so_when_it_cannot_load(page, live_server):
+    owner = UserFactory(username="zhangwei", display_name="张伟", manager=ManagerFactory(username="liqiang"))
+    opportunity = OpportunityFactory(primary_owner=owner, name="数据中心扩容")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "zhangwei")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.press("#id_password", "Enter")
+    page.set_viewport_size({"width": 390, "height": 700})
+    # The address names an anchor inside the tab, which arrives after the page: the page goes there.
+    page.goto(f"{live_server.url}/opportunities/{opportunity.pk}/?tab=selling#key-interactions")
+    anchor = page.locator("#key-interactions")
+    expect(anchor).to_be_visible()
+    expect(anchor).to_be_in_viewport()
+    # The tab's URL failing: a message with a retry instead of "Loading…" for ever.
+    page.route(f"**/teams/selling/{opportunity.pk}/", lambda route: route.fulfill(status=500, body="boom"))
+    page.goto(f"{live_server.url}/opportunities/{opportunity.pk}/?tab=selling")
+    expect(page.locator("[data-testid=load-error]")).to_be_visible()
+    expect(page.locator("[data-testid=load-error] a")).to_have_attribute("href", page.url)
