@@ -1,9 +1,12 @@
-"""Shared fixtures: the people every permission test is built around."""
+"""Shared fixtures: the people every permission test is built around, the demo-like sales organisation
+(`org`), and the people around an opportunity (`director`, `presales`; each app's tests define the
+`opportunity` they need)."""
 
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import AdminFactory, ManagerFactory, OrgUnitFactory, UserFactory
+from tests.factories import AdminFactory, ManagerFactory, OrgUnitFactory, TeamMemberFactory, UserFactory
+from tests.sales_org import build_org
 
 
 @pytest.fixture(autouse=True)
@@ -61,3 +64,26 @@ def api_as():
         return client
 
     return login
+
+
+@pytest.fixture
+def director(db, manager):
+    """Above the owner's manager: three levels up from the owner."""
+    boss = ManagerFactory(username="director")
+    manager.manager = boss
+    manager.save(update_fields=["manager"])
+    return boss
+
+
+@pytest.fixture
+def presales(db, opportunity):
+    """On the sales team of `opportunity`, reporting to someone outside the owner's line."""
+    person = UserFactory(username="presales", manager=ManagerFactory(username="presales-manager"))
+    TeamMemberFactory(opportunity=opportunity, user=person, role="presales")
+    return person
+
+
+@pytest.fixture
+def org(db):
+    """A company, a division, regions and teams with their managers and account managers (tests/sales_org.py)."""
+    return build_org()

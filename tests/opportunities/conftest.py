@@ -11,11 +11,8 @@ import pytest
 
 from tests.factories import (
     CustomerFactory,
-    ManagerFactory,
     OpportunityFactory,
     ProductFactory,
-    TeamMemberFactory,
-    UserFactory,
     ensure_default_config,
 )
 
@@ -25,13 +22,6 @@ def _default_config(request):
     if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
         ensure_default_config()
 
-
-@pytest.fixture
-def director(db, manager):
-    boss = ManagerFactory(username="director")
-    manager.manager = boss
-    manager.save(update_fields=["manager"])
-    return boss
 
 
 @pytest.fixture
@@ -48,13 +38,6 @@ def customer(owner):
 def opportunity(owner, customer, director):
     return OpportunityFactory(primary_owner=owner, customer=customer, name="华远二期产线改造")
 
-
-@pytest.fixture
-def presales(db, opportunity):
-    """On the sales team of `opportunity`, reporting to someone outside the owner's line."""
-    person = UserFactory(username="presales", manager=ManagerFactory(username="presales-manager"))
-    TeamMemberFactory(opportunity=opportunity, user=person, role="presales")
-    return person
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sales_planning import selectors, services, tasks
 from sales_planning.models import Bonus, BonusStatus, IncentivePlan, IncentiveStatus, IncentiveTier, Quota
 from teams.models import Role
 from tests.factories import UserFactory
-from tests.sales_org import build_org, opportunity, quarter, year
+from tests.sales_org import opportunity, quarter, year
 
 pytestmark = pytest.mark.django_db
 
@@ -90,10 +90,6 @@ def test_no_quota_no_bonus_and_no_tier_reached_pays_nothing():
 
 
 # --- Plans: creation, expected cost, approval, publishing ------------------------------------------
-
-@pytest.fixture
-def org():
-    return build_org()
 
 
 @pytest.fixture

@@ -14,17 +14,13 @@ from opportunities.models import Opportunity
 from sales_planning import selectors, services
 from sales_planning.models import Redeployment, TerritoryAccount
 from teams.models import Territory
-from tests.sales_org import build_org, customer_for, opportunity
+from tests.sales_org import customer_for, opportunity
 
 pytestmark = pytest.mark.django_db
 
 CUSTOMERS_MOVED = Redeployment.customers.through
 OPPORTUNITIES_MOVED = Redeployment.opportunities.through
 
-
-@pytest.fixture
-def org():
-    return build_org()
 
 
 @pytest.fixture

@@ -9,16 +9,12 @@ from crm.params import MAX_ID
 from sales_planning import services
 from sales_planning.models import Bonus, Quota
 from teams.models import Territory
-from tests.sales_org import allocate_down, build_org, customer_for, opportunity, year
+from tests.sales_org import allocate_down, customer_for, opportunity, year
 
 pytestmark = pytest.mark.django_db
 
 TIERS = [{"threshold": "80", "rate": "1"}, {"threshold": "100", "rate": "2"}]
 
-
-@pytest.fixture
-def org():
-    return build_org()
 
 
 @pytest.fixture

@@ -13,14 +13,10 @@ from crm.views import workbench_panels
 from sales_planning import selectors, services
 from sales_planning.models import ApprovalStatus, Quota, QuotaAction, QuotaAllocation
 from tests.factories import UserFactory
-from tests.sales_org import allocate_down, build_org, opportunity, quarter, year
+from tests.sales_org import allocate_down, opportunity, quarter, year
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def org():
-    return build_org()
 
 
 @pytest.fixture

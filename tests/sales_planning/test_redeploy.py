@@ -12,14 +12,10 @@ from opportunities.models import Opportunity, OpportunityTeamMember, OwnerChange
 from sales_planning import selectors, services
 from sales_planning.models import Redeployment, TerritoryAccount
 from teams.models import Territory
-from tests.sales_org import build_org, customer_for, opportunity
+from tests.sales_org import customer_for, opportunity
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def org():
-    return build_org()
 
 
 @pytest.fixture

@@ -8,14 +8,10 @@ from crm.errors import ConflictError, DomainError, PermissionDenied
 from sales_planning import selectors, services
 from sales_planning.models import ApprovalStatus, TerritoryAccount, TerritoryPlan
 from teams.models import Territory
-from tests.sales_org import build_org, customer_for
+from tests.sales_org import customer_for
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def org():
-    return build_org()
 
 
 @pytest.fixture

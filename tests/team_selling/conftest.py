@@ -8,10 +8,7 @@ import pytest
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
-    ManagerFactory,
     OpportunityFactory,
-    TeamMemberFactory,
-    UserFactory,
 )
 
 
@@ -21,13 +18,6 @@ def opportunity(owner):
     return OpportunityFactory(primary_owner=owner, customer=customer, name="华远二期产线改造",
                               amount=Decimal("1000000.00"))
 
-
-@pytest.fixture
-def presales(opportunity):
-    """On the sales team, reporting to someone outside the owner's line."""
-    person = UserFactory(username="presales", manager=ManagerFactory(username="presales-manager"))
-    TeamMemberFactory(opportunity=opportunity, user=person, role="presales")
-    return person
 
 
 @pytest.fixture

@@ -27,13 +27,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def director(manager):
-    boss = ManagerFactory(username="director")
-    manager.manager = boss
-    manager.save(update_fields=["manager"])
-    return boss
-
 
 @pytest.fixture
 def opportunity(opportunity, director):

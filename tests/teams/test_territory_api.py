@@ -10,17 +10,13 @@ from sales_planning.models import Redeployment, TerritoryAccount, TerritoryPlan
 from teams import services
 from teams.models import AssignmentRule, AssignmentStrategy, Territory
 from tests.factories import UserFactory
-from tests.sales_org import build_org, customer_for
+from tests.sales_org import customer_for
 
 pytestmark = pytest.mark.django_db
 
 TERRITORIES = reverse("v1:territory-list")
 RULES = reverse("v1:assignment-rule-list")
 
-
-@pytest.fixture
-def org():
-    return build_org()
 
 
 @pytest.fixture
