@@ -33,13 +33,6 @@ def _default_config(request):
         ensure_default_config()
 
 
-@pytest.fixture
-def director(db, manager):
-    boss = ManagerFactory(username="director")
-    manager.manager = boss
-    manager.save(update_fields=["manager"])
-    return boss
-
 
 @pytest.fixture
 def customer(owner):
@@ -50,12 +43,6 @@ def customer(owner):
 def opportunity(owner, customer, director):
     return OpportunityFactory(primary_owner=owner, customer=customer, name="华远数据中心扩容", stage=stage("05"))
 
-
-@pytest.fixture
-def presales(db, opportunity):
-    person = UserFactory(username="presales", manager=ManagerFactory(username="presales-manager"))
-    TeamMemberFactory(opportunity=opportunity, user=person, role="presales")
-    return person
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from tests.factories import (
     ManagerFactory,
     OpportunityFactory,
     OrgUnitFactory,
-    TeamMemberFactory,
-    UserFactory,
     ensure_funnel_config,
 )
 
@@ -54,12 +52,6 @@ def customer(owner):
 def opportunity(owner, customer, director):
     return OpportunityFactory(primary_owner=owner, customer=customer, name="华远二期产线改造")
 
-
-@pytest.fixture
-def presales(db, opportunity):
-    person = UserFactory(username="presales", manager=ManagerFactory(username="presales-manager"))
-    TeamMemberFactory(opportunity=opportunity, user=person, role="presales")
-    return person
 
 
 @pytest.fixture
