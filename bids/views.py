@@ -106,16 +106,14 @@ def bid_list(request):
     for bid in page.object_list:
         bid.next_date = selectors.next_key_date(bid)
         bid.warning_list = selectors.bid_warnings(bid)
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
+    sort_query = request.GET.copy()  # the sort links keep the filters, not the page or the old sort
+    sort_query.pop("page", None)
     sort_query.pop("ordering", None)
     return render(request, "bids/bid_list.html", {
         "page": page,
         "totals": totals,
         "filterset": filterset,
         "params": request.GET,
-        "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "ordering": request.GET.get("ordering", ""),
         "sort_keys": BID_ORDERING,
@@ -351,10 +349,8 @@ def partner_list(request):
     if not request.GET.get("ordering"):
         rows = rows.order_by("name", "id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "bids/partner_list.html", {
-        "page": page, "filterset": filterset, "params": request.GET, "query": query.urlencode(),
+        "page": page, "filterset": filterset, "params": request.GET,
         "kinds": PartnerKind.choices, "statuses": PartnerStatus.choices, "ratings": CreditRating.choices,
         "may_manage": services.may_manage_partners(request.user),
     })

@@ -66,9 +66,8 @@ def opportunity_list(request):
     paginator.count = totals["count"]  # already counted with the total amount: no second COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
     owners = services.owner_choices(request.user).order_by("username")
-    query = request.GET.copy()
-    query.pop("page", None)
-    sort_query = query.copy()
+    sort_query = request.GET.copy()  # the sort links keep the filters, not the page or the old sort
+    sort_query.pop("page", None)
     sort_query.pop("ordering", None)
     filter_customer = None
     customer_id = parse_id(request.GET.get("customer"))
@@ -82,7 +81,6 @@ def opportunity_list(request):
         "owners": owners,
         "filter_customer": filter_customer,
         "params": params,
-        "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "ordering": request.GET.get("ordering", ""),
         "sort_keys": OPPORTUNITY_ORDERING,
