@@ -39,8 +39,9 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
-    # The business areas, lowest first: each imports only those above it in this list
-    # (the layers contract in pyproject.toml, checked by lint-imports).
+    # The platform (request safety, job outbox), then the business areas, lowest first: each imports
+    # only those above it in this list (the layers contract in pyproject.toml, checked by lint-imports).
+    "crm",
     "teams",
     "accounts",
     "opportunities",
