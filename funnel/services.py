@@ -447,6 +447,16 @@ def funnel_snapshot_write(
     return run
 
 
+def funnel_snapshot_ensure(*, day: date | None = None) -> SnapshotRun | None:
+    """The watchdog of the daily job (06:00): when the day's snapshot is missing (its 01:30 job was lost with
+    a worker or a broker outage, or failed), take it now; None when it is there."""
+    day = day or timezone.localdate()
+    if SnapshotRun.objects.filter(date=day, finished_at__isnull=False).exists():
+        return None
+    logger.warning("funnel snapshot of %s missing at the watchdog's hour; taking it now", day)
+    return funnel_snapshot_take(day=day)
+
+
 def funnel_snapshot_take(*, day: date | None = None) -> SnapshotRun:
     """The daily job: the missing stage entries back-filled, then today's funnel of every person and unit
     (count, amount, stuck) from aggregate queries over the open opportunities, then the history baselines
