@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A lost database connection answers 503 + Retry-After, logged once per outage (crm.middleware).
+    "crm.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires: it turns lock-outs into a response.
     "axes.middleware.AxesMiddleware",
 ]
