@@ -64,8 +64,7 @@ def _database_answers() -> bool:
         connection.ensure_connection()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DATABASE_ERRORS:
-        connection.close_if_unusable_or_obsolete()
+    except DATABASE_ERRORS:  # the connection is dropped at the end of the request
         return False
     return True
 
