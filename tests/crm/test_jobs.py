@@ -40,8 +40,11 @@ def broker_away(monkeypatch):
     def refuse(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
     monkeypatch.setattr(record, "apply_async", refuse)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = eager
 
 
 def test_the_job_is_written_in_the_transaction_and_runs_at_the_commit(db, django_capture_on_commit_callbacks):

@@ -9,7 +9,7 @@ from funnel.tasks import funnel_snapshot_watchdog
 from tests.factories import OpportunityFactory
 
 
-def test_a_missing_snapshot_of_the_day_is_taken_by_the_watchdog(owner, director):
+def test_a_missing_snapshot_of_the_day_is_taken_by_the_watchdog(db, owner, director):
     OpportunityFactory(primary_owner=owner)
     today = timezone.localdate()
     assert not SnapshotRun.objects.filter(date=today).exists()  # the 01:30 job was lost with its worker
@@ -19,7 +19,7 @@ def test_a_missing_snapshot_of_the_day_is_taken_by_the_watchdog(owner, director)
     assert FunnelSnapshot.objects.filter(date=today, user=owner).exists()
 
 
-def test_the_watchdog_leaves_a_snapshot_that_is_there_alone(owner, director):
+def test_the_watchdog_leaves_a_snapshot_that_is_there_alone(db, owner, director):
     OpportunityFactory(primary_owner=owner)
     assert funnel_snapshot_watchdog.delay().get() is not None
     finished = SnapshotRun.objects.get().finished_at
