@@ -103,6 +103,7 @@ def import_new(request):
         except (DomainError, PermissionDenied) as exc:
             form_add_error(form, exc)
         else:
+            messages.success(request, _("The file is uploaded; the import will start shortly."))
             return redirect("accounts:import-detail", pk=batch.pk)
     fields = [{"name": name, "label": label} for name, label in FIELD_LABELS.items()]
     return render(request, "accounts/import_form.html", {"form": form, "fields": fields,
@@ -151,6 +152,7 @@ def import_rerun(request, pk: int):
     except (DomainError, PermissionDenied) as exc:
         messages.error(request, str(getattr(exc, "message", exc)))
         return redirect("accounts:import-detail", pk=batch.pk)
+    messages.success(request, _("The import will start again shortly."))
     return redirect("accounts:import-detail", pk=again.pk)
 
 

@@ -1,7 +1,8 @@
 """Bulk import of customers from a CSV or Excel file (phase 1, "collect", in bulk).
 
-`import_batch_create` keeps the uploaded file as a pending ImportBatch and starts the background
-job once the batch is committed; the job (accounts.tasks.import_batch_run) calls
+`import_batch_create` keeps the uploaded file as a pending ImportBatch and writes its background job
+in the same transaction (crm.jobs, the job outbox: queued once committed, or by the sweep if the
+broker is away); the job (accounts.tasks.import_batch_run) calls
 `import_batch_process`, which claims the batch exactly once, reads the file and takes the rows in
 through `services.CustomerIntakeBatch`, the same uniqueness, assignment, classification and
 enrichment code as a record typed into the form or sent through the API (a single record is a
@@ -49,6 +50,7 @@ from accounts.matching import normalize_name
 from accounts.models import Customer, ImportBatch, ImportStatus, IntakeOutcome, Source
 from accounts.services import CustomerIntakeBatch, IntakeRules, customer_clean_data, customer_intake
 from crm.errors import DomainError
+from crm.jobs import job_enqueue
 from teams.models import User
 
 logger = logging.getLogger(__name__)
@@ -143,10 +145,8 @@ def import_batch_create(*, source: str, upload: UploadedFile, by: User) -> Impor
     # The stored name is plain ASCII (the storage adds a suffix if taken); the original is kept apart.
     batch.file.save(f"customers{PurePath(name).suffix.lower()}", upload, save=False)
     batch.save()
-
-    from accounts.tasks import import_batch_run
-
-    transaction.on_commit(lambda: import_batch_run.delay(batch.pk))
+    # The job is a row of this transaction: a broker that is away delays it, never loses it.
+    job_enqueue("accounts.import_batch_run", batch.pk)
     return batch
 
 
@@ -166,10 +166,7 @@ def import_batch_rerun(*, batch: ImportBatch, by: User) -> ImportBatch:
     with batch.file.open("rb") as stored:
         again.file.save(f"customers{PurePath(batch.original_name).suffix.lower()}", stored, save=False)
     again.save()
-
-    from accounts.tasks import import_batch_run
-
-    transaction.on_commit(lambda: import_batch_run.delay(again.pk))
+    job_enqueue("accounts.import_batch_run", again.pk)
     return again
 
 

@@ -406,7 +406,8 @@ def _recompute_totals(bid: BidProject) -> None:
 
 
 def _lock(bid: BidProject) -> BidProject:
-    return BidProject.objects.select_for_update().select_related("opportunity__primary_owner").get(pk=bid.pk)
+    return BidProject.objects.select_for_update(of=("self", "opportunity")).select_related(
+        "opportunity__primary_owner").get(pk=bid.pk)
 
 
 def _check_may_edit(bid: BidProject, by: User) -> None:
@@ -539,7 +540,8 @@ def bid_create(*, opportunity: Opportunity, by: User, data: Mapping[str, Any]) -
     takes only the contract's values."""
     if not Opportunity.objects.visible_to(by).filter(pk=opportunity.pk).exists():
         raise DomainError(_("Choose an opportunity you can see."), field="opportunity")
-    opportunity = Opportunity.objects.select_for_update().select_related("primary_owner").get(pk=opportunity.pk)
+    opportunity = Opportunity.objects.select_for_update(of=("self",)).select_related("primary_owner").get(
+        pk=opportunity.pk)
     if not may_edit_bid(by, opportunity):
         raise PermissionDenied(_("Only the primary owner, their superiors, the presales and solution members of the "
                                  "sales team or an administrator can change this tender record."))

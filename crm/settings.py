@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A lost database connection answers 503 + Retry-After, logged once per outage (crm.middleware).
+    "crm.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires: it turns lock-outs into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -240,6 +242,26 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Background jobs when Redis or PostgreSQL goes away (README "When Redis or PostgreSQL goes away") ---
+# A worker killed mid-job gives its message back: acknowledged only once the job ends (acks late, above),
+# and rejected back to the queue when the worker process is lost.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis gives an unacknowledged message to another worker after the visibility timeout: it must exceed
+# the longest job, or a job still running would start twice. Longest: a 100,000-row import, about 430 s
+# (10,000 rows take 42.9 s, BENCHMARKS.md); the funnel snapshot at 300,000 opportunities takes 1.6 s.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", "900")),
+    # Publishing gives up after one quick retry (about half a second) when Redis is away: the job stays
+    # pending in the outbox (crm.jobs) and the sweep queues it later, the request does not wait.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 2,
+}
+# The worker keeps trying to reach Redis while it is away, and at start-up.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Logging: to stderr, one line per record -----------------------------------------------
 LOGGING = {

@@ -17,6 +17,9 @@ api_v1 = [
     *(path("", include(f"{area}.api_urls")) for area in API_AREAS),
 ]
 
+# A lost database connection raised by a middleware answers 503, not 500 (crm.middleware).
+handler500 = "crm.middleware.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

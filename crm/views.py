@@ -11,6 +11,8 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from crm.middleware import DATABASE_ERRORS
+
 
 def workbench_panels(user) -> list[dict]:
     """The cards of the workbench: every app config with a `workbench_panel(user)` method contributes one
@@ -46,7 +48,35 @@ def api_root(request, format=None):
 
 @require_GET
 def healthz(request):
-    """For the load balancer and docker-compose: the app answers and reaches its database."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For the proxy and docker-compose: whether the database and the broker answer. 200 when both do (no
+    broker configured counts as answering: jobs run in-process), 503 otherwise; JSON either way."""
+    checks = {"database": _database_answers(), "broker": _broker_answers()}
+    healthy = all(checks.values())
+    response = JsonResponse({"status": "ok" if healthy else "unavailable",
+                             **{name: "ok" if ok else "unavailable" for name, ok in checks.items()}},
+                            status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _database_answers() -> bool:
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DATABASE_ERRORS:  # the connection is dropped at the end of the request
+        return False
+    return True
+
+
+def _broker_answers() -> bool:
+    from crm.celery import app
+
+    if app.conf.task_always_eager or not app.conf.broker_url:
+        return True
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
+    except Exception:  # any failure to reach it: kombu raises its own and the transport's errors
+        return False
+    return True

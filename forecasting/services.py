@@ -71,7 +71,7 @@ from forecasting.selectors import (
     subtree_figures,
 )
 from teams.models import OrgUnit, OrgUnitKind, User
-from teams.services import notify
+from teams.services import notify, users_lock
 
 # --- Small shared checks ------------------------------------------------------------------------
 
@@ -185,7 +185,7 @@ def forecast_create(*, period: ForecastPeriod, by: User) -> Forecast:
     in the period plus, for a manager, the sum of the direct subordinates' reported figures."""
     _check_open(period)
     # One creation at a time per person: the version numbers never collide.
-    list(User.objects.select_for_update().filter(pk=by.pk).values_list("pk", flat=True))
+    users_lock([by.pk])
     rules = rules_for(period)
     categories = stage_categories()
     previous = Forecast.objects.filter(period=period, owner=by).order_by("-version").first()

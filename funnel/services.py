@@ -191,7 +191,9 @@ def stage_entries_backfill() -> tuple[int, int]:
 def stage_task_set(*, opportunity: Opportunity, position: Any, done: bool, by: User) -> StageTaskDone | None:
     """Tick off (or untick) one task of the opportunity's current stage: whoever may edit the opportunity
     may; the tick records who and when, and the model's history keeps every tick and untick."""
-    opportunity = Opportunity.objects.select_for_update().select_related("stage", "primary_owner").get(
+    # Only the opportunity's row: the joined stage and owner rows stay unlocked (a lock on the owner's user row
+    # would deadlock with any write pointing at that person, see teams.services.users_lock).
+    opportunity = Opportunity.objects.select_for_update(of=("self",)).select_related("stage", "primary_owner").get(
         pk=opportunity.pk)
     if not selectors.may_tick_tasks(by, opportunity):
         raise PermissionDenied(_("Only the primary owner, their superiors or an administrator can change this "
@@ -445,6 +447,16 @@ def funnel_snapshot_write(
     logger.info("funnel snapshot %s: %d rows (%d new, %d changed, %d removed)", day, len(wanted), len(create),
                 len(update), len(existing))
     return run
+
+
+def funnel_snapshot_ensure(*, day: date | None = None) -> SnapshotRun | None:
+    """The watchdog of the daily job (06:00): when the day's snapshot is missing (its 01:30 job was lost with
+    a worker or a broker outage, or failed), take it now; None when it is there."""
+    day = day or timezone.localdate()
+    if SnapshotRun.objects.filter(date=day, finished_at__isnull=False).exists():
+        return None
+    logger.warning("funnel snapshot of %s missing at the watchdog's hour; taking it now", day)
+    return funnel_snapshot_take(day=day)
 
 
 def funnel_snapshot_take(*, day: date | None = None) -> SnapshotRun:

@@ -36,7 +36,7 @@ from team_selling.models import (
     TeamPlan,
 )
 from teams.models import User
-from teams.services import notify_in_language
+from teams.services import notify_in_language, users_lock
 
 PLAN_TEXT_FIELDS = ("cooperation_strategy", "competitive_assessment", "needs_analysis", "solution",
                     "pricing_notes")
@@ -331,8 +331,7 @@ def _meeting_values(opportunity, data: Mapping[str, Any], *, by: User, starts_at
         if any(not person.is_active for person in attendees):
             raise DomainError(_("Someone among the attendees is no longer active."), field="attendees")
         ids = {person.pk for person in attendees}
-        locked = set(User.objects.select_for_update(of=("self",)).filter(pk__in=ids, is_active=True)
-                     .order_by("pk").values_list("pk", flat=True)) if ids else set()
+        locked = users_lock(ids, active_only=True) if ids else set()
         if locked != ids:
             raise DomainError(_("Someone among the attendees is no longer active."), field="attendees")
         # People already invited stay; anyone new comes from the pool.

@@ -18,6 +18,7 @@ from accounts.models import Customer, CustomerIntake, ImportBatch, ImportStatus,
 from accounts.services import CUSTOMER_FIELDS
 from accounts.validators import credit_code_check_char
 from crm.errors import DomainError
+from crm.models import Job, JobState
 
 
 def code(body: str) -> str:
@@ -320,16 +321,20 @@ def test_progress_is_saved_once_per_chunk_while_the_job_runs(owner, monkeypatch)
 def test_upload_stores_the_file_and_starts_the_job_after_commit(client, owner, django_capture_on_commit_callbacks):
     client.force_login(owner)
     upload = SimpleUploadedFile("华东名录.csv", csv_bytes([["名称"], ["华远科技有限公司"]]), content_type="text/csv")
-    with mock.patch.object(tasks.import_batch_run, "delay") as delay:
+    with mock.patch.object(tasks.import_batch_run, "apply_async") as apply_async:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             response = client.post(reverse("accounts:import-new"), {"source": "channel", "file": upload})
         batch = ImportBatch.objects.get()
         assert response.status_code == 302
         assert response["Location"] == reverse("accounts:import-detail", args=[batch.pk])
-        assert delay.call_count == 0  # nothing before the commit
+        job = Job.objects.get()  # the job is a row of the upload's transaction
+        assert (job.task, job.args, job.state) == ("accounts.import_batch_run", [batch.pk], JobState.PENDING)
+        assert apply_async.call_count == 0  # nothing before the commit
         assert len(callbacks) == 1
         callbacks[0]()
-        delay.assert_called_once_with(batch.pk)
+        apply_async.assert_called_once_with(args=[batch.pk], kwargs={}, task_id=str(job.pk), retry=False)
+    job.refresh_from_db()
+    assert job.state == JobState.QUEUED
     assert (batch.status, batch.source, batch.original_name, batch.created_by) == (
         ImportStatus.PENDING, Source.CHANNEL, "华东名录.csv", owner)
     assert batch.file.read() == csv_bytes([["名称"], ["华远科技有限公司"]])

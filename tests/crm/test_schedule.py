@@ -9,8 +9,10 @@ from crm.celery import app
 
 SCHEDULES = [
     ("accounts.migrations.0005_import_progress_and_stuck_reset", "TASK"),
+    ("crm.migrations.0002_job_sweep_schedule", "TASK"),
     ("forecasting.migrations.0003_rollup_schedule", "TASK"),
     ("funnel.migrations.0004_default_funnel_config", "TASK"),
+    ("funnel.migrations.0008_snapshot_watchdog_schedule", "TASK"),
     ("teams.migrations.0004_incentive_payouts_schedule", "TASK"),
 ]
 

@@ -226,13 +226,15 @@ def locks_shown(monkeypatch):
     features, ops = connection.features, connection.ops
     monkeypatch.setattr(features, "has_select_for_update", True)
     monkeypatch.setattr(features, "has_select_for_update_of", True)
+    monkeypatch.setattr(features, "has_select_for_no_key_update", True)  # people: teams.services.users_lock
     original = ops.for_update_sql
     monkeypatch.setattr(ops, "for_update_sql", lambda **kwargs: f"/* {original(**kwargs)} */")
 
     def locked_tables(run) -> set[str]:
         with CaptureQueriesContext(connection) as queries:
             run()
-        return {table for query in queries.captured_queries if "FOR UPDATE" in query["sql"]
+        return {table for query in queries.captured_queries
+                if "FOR UPDATE" in query["sql"] or "FOR NO KEY UPDATE" in query["sql"]
                 for table in (Contact._meta.db_table, Activity._meta.db_table, User._meta.db_table)
                 if query["sql"].startswith("SELECT") and f'FROM "{table}"' in query["sql"]}
 

@@ -124,7 +124,7 @@ def test_security_headers(client, owner):
 def test_healthz(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
 
 def test_admin_screens_for_people_and_units(client, admin_user, owner, team):

@@ -1,0 +1,124 @@
+"""The job outbox: background jobs that survive a broker (Redis) that is away.
+
+`job_enqueue` writes a Job row in the caller's transaction and, once that commits, hands it to the
+broker (`job_send`). A broker that cannot be reached is logged, not raised: the request that asked for
+the job succeeds, the row stays pending, and `jobs_sweep` (Celery beat every minute, and each worker
+as it starts) queues it when the broker is back. The task's Celery id is the row's id; `JobTask`, the
+base of every task, marks the row running, then done or failed, and does not run a done job again.
+Without a broker (CELERY_BROKER_URL unset) Celery runs tasks eagerly: the job runs in-process at the
+commit, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+
+from celery import Task
+from celery.exceptions import Retry
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# A job still pending this long after it was written was not handed to the broker at the commit (the
+# broker was away, the process died): the sweep queues it.
+JOB_SWEEP_AFTER = timedelta(seconds=30)
+# Rows the sweep hands over per run; the next run takes the rest.
+JOB_SWEEP_BATCH = 500
+
+
+def job_enqueue(task: str, *args, **kwargs):
+    """Write the job `task(*args, **kwargs)` (JSON arguments) in the current transaction and queue it once
+    the transaction commits. Returns the Job row."""
+    from crm.models import Job
+
+    job = Job.objects.create(task=task, args=list(args), kwargs=kwargs)
+    transaction.on_commit(lambda: job_send(job))
+    return job
+
+
+def job_send(job) -> bool:
+    """Hand a pending job to the broker (or run it now, without one). False, logged, when the broker cannot
+    be reached: the job stays pending for the sweep. A failure of an eagerly run job is on its row."""
+    from crm.celery import app
+    from crm.models import Job, JobState
+
+    task = _task(app, job.task)
+    try:
+        task.apply_async(args=job.args, kwargs=job.kwargs, task_id=str(job.pk), retry=False)
+    except Exception as exc:
+        if app.conf.task_always_eager:
+            logger.exception("job %s (%s) failed", job.pk, job.task)
+            return True
+        logger.warning("job %s (%s) not queued, the broker cannot be reached (%s); it stays pending and the "
+                       "sweep queues it when the broker is back", job.pk, job.task, exc)
+        return False
+    Job.objects.filter(pk=job.pk, state=JobState.PENDING).update(state=JobState.QUEUED, queued_at=timezone.now())
+    return True
+
+
+def _task(app, name: str) -> Task:
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[name]
+
+
+def jobs_sweep(*, older_than: timedelta = JOB_SWEEP_AFTER) -> int:
+    """Queue the jobs pending for longer than `older_than`, oldest first; stops at the first the broker
+    refuses (it is still away). Returns how many were queued."""
+    from crm.models import Job, JobState
+
+    cutoff = timezone.now() - older_than
+    queued = 0
+    for job in Job.objects.filter(state=JobState.PENDING, created_at__lte=cutoff).order_by("created_at")[
+            :JOB_SWEEP_BATCH]:
+        if not job_send(job):
+            break
+        queued += 1
+    if queued:
+        logger.info("job sweep: %d pending job(s) queued", queued)
+    return queued
+
+
+def _job_id(task_id: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(task_id) if task_id else None
+    except ValueError:
+        return None
+
+
+class JobTask(Task):
+    """The base of every Celery task: a task that runs an outbox job (its id is a Job row's) marks the row
+    running, then done or failed; a job already done or failed is not run again (a second delivery). A
+    retry puts it back to queued. Tasks without a row (beat's) just run."""
+
+    def __call__(self, *args, **kwargs):
+        from crm.models import Job, JobState
+
+        job_id = _job_id(self.request.id)
+        if job_id is not None:
+            now = timezone.now()
+            started = Job.objects.filter(
+                pk=job_id, state__in=[JobState.PENDING, JobState.QUEUED, JobState.RUNNING],
+            ).update(state=JobState.RUNNING, attempts=F("attempts") + 1, started_at=now)
+            if not started:
+                if Job.objects.filter(pk=job_id).exists():
+                    logger.info("job %s (%s) already finished; not run again", job_id, self.name)
+                    return None
+                job_id = None
+        if job_id is None:
+            return super().__call__(*args, **kwargs)
+        try:
+            result = super().__call__(*args, **kwargs)
+        except Retry:
+            Job.objects.filter(pk=job_id).update(state=JobState.QUEUED)
+            raise
+        except Exception as exc:
+            Job.objects.filter(pk=job_id).update(state=JobState.FAILED, finished_at=timezone.now(),
+                                                 last_error=f"{exc.__class__.__name__}: {exc}"[:2000])
+            raise
+        Job.objects.filter(pk=job_id).update(state=JobState.DONE, finished_at=timezone.now(), last_error="")
+        return result

@@ -1,0 +1,13 @@
+"""Background jobs of the platform: the job outbox sweep."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="crm.jobs_sweep")
+def jobs_sweep() -> int:
+    """Queue the jobs left pending while the broker was away (Celery beat, every minute; migration 0002)."""
+    from crm.jobs import jobs_sweep as sweep
+
+    return sweep()

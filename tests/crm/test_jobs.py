@@ -1,0 +1,122 @@
+"""The job outbox (crm.jobs): a job is a row of the caller's transaction, queued at the commit, queued
+again by the sweep while the broker is away, marked by the task as it runs, never run twice once done."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from crm import jobs
+from crm.celery import app, sweep_jobs_on_start
+from crm.models import Job, JobState
+
+RUNS: list[str] = []
+
+
+@app.task(name="tests.crm.record", bind=True, autoretry_for=(LookupError,), max_retries=1, retry_backoff=False,
+          default_retry_delay=0)
+def record(self, word: str) -> str:
+    """A job that writes down each run; "boom" fails, "retry" fails once with a retried error."""
+    RUNS.append(word)
+    if word == "boom":
+        raise ValueError("boom")
+    if word == "retry" and RUNS.count("retry") == 1:
+        raise LookupError("once")
+    return word.upper()
+
+
+@pytest.fixture(autouse=True)
+def _runs():
+    RUNS.clear()
+
+
+@pytest.fixture
+def broker_away(monkeypatch):
+    """A real broker (not eager) that cannot be reached: publishing fails as kombu fails when Redis is down."""
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(record, "apply_async", refuse)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = eager
+
+
+def test_the_job_is_written_in_the_transaction_and_runs_at_the_commit(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = jobs.job_enqueue("tests.crm.record", "hello")
+    assert Job.objects.get().state == JobState.PENDING and RUNS == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    job.refresh_from_db()
+    assert RUNS == ["hello"]
+    assert (job.state, job.attempts, job.last_error) == (JobState.DONE, 1, "")
+    assert job.started_at and job.finished_at
+
+
+def test_a_broker_away_leaves_the_job_pending_and_logs_it(db, broker_away, caplog,
+                                                          django_capture_on_commit_callbacks):
+    with caplog.at_level(logging.WARNING, logger="crm.jobs"), django_capture_on_commit_callbacks(execute=True):
+        job = jobs.job_enqueue("tests.crm.record", "later")  # no exception reaches the caller
+    job.refresh_from_db()
+    assert job.state == JobState.PENDING and RUNS == []
+    assert "the broker cannot be reached" in caplog.text
+    assert jobs.jobs_sweep(older_than=timedelta(0)) == 0  # still away: nothing queued, nothing raised
+    assert Job.objects.get().state == JobState.PENDING
+
+
+def test_the_sweep_queues_what_waited_longer_than_its_delay(db):
+    old = Job.objects.create(task="tests.crm.record", args=["old"],
+                             created_at=timezone.now() - jobs.JOB_SWEEP_AFTER - timedelta(seconds=1))
+    young = Job.objects.create(task="tests.crm.record", args=["young"])  # its commit hook is still to come
+    assert jobs.jobs_sweep() == 1
+    old.refresh_from_db(), young.refresh_from_db()
+    assert (old.state, young.state, RUNS) == (JobState.DONE, JobState.PENDING, ["old"])
+
+
+def test_a_worker_that_starts_sweeps(db):
+    Job.objects.create(task="tests.crm.record", args=["waiting"], created_at=timezone.now() - timedelta(hours=1))
+    sweep_jobs_on_start()
+    assert RUNS == ["waiting"] and Job.objects.get().state == JobState.DONE
+
+
+def test_a_job_already_done_does_not_run_again(db):
+    job = Job.objects.create(task="tests.crm.record", args=["once"])
+    record.apply(args=["once"], task_id=str(job.pk))
+    record.apply(args=["once"], task_id=str(job.pk))  # a second delivery
+    job.refresh_from_db()
+    assert (RUNS, job.state, job.attempts) == (["once"], JobState.DONE, 1)
+
+
+def test_a_job_redelivered_while_running_runs_again(db):
+    """A worker killed mid-job leaves the row running; the redelivered message runs it (tasks are idempotent)."""
+    job = Job.objects.create(task="tests.crm.record", args=["again"], state=JobState.RUNNING, attempts=1)
+    record.apply(args=["again"], task_id=str(job.pk))
+    job.refresh_from_db()
+    assert (RUNS, job.state, job.attempts) == (["again"], JobState.DONE, 2)
+
+
+def test_a_failing_job_is_marked_failed_and_an_eager_run_does_not_break_the_caller(
+        db, caplog, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.job_enqueue("tests.crm.record", "boom")
+    job.refresh_from_db()
+    assert (job.state, job.last_error) == (JobState.FAILED, "ValueError: boom")
+    assert jobs.jobs_sweep(older_than=timedelta(0)) == 0  # a failed job is not swept again
+
+
+def test_a_retried_job_ends_done(db):
+    job = Job.objects.create(task="tests.crm.record", args=["retry"])
+    record.apply(args=["retry"], task_id=str(job.pk), throw=False)
+    job.refresh_from_db()
+    assert (RUNS, job.state) == (["retry", "retry"], JobState.DONE)
+
+
+def test_a_task_without_a_row_just_runs(db):
+    assert record.apply(args=["beat"]).get() == "BEAT"
+    assert not Job.objects.exists()
