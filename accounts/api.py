@@ -14,7 +14,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts import services
+from accounts import selectors, services
 from accounts.matching import Candidate
 from accounts.models import (
     Contact,
@@ -90,12 +90,19 @@ def _not_found() -> str:
 
 class CustomerFilter(django_filters.FilterSet):
     unassigned = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull")
+    mine = django_filters.BooleanFilter(method="filter_mine", label="My customers (those I own)")
     created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
     class Meta:
         model = Customer
         fields = ["tier", "source", "owner", "province", "city", "industry", "parent"]
+
+    def filter_mine(self, queryset, name, value):
+        if value is None:
+            return queryset
+        mine = selectors.my_customers(viewer=self.request.user).values("pk")
+        return queryset.filter(pk__in=mine) if value else queryset.exclude(pk__in=mine)
 
 
 class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

@@ -116,6 +116,8 @@ class CustomerEditForm(CustomerFieldsForm):
 class CustomerFilterForm(BootstrapMixin, forms.Form):
     """The list's search, filters, sort and page size (GET)."""
 
+    scope = forms.ChoiceField(label=_("Show"), required=False, choices=[
+        ("mine", _("My customers")), ("all", _("All customers I can see"))])
     q = forms.CharField(label=_("Search"), required=False)
     tier = forms.ChoiceField(label=_("Tier"), required=False, choices=[("", _("All tiers")), *Tier.choices])
     source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All sources")), *Source.choices])

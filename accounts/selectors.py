@@ -24,7 +24,7 @@ from accounts.models import (
     Tier,
     TierChange,
 )
-from teams.models import Role, User
+from teams.models import User
 
 # Sort keys the customer list accepts -> ORDER BY; tier sorts by rank (key customers first).
 TIER_RANK = Case(
@@ -49,14 +49,26 @@ DEFAULT_SORT = "name"
 
 # --- The customer list ---------------------------------------------------------------------
 
+def my_customers(*, viewer: User) -> QuerySet[Customer]:
+    """"My customers": the customers `viewer` owns. The list's "mine" scope, the workbench's count and the API's
+    `mine` filter all read this one definition."""
+    return Customer.objects.visible_to(viewer).filter(owner=viewer)
+
+
+def default_customer_scope(viewer: User) -> str:
+    """The list opens on my customers; a manager's opens on everything they see (their team's)."""
+    return "all" if viewer.is_manager else "mine"
+
+
 def customer_list(*, viewer: User, filters: dict[str, Any] | None = None) -> QuerySet[Customer]:
     """Customers visible to `viewer`, filtered and sorted, with what a list row shows (one query).
 
-    `filters` keys: q (name, credit code or phone), tier, source, owner (a User), province,
-    industry, unassigned (bool, managers), sort (a key of CUSTOMER_SORTS).
+    `filters` keys: scope ("mine": my_customers, else every visible one), q (name, credit code or phone), tier,
+    source, owner (a User), province, industry, unassigned (bool, managers), sort (a key of CUSTOMER_SORTS).
     """
     filters = filters or {}
-    customers = Customer.objects.visible_to(viewer).select_related("owner")
+    customers = my_customers(viewer=viewer) if filters.get("scope") == "mine" else Customer.objects.visible_to(viewer)
+    customers = customers.select_related("owner")
     query = (filters.get("q") or "").strip()
     if query:
         from accounts.matching import normalize_name, phone_key
@@ -103,8 +115,8 @@ def visible_people(*, viewer: User) -> QuerySet[User]:
 
 
 def assignable_people(*, viewer: User) -> QuerySet[User]:
-    """People `viewer` may give customers to, with how many customers each already has."""
-    people = visible_people(viewer=viewer).filter(role__in=[Role.ACCOUNT_MANAGER, Role.MANAGER])
+    """Sales people `viewer` may give customers to, with how many customers each already has."""
+    people = visible_people(viewer=viewer) & User.objects.sales_people()
     if not viewer.is_manager:
         people = people.filter(pk=viewer.pk)
     return people.annotate(customer_count=Count("customers"))
@@ -344,18 +356,19 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
     """The customer area's card on the workbench: what is mine and what waits for me."""
     if not (user and user.is_authenticated):
         return None
-    my_customers = Customer.objects.filter(owner=user).count()
+    mine = my_customers(viewer=user)
     visible = Customer.objects.visible_to(user)
     panel = {
         "template": "accounts/_workbench.html",
-        "my_customers": my_customers,
-        "key_customers": Customer.objects.filter(owner=user, tier=Tier.KEY).count(),
+        "personal": user.has_own_book,
+        "my_customers": mine.count(),
+        "key_customers": mine.filter(tier=Tier.KEY).count(),
         "team_customers": None,
         "pending_reviews": review_queue(viewer=user).count(),
         "pending_proposals": enrichment_reviews(viewer=user).count(),
         "unassigned": None,
     }
-    if user.is_manager:
+    if user.is_manager or not user.has_own_book:
         panel["team_customers"] = visible.count()
         panel["unassigned"] = visible.filter(owner__isnull=True).count()
     return panel

@@ -437,7 +437,7 @@ def assignment_rule_pool(rule: AssignmentRule):
         people = rule.territory.members.all()
     else:
         people = User.objects.filter(org_unit__in=rule.org_unit.subtree_ids())
-    return people.filter(is_active=True, role=Role.ACCOUNT_MANAGER).order_by("id")
+    return people.filter(pk__in=User.objects.sales_people().values("pk"), role=Role.ACCOUNT_MANAGER).order_by("id")
 
 
 @transaction.atomic

@@ -49,7 +49,7 @@ from accounts.models import (
     IntakeResolution,
     PlanStatus,
 )
-from accounts.page_parts import customer_actions
+from accounts.page_parts import customer_actions, customer_parts
 from crm.errors import DomainError, refusal_message
 from crm.forms import form_add_error
 from crm.params import parse_id, parse_ids
@@ -127,9 +127,11 @@ def _tab_url(customer: Customer, tab: str) -> str:
 # --- My customers: list and export ---------------------------------------------------------
 
 def _filtered_customers(request):
-    form = CustomerFilterForm(request.GET or None, viewer=request.user,
-                              choices=selectors.customer_filter_choices(viewer=request.user))
-    filters = form.filters() if request.GET else {}
+    data = request.GET.copy()
+    if not any(data.get(name) for name in ("scope", "owner", "unassigned")):
+        data["scope"] = selectors.default_customer_scope(request.user)
+    form = CustomerFilterForm(data, viewer=request.user, choices=selectors.customer_filter_choices(viewer=request.user))
+    filters = form.filters()
     return form, filters, selectors.customer_list(viewer=request.user, filters=filters)
 
 
@@ -199,6 +201,7 @@ def _detail_context(request, customer: Customer, tab: str) -> dict[str, Any]:
     }
     if tab == "opportunities":
         context["actions"] = customer_actions(user, customer)
+        context["parts"] = customer_parts(request, customer)
     if tab == "overview":
         # Only http(s) links: a stored "javascript:..." must not become a clickable link.
         website = customer.website.strip()

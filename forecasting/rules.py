@@ -184,9 +184,9 @@ class Person:
 
 
 def people_tree(root_ids) -> dict[int, Person]:
-    """Everyone in the given subquery of ids, with their level and children (two queries)."""
+    """The sales people in the given subquery of ids, with their level and children (two queries)."""
     rows = list(
-        User.objects.filter(pk__in=root_ids, is_active=True)
+        User.objects.sales_people().filter(pk__in=root_ids)
         .values_list("pk", "manager_id", "org_unit_id", "role", "org_unit__kind", "display_name", "username")
     )
     managed = managed_kinds([row[0] for row in rows]) if len(rows) < 5000 else managed_kinds()

@@ -742,7 +742,7 @@ def drill_down(*, viewer: User, holder: Holder) -> dict:
     if holder.org_unit is not None:
         unit = holder.org_unit
         children_units = list(OrgUnit.objects.filter(parent=unit).select_related("manager").order_by("name"))
-        people = list(User.objects.filter(org_unit=unit, is_active=True).order_by("role", "username"))
+        people = list(User.objects.sales_people().filter(org_unit=unit).order_by("role", "username"))
         ancestors = {u.pk: u for u in unit.ancestors()}
         visible = None if viewer.is_admin else set(OrgUnit.objects.filter(pk__in=managed_unit_ids(viewer))
                                                    .values_list("pk", flat=True))
@@ -752,7 +752,7 @@ def drill_down(*, viewer: User, holder: Holder) -> dict:
             current = ancestors.get(current.parent_id)
     else:
         person = holder.user
-        people = list(User.objects.filter(manager=person, is_active=True).select_related("org_unit")
+        people = list(User.objects.sales_people().filter(manager=person).select_related("org_unit")
                       .order_by("role", "username"))
         chain = reporting_line(user=person)  # nearest first
         if not viewer.is_admin:
@@ -805,18 +805,21 @@ def subtree_warnings(*, viewer: User, limit: int = 6) -> list[dict]:
 
 def workbench_panel(user: User) -> dict | None:
     """My funnel's stages in warning, my stuck opportunities and, for managers, where their subtree is in
-    warning; nothing for someone with no funnel and nobody below."""
-    if not (user and user.is_authenticated and user.is_active):
+    warning; nothing for someone with no funnel and nobody below. Heads of the company or a division see their
+    part of the organisation only, administrators nothing."""
+    if not (user and user.is_authenticated and user.is_active) or user.is_admin:
         return None
     me = Holder(user=user)
-    health = funnel_health(holder=me)
+    personal = user.has_own_book
+    health = funnel_health(holder=me) if personal else []
     has_funnel = any(row.figure.count or row.expected.count for row in health)
     manages = User.objects.filter(manager=user).exists() or OrgUnit.objects.filter(manager=user).exists()
     if not has_funnel and not manages:
         return None
-    stuck = attach_days(stuck_opportunities(viewer=user, holder=me)[:5])
+    stuck = attach_days(stuck_opportunities(viewer=user, holder=me)[:5]) if personal else []
     return {
         "template": "funnel/_workbench.html",
+        "personal": personal,
         "warnings": [row for row in health if row.count_status == Health.WARNING],
         "health": health,
         "stuck": stuck,

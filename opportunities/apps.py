@@ -22,7 +22,7 @@ class OpportunitiesConfig(AppConfig):
         from django.urls import reverse
 
         from accounts.models import register_customer_access
-        from accounts.page_parts import register_customer_action
+        from accounts.page_parts import register_customer_action, register_customer_part
         from opportunities.selectors import team_customer_ids
 
         # A member of an opportunity's sales team sees the opportunity's customer.
@@ -38,6 +38,17 @@ class OpportunitiesConfig(AppConfig):
         register_customer_action("new-activity", 30, _("Log an activity"), "",
                                  lambda customer: f"{reverse('opportunities:activity-new')}?customer={customer.pk}",
                                  _everyone)
+        register_customer_part("customer-opportunities", 10, _customer_opportunities)
+
+
+def _customer_opportunities(request, customer) -> str:
+    from django.template.loader import render_to_string
+
+    from opportunities.selectors import customer_opportunities
+
+    return render_to_string("opportunities/_customer_opportunities.html",
+                            {"opportunities": customer_opportunities(viewer=request.user, customer=customer)},
+                            request=request)
 
 
 def _everyone(user, customer) -> bool:

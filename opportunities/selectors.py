@@ -42,6 +42,12 @@ def opportunity_list_api(*, viewer: User) -> QuerySet[Opportunity]:
     )
 
 
+def customer_opportunities(*, viewer: User, customer) -> list[Opportunity]:
+    """The opportunities with one customer that `viewer` may see, newest first, for the customer page (one
+    query)."""
+    return list(opportunity_list(viewer=viewer).filter(customer=customer).order_by("-created_at", "-id"))
+
+
 def opportunity_get(*, viewer: User, pk: int) -> Opportunity:
     """One opportunity, or 404 when it does not exist or the viewer may not see it."""
     return get_object_or_404(opportunity_list(viewer=viewer), pk=pk)
@@ -149,6 +155,10 @@ def opportunity_timeline(*, opportunity: Opportunity) -> list[TimelineEntry]:
                                          note=record.history_change_reason or ""))
         else:
             delta = record.diff_against(previous, excluded_fields=["assessment_score", "high_value", "confirmed_at"])
+            if "primary_owner" in delta.changed_fields:
+                # A change of owner is recorded (with its reason) by its OwnerChange row below: shown once.
+                previous = record
+                continue
             changes = []
             for change in delta.changes:
                 label = str(fields[change.field].verbose_name) if change.field in fields else change.field
@@ -245,8 +255,9 @@ def agenda(*, viewer: User, start: date, scope: str = "mine", person: User | Non
 # --- Workbench -----------------------------------------------------------------------------
 
 def workbench_panel(user: User) -> dict | None:
-    """Today's activities and my open opportunities, for the home page (four queries)."""
-    if not (user and user.is_authenticated):
+    """Today's activities and my open opportunities, for the home page (four queries); nothing for those with
+    no opportunities of their own (heads of the company or a division, administrators)."""
+    if not (user and user.is_authenticated and user.has_own_book):
         return None
     today = timezone.localdate()
     todays = list(

@@ -227,7 +227,7 @@ def _allocation_holders(unit: OrgUnit | None) -> tuple[list[OrgUnit], list[User]
     units = list(units.filter(parent=unit) if unit is not None else units.filter(parent__isnull=True))
     people: list[User] = []
     if unit is not None:
-        people = list(User.objects.filter(org_unit=unit, is_active=True).exclude(pk=unit.manager_id)
+        people = list(User.objects.sales_people().filter(org_unit=unit).exclude(pk=unit.manager_id)
                       .select_related("org_unit").order_by("username"))
     return units, people
 
@@ -542,6 +542,8 @@ def workbench_panel(user: User) -> dict | None:
         quota_attach_attainment(quotas)
         panel["mine"] = next((q for q in quotas if q.user_id == user.pk), None)
         panel["unit"] = next((q for q in quotas if q.org_unit_id), None)
+    # A quota tile for whoever has a quota of their own or leads a unit (administrators sell nothing).
+    panel["show_quota"] = panel["unit"] is not None or user.has_own_book
     panel["is_manager"] = user.is_manager
     if user.is_manager:
         from sales_planning.services import incentive_plan_may_approve

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +23,17 @@ class OrgUnitKind(models.TextChoices):
 class Role(models.TextChoices):
     ACCOUNT_MANAGER = "account_manager", _("Account manager")
     MANAGER = "manager", _("Sales manager")
+    ADMIN = "admin", _("Administrator")
+
+
+class Position(models.TextChoices):
+    """A person's place in the organisation, which decides their workbench: derived from the role and the org
+    units they manage, never stored."""
+
+    COMPANY_HEAD = "company_head", _("Head of the company")
+    DIVISION_HEAD = "division_head", _("Head of a business division")
+    MANAGER = "manager", _("Sales manager")
+    ACCOUNT_MANAGER = "account_manager", _("Account manager")
     ADMIN = "admin", _("Administrator")
 
 
@@ -96,6 +108,12 @@ class UserQuerySet(models.QuerySet):
             return self.none()
         return self.all()
 
+    def sales_people(self) -> UserQuerySet:
+        """The people who sell or lead sellers: active and not administrators (who configure the system and carry
+        no customers, funnel, forecast or quota). Every list of sales members starts here: funnel members,
+        attainment, forecasts, assignment."""
+        return self.filter(is_active=True, is_superuser=False).exclude(role=Role.ADMIN)
+
 
 class CrmUserManager(UserManager.from_queryset(UserQuerySet)):
     pass
@@ -145,6 +163,31 @@ class User(AbstractUser):
     def is_manager(self) -> bool:
         """A sales manager, or an administrator, who may do whatever a manager may."""
         return self.is_admin or self.role == Role.MANAGER
+
+    @cached_property
+    def position(self) -> str:
+        """The person's place in the organisation (a Position): administrator; head of the company or of a
+        business division (the manager of such a unit); sales manager; account manager. At most one query."""
+        if self.is_admin:
+            return Position.ADMIN
+        if self.role != Role.MANAGER:
+            return Position.ACCOUNT_MANAGER
+        kinds = set(self.managed_units.values_list("kind", flat=True)) if self.pk else set()
+        if OrgUnitKind.COMPANY in kinds:
+            return Position.COMPANY_HEAD
+        if OrgUnitKind.DIVISION in kinds:
+            return Position.DIVISION_HEAD
+        return Position.MANAGER
+
+    def get_position_display(self) -> str:
+        return Position(self.position).label
+
+    @property
+    def has_own_book(self) -> bool:
+        """Whether the person sells with customers, opportunities and a forecast of their own (account managers
+        and the managers of regions and teams); heads of the company or of a division and administrators
+        lead or configure, and their workbench shows no personal panels."""
+        return self.position in (Position.ACCOUNT_MANAGER, Position.MANAGER)
 
     def subordinate_ids(self, *, include_self: bool = False) -> RawSQL:
         """Ids of everyone below this user in the reporting line, as a subquery."""

@@ -346,6 +346,19 @@ def test_history_tab_shows_changes_and_owner_changes(client, manager, teammate, 
     assert "新名字" in html and "调整分工" in html and str(teammate) in html
 
 
+def test_history_shows_an_owner_change_once(client, manager, teammate, opportunity):
+    """The model history and the owner-change record tell the same change: the timeline shows it once."""
+    from opportunities import selectors, services
+
+    services.opportunity_change_owner(opportunity=opportunity, new_owner=teammate, by=manager, reason="调整分工")
+    entries = selectors.opportunity_timeline(opportunity=opportunity)
+    telling = [entry for entry in entries if any(new == teammate for _label, _old, new in entry.changes)]
+    assert len(telling) == 1 and telling[0].kind == "owner" and telling[0].note == "调整分工"
+    client.force_login(manager)
+    html = client.get(detail_url(opportunity, "history")).content.decode()
+    assert html.count("调整分工") == 1
+
+
 def test_edit_page(client, owner, opportunity):
     client.force_login(owner)
     url = reverse("opportunities:opportunity-edit", args=[opportunity.pk])

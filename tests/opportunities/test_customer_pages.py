@@ -1,0 +1,71 @@
+"""The customer page as an account manager uses it (issue 13, item 7): the opportunities tab lists the
+customer's opportunities, and "my customers" means the same customers on the list, the workbench and the API."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from accounts import selectors
+from tests.factories import CustomerFactory, OpportunityFactory, TeamMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def book(owner, teammate):
+    """The owner's three customers, and a teammate's customer the owner sees as a member of its sales team."""
+    mine = [CustomerFactory(name=f"我的客户{number}有限公司", owner=owner) for number in range(3)]
+    theirs = CustomerFactory(name="同事的客户有限公司", owner=teammate)
+    TeamMemberFactory(opportunity=OpportunityFactory(customer=theirs, primary_owner=teammate), user=owner)
+    return mine, theirs
+
+
+def _listed(client, **params) -> set[str]:
+    response = client.get(reverse("accounts:customer-list"), params)
+    assert response.status_code == 200
+    return {customer.name for customer in response.context["page"].object_list}
+
+
+def test_my_customers_is_one_definition_for_list_workbench_and_api(client, api_as, owner, book):
+    mine, theirs = book
+    client.force_login(owner)
+    names = {customer.name for customer in mine}
+    assert _listed(client) == names  # the list opens on "My customers"
+    assert _listed(client, scope="mine") == names
+    assert _listed(client, scope="all") == names | {theirs.name}  # everything I can see, on request
+    assert selectors.workbench_panel(owner)["my_customers"] == len(mine) == selectors.my_customers(viewer=owner).count()
+    api = api_as(owner)
+    assert api.get(reverse("v1:customer-list"), {"mine": "true"}).json()["count"] == len(mine)
+    assert api.get(reverse("v1:customer-list")).json()["count"] == len(mine) + 1
+
+
+def test_manager_list_opens_on_the_team_and_can_narrow_to_mine(client, manager, owner, book):
+    mine, theirs = book
+    own = CustomerFactory(name="经理自己的客户有限公司", owner=manager)
+    client.force_login(manager)
+    assert _listed(client) == {customer.name for customer in mine} | {theirs.name, own.name}
+    assert _listed(client, scope="mine") == {own.name}
+
+
+def test_customer_opportunities_tab_lists_the_customers_opportunities(client, owner, teammate, book):
+    mine, _theirs = book
+    first = OpportunityFactory(customer=mine[0], primary_owner=owner, name="数据中心扩容")
+    second = OpportunityFactory(customer=mine[0], primary_owner=owner, name="园区网络改造")
+    elsewhere = OpportunityFactory(customer=mine[1], primary_owner=owner, name="别的客户的商机")
+    hidden = OpportunityFactory(customer=mine[0], primary_owner=teammate, name="同事的商机")  # not on its team
+    client.force_login(owner)
+    page = client.get(mine[0].get_absolute_url(), {"tab": "opportunities"})
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'data-testid="customer-opportunities-list"' in content
+    assert first.name in content and second.name in content and first.get_absolute_url() in content
+    assert elsewhere.name not in content and hidden.name not in content
+
+
+def test_customer_opportunities_tab_says_when_there_are_none(client, owner, book):
+    mine, _theirs = book
+    client.force_login(owner)
+    page = client.get(mine[2].get_absolute_url(), {"tab": "opportunities"})
+    assert page.status_code == 200
+    assert 'data-testid="customer-opportunities-empty"' in page.content.decode()
