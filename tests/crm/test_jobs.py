@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+from celery import shared_task
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -17,7 +18,7 @@ from crm.models import Job, JobState
 RUNS: list[str] = []
 
 
-@app.task(name="tests.crm.record", bind=True, autoretry_for=(LookupError,), max_retries=1, retry_backoff=False,
+@shared_task(name="tests.crm.record", bind=True, autoretry_for=(LookupError,), max_retries=1, retry_backoff=False,
           default_retry_delay=0)
 def record(self, word: str) -> str:
     """A job that writes down each run; "boom" fails, "retry" fails once with a retried error."""
