@@ -59,6 +59,7 @@ from forecasting.rules import (
     people_tree,
     period_bounds,
     period_default_name,
+    period_kind_of,
     rules_for,
     stage_categories,
 )
@@ -135,22 +136,32 @@ def _sum_categories(lines: Iterable[ForecastLine]) -> dict[str, Decimal]:
 # --- Periods ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def period_create(*, kind: str, start: date, end: date | None = None, name: str = "",
-                  deadlines: Mapping[str, date] | None = None, by: User | None) -> ForecastPeriod:
-    """Only administrators define forecast periods; each level gets a deadline (defaults from the start)."""
+def period_create(*, kind: str = "", start: date, end: date | None = None, name: str = "",
+                  deadline: date | None = None, deadlines: Mapping[str, date] | None = None,
+                  by: User | None) -> ForecastPeriod:
+    """Only administrators define forecast periods. Without a kind, the dates must be a calendar month,
+    quarter or year (it follows from them); without an end, the kind's end. Each level gets a deadline:
+    `deadlines` per level, else counted back from `deadline` (the last level's), else from the start."""
     if by is not None and not by.is_admin:
         raise PermissionDenied(_("Only an administrator can define forecast periods."))
+    if not kind:
+        kind = period_kind_of(start, end) if end is not None else None
+        if kind is None:
+            raise DomainError(_("These dates are not a calendar month, quarter or year: choose the kind."),
+                              field="kind")
     if kind not in PeriodKind.values:
-        raise DomainError(_("Choose month or quarter."), field="kind")
+        raise DomainError(_("Choose month, quarter or year."), field="kind")
     if end is None:
         start, end = period_bounds(kind, start)
     if end < start:
         raise DomainError(_("The end is before the start."), field="end")
+    if deadline is not None and deadline < start:
+        raise DomainError(_("The deadline is before the start."), field="deadline")
     if ForecastPeriod.objects.filter(kind=kind, start=start).exists():
         raise ConflictError(_("A period of this kind already starts on this day."))
     period = ForecastPeriod.objects.create(kind=kind, start=start, end=end,
                                            name=name or period_default_name(kind, start))
-    dues = {**default_deadlines(start), **{str(k): v for k, v in (deadlines or {}).items()}}
+    dues = {**default_deadlines(start, deadline), **{str(k): v for k, v in (deadlines or {}).items()}}
     for level, due in dues.items():
         if level not in Level.values:
             raise DomainError(_("Unknown level %(level)s.") % {"level": level}, field="deadlines")
