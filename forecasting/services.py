@@ -281,13 +281,20 @@ def forecast_set_lines(*, forecast: Forecast, by: User, lines: Iterable[Mapping[
             line = by_opportunity.get(_int(data.get("opportunity"), "lines"))
         if line is None:
             raise DomainError(_("Line %(n)d is not a line of this record.") % {"n": index + 1}, field="lines")
+        before_line = (line.amount, line.category)
         if "amount" in data:
             line.amount = parse_money(data.get("amount"), field="amount")
         if "category" in data:
             if data.get("category") not in Category.values:
                 raise DomainError(_("Choose commit, best case, pipeline or omitted."), field="category")
             line.category = data["category"]
-        changed.append(line)
+        if (line.amount, line.category) != before_line:
+            changed.append(line)
+    if not changed:
+        # Nothing differs from the record: no write and no event, but a stale page is still a conflict.
+        if expected != forecast.lock_version:
+            raise _conflict(forecast, ForecastStatus.DRAFT)
+        return forecast
     ForecastLine.objects.bulk_update(changed, ["amount", "category"])
     categories = _sum_categories(current.values())
     own_total = sum(categories.values(), ZERO)
@@ -368,11 +375,19 @@ def forecast_revise(*, forecast: Forecast, by: User, amount: Any = None, reason:
 
 
 @transaction.atomic
-def forecast_submit(*, forecast: Forecast, by: User, lock_version: Any = None) -> Forecast:
-    """Only the owner submits a draft, once; from then on the record never changes but its status."""
+def forecast_submit(*, forecast: Forecast, by: User, lock_version: Any = None,
+                    lines: Iterable[Mapping[str, Any]] | None = None) -> Forecast:
+    """Only the owner submits a draft, once; from then on the record never changes but its status.
+
+    `lines`: the line amounts and categories as the owner sees them when submitting; what differs
+    from the draft is saved first (as `forecast_set_lines` does), in the same transaction, so the
+    record submitted is the one on the screen, or nothing is submitted."""
     _check_owner(forecast, by, _("Only the owner of a forecast record can submit it."))
     _check_open(forecast.period)
     expected = _expected_lock(forecast, lock_version)
+    if lines is not None:
+        forecast = forecast_set_lines(forecast=forecast, by=by, lines=lines, lock_version=expected)
+        expected = forecast.lock_version
     now = timezone.now()
     _write(forecast, expected_lock=expected, expected_status=ForecastStatus.DRAFT,
            status=ForecastStatus.SUBMITTED, submitted_at=now)
