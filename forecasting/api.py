@@ -64,10 +64,12 @@ class PeriodKindField(serializers.ChoiceField):
 
 
 class ForecastPeriodCreateSerializer(serializers.Serializer):
-    kind = PeriodKindField()
+    kind = PeriodKindField(required=False, help_text="Defaults from the dates: a calendar month, quarter or year.")
     start = serializers.DateField()
-    end = serializers.DateField(required=False, help_text="Defaults to the end of the month or quarter.")
+    end = serializers.DateField(required=False, help_text="Defaults to the end of the kind's month, quarter or year.")
     name = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    deadline = serializers.DateField(required=False, help_text="The last level's deadline; the levels below "
+                                                               "submit two days apart before it.")
     deadlines = serializers.DictField(child=serializers.DateField(), required=False,
                                       help_text="Deadline per level: account_manager, team, region, division.")
 
@@ -85,7 +87,7 @@ class ForecastPeriodFilter(django_filters.FilterSet):
 
 class ForecastPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                             viewsets.GenericViewSet):
-    """Forecast periods (month or quarter) with a deadline per level. Administrators create them."""
+    """Forecast periods (month, quarter or year) with a deadline per level. Administrators create them."""
 
     serializer_class = ForecastPeriodSerializer
     filterset_class = ForecastPeriodFilter

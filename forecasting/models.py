@@ -22,6 +22,7 @@ ZERO = Decimal("0.00")
 class PeriodKind(models.TextChoices):
     MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
+    YEAR = "year", _("Year")
 
 
 class PeriodStatus(models.TextChoices):
@@ -91,7 +92,7 @@ class ForecastPeriodQuerySet(models.QuerySet):
 
 
 class ForecastPeriod(models.Model):
-    """A month or a quarter people forecast for, with one submission deadline per level."""
+    """A month, quarter or year people forecast for, with one submission deadline per level."""
 
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.MONTH)

@@ -217,7 +217,9 @@ def subtree_ids(people: dict[int, Person], root: int) -> list[int]:
 # --- Period arithmetic ---------------------------------------------------------------------------
 
 def period_bounds(kind: str, day: date) -> tuple[date, date]:
-    """First and last day of the month or quarter containing `day`."""
+    """First and last day of the month, quarter or year containing `day`."""
+    if kind == PeriodKind.YEAR:
+        return date(day.year, 1, 1), date(day.year, 12, 31)
     if kind == PeriodKind.QUARTER:
         first_month = 3 * ((day.month - 1) // 3) + 1
         start = date(day.year, first_month, 1)
@@ -229,11 +231,27 @@ def period_bounds(kind: str, day: date) -> tuple[date, date]:
     return start, end
 
 
+def period_kind_of(start: date, end: date) -> str | None:
+    """The kind of a calendar month, quarter or year from its first and last day; None for other dates."""
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
+        if period_bounds(kind, start) == (start, end):
+            return kind.value
+    return None
+
+
 def period_default_name(kind: str, start: date) -> str:
+    if kind == PeriodKind.YEAR:
+        return f"{start.year}"
     if kind == PeriodKind.QUARTER:
         return f"{start.year} Q{(start.month - 1) // 3 + 1}"
     return f"{start.year}-{start.month:02d}"
 
 
-def default_deadlines(start: date) -> dict[str, date]:
-    return {str(level): start + timedelta(days=offset) for level, offset in DEFAULT_DEADLINE_OFFSETS.items()}
+def default_deadlines(start: date, final: date | None = None) -> dict[str, date]:
+    """Each level's deadline: the offsets after the start, or, given the final (the last level's)
+    deadline, the same two days per level counted back from it (never before the start)."""
+    if final is None:
+        return {str(level): start + timedelta(days=offset) for level, offset in DEFAULT_DEADLINE_OFFSETS.items()}
+    last = max(DEFAULT_DEADLINE_OFFSETS.values())
+    return {str(level): max(start, final - timedelta(days=last - offset))
+            for level, offset in DEFAULT_DEADLINE_OFFSETS.items()}

@@ -16,6 +16,7 @@ Definitions used throughout (see also forecasting/services.py):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.money import CENT, ZERO
 from forecasting.models import (
@@ -107,6 +109,14 @@ def deadline_for(period: ForecastPeriod, level: str | None) -> date | None:
         if deadline.level == level:
             return deadline.due
     return None
+
+
+def deadline_state(due: date | None, record: Forecast | None, today: date | None = None) -> dict[str, Any]:
+    """A person's deadline as every page shows it: the date, whether it has passed, and whether it
+    passed with nothing reported (no record, a draft, or one sent back)."""
+    passed = bool(due and due < (today or timezone.localdate()))
+    unreported = record is None or record.status in (ForecastStatus.DRAFT, ForecastStatus.RETURNED)
+    return {"due": due, "passed": passed, "overdue": passed and unreported}
 
 
 def period_deadline(period: ForecastPeriod) -> date | None:
@@ -324,9 +334,8 @@ def my_forecast(*, viewer: User, period: ForecastPeriod, periods: list[ForecastP
     )
     latest = records[0] if records else None
     draft = latest if latest is not None and latest.is_draft else None
-    lines = {}
-    if draft is not None:
-        lines = {line.opportunity_id: line for line in draft.lines.all()}
+    # The grid shows the latest record's lines (editable while it is a draft).
+    lines = {line.opportunity_id: line for line in latest.lines.all()} if latest is not None else {}
     rows, totals = [], {c.value: ZERO for c in Category}
     for opportunity in owned:
         line = lines.get(opportunity.pk)
@@ -335,8 +344,8 @@ def my_forecast(*, viewer: User, period: ForecastPeriod, periods: list[ForecastP
         amount = line.amount if line else opportunity.amount
         rows.append(GridRow(opportunity=opportunity, category=category, amount=amount, counted=counted, line=line))
         if counted:
-            totals[category] += amount
-    total = sum((totals[c.value] for c in COUNTED_CATEGORIES), ZERO)
+            totals[categories.get(opportunity.stage_id, Category.PIPELINE)] += opportunity.amount
+    opportunities_total = sum((totals[c.value] for c in COUNTED_CATEGORIES), ZERO)
     previous = previous_period(period, periods)
     previous_amount = reported_amount(period=previous, owner=viewer)
     level = level_of(viewer)
@@ -348,14 +357,32 @@ def my_forecast(*, viewer: User, period: ForecastPeriod, periods: list[ForecastP
         "records": records,
         "latest": latest,
         "draft": draft,
-        "totals": totals,
-        "total": total,
+        "summary": forecast_summary(latest, totals),
+        "opportunities_total": opportunities_total,
         "level": level,
-        "deadline": deadline_for(period, level),
+        "deadline": deadline_state(deadline_for(period, level), latest),
         "previous": previous,
         "previous_amount": previous_amount,
         "quota": quota_figure(user=viewer, period=period),
     }
+
+
+def forecast_summary(record: Forecast | None, opportunity_totals: Mapping[str, Decimal]) -> dict[str, Any]:
+    """What the summary cards of "my forecast" show, and what it is: the figures of the person's latest
+    record for the period, named by its status and version; without a record, the figures their
+    counted opportunities give now (what a first record would start from)."""
+    if record is None:
+        totals = {c.value: opportunity_totals.get(c.value, ZERO) for c in COUNTED_CATEGORIES}
+        return {"label": _("No record yet: from my confirmed opportunities now"), "record": None,
+                "categories": totals, "total": sum(totals.values(), ZERO)}
+    labels = {
+        ForecastStatus.DRAFT: _("Draft version %(version)d"),
+        ForecastStatus.SUBMITTED: _("Submitted version %(version)d"),
+        ForecastStatus.APPROVED: _("Approved version %(version)d"),
+        ForecastStatus.RETURNED: _("Returned version %(version)d"),
+    }
+    return {"label": labels[record.status] % {"version": record.version}, "record": record,
+            "categories": record.category_totals(), "total": record.amount}
 
 
 class QuotaProvider(Protocol):
@@ -625,15 +652,10 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
     waiting = None
     if user.is_manager:
         waiting = list(awaiting_my_decision(viewer=user)[:6])
-    deadline = deadline_for(period, level)
-    # Past my deadline with nothing reported (no record, a draft, or one sent back to me).
-    overdue = bool(deadline and deadline < timezone.localdate()
-                   and (mine is None or mine.status in (ForecastStatus.DRAFT, ForecastStatus.RETURNED)))
     return {
         "template": "forecasting/_workbench.html",
         "period": period,
-        "deadline": deadline,
-        "overdue": overdue,
+        "deadline": deadline_state(deadline_for(period, level), mine),
         "mine": mine,
         "waiting": waiting,
         "waiting_count": awaiting_my_decision(viewer=user).count() if waiting is not None else 0,

@@ -59,6 +59,7 @@ from forecasting.rules import (
     people_tree,
     period_bounds,
     period_default_name,
+    period_kind_of,
     rules_for,
     stage_categories,
 )
@@ -135,22 +136,32 @@ def _sum_categories(lines: Iterable[ForecastLine]) -> dict[str, Decimal]:
 # --- Periods ----------------------------------------------------------------------------------
 
 @transaction.atomic
-def period_create(*, kind: str, start: date, end: date | None = None, name: str = "",
-                  deadlines: Mapping[str, date] | None = None, by: User | None) -> ForecastPeriod:
-    """Only administrators define forecast periods; each level gets a deadline (defaults from the start)."""
+def period_create(*, kind: str = "", start: date, end: date | None = None, name: str = "",
+                  deadline: date | None = None, deadlines: Mapping[str, date] | None = None,
+                  by: User | None) -> ForecastPeriod:
+    """Only administrators define forecast periods. Without a kind, the dates must be a calendar month,
+    quarter or year (it follows from them); without an end, the kind's end. Each level gets a deadline:
+    `deadlines` per level, else counted back from `deadline` (the last level's), else from the start."""
     if by is not None and not by.is_admin:
         raise PermissionDenied(_("Only an administrator can define forecast periods."))
+    if not kind:
+        kind = period_kind_of(start, end) if end is not None else None
+        if kind is None:
+            raise DomainError(_("These dates are not a calendar month, quarter or year: choose the kind."),
+                              field="kind")
     if kind not in PeriodKind.values:
-        raise DomainError(_("Choose month or quarter."), field="kind")
+        raise DomainError(_("Choose month, quarter or year."), field="kind")
     if end is None:
         start, end = period_bounds(kind, start)
     if end < start:
         raise DomainError(_("The end is before the start."), field="end")
+    if deadline is not None and deadline < start:
+        raise DomainError(_("The deadline is before the start."), field="deadline")
     if ForecastPeriod.objects.filter(kind=kind, start=start).exists():
         raise ConflictError(_("A period of this kind already starts on this day."))
     period = ForecastPeriod.objects.create(kind=kind, start=start, end=end,
                                            name=name or period_default_name(kind, start))
-    dues = {**default_deadlines(start), **{str(k): v for k, v in (deadlines or {}).items()}}
+    dues = {**default_deadlines(start, deadline), **{str(k): v for k, v in (deadlines or {}).items()}}
     for level, due in dues.items():
         if level not in Level.values:
             raise DomainError(_("Unknown level %(level)s.") % {"level": level}, field="deadlines")
@@ -270,13 +281,20 @@ def forecast_set_lines(*, forecast: Forecast, by: User, lines: Iterable[Mapping[
             line = by_opportunity.get(_int(data.get("opportunity"), "lines"))
         if line is None:
             raise DomainError(_("Line %(n)d is not a line of this record.") % {"n": index + 1}, field="lines")
+        before_line = (line.amount, line.category)
         if "amount" in data:
             line.amount = parse_money(data.get("amount"), field="amount")
         if "category" in data:
             if data.get("category") not in Category.values:
                 raise DomainError(_("Choose commit, best case, pipeline or omitted."), field="category")
             line.category = data["category"]
-        changed.append(line)
+        if (line.amount, line.category) != before_line:
+            changed.append(line)
+    if not changed:
+        # Nothing differs from the record: no write and no event, but a stale page is still a conflict.
+        if expected != forecast.lock_version:
+            raise _conflict(forecast, ForecastStatus.DRAFT)
+        return forecast
     ForecastLine.objects.bulk_update(changed, ["amount", "category"])
     categories = _sum_categories(current.values())
     own_total = sum(categories.values(), ZERO)
@@ -357,11 +375,19 @@ def forecast_revise(*, forecast: Forecast, by: User, amount: Any = None, reason:
 
 
 @transaction.atomic
-def forecast_submit(*, forecast: Forecast, by: User, lock_version: Any = None) -> Forecast:
-    """Only the owner submits a draft, once; from then on the record never changes but its status."""
+def forecast_submit(*, forecast: Forecast, by: User, lock_version: Any = None,
+                    lines: Iterable[Mapping[str, Any]] | None = None) -> Forecast:
+    """Only the owner submits a draft, once; from then on the record never changes but its status.
+
+    `lines`: the line amounts and categories as the owner sees them when submitting; what differs
+    from the draft is saved first (as `forecast_set_lines` does), in the same transaction, so the
+    record submitted is the one on the screen, or nothing is submitted."""
     _check_owner(forecast, by, _("Only the owner of a forecast record can submit it."))
     _check_open(forecast.period)
     expected = _expected_lock(forecast, lock_version)
+    if lines is not None:
+        forecast = forecast_set_lines(forecast=forecast, by=by, lines=lines, lock_version=expected)
+        expected = forecast.lock_version
     now = timezone.now()
     _write(forecast, expected_lock=expected, expected_status=ForecastStatus.DRAFT,
            status=ForecastStatus.SUBMITTED, submitted_at=now)

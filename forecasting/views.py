@@ -165,19 +165,27 @@ def opportunity_confirm(request, pk: int):
 def lines_update(request, pk: int):
     """Save the draft's line amounts and categories from the grid."""
     forecast = _record_or_404(request, pk)
-    changes = []
-    for line in forecast.lines.all():
-        change: dict[str, Any] = {"id": line.pk}
-        if f"amount-{line.pk}" in request.POST:
-            change["amount"] = request.POST.get(f"amount-{line.pk}")
-        if f"category-{line.pk}" in request.POST:
-            change["category"] = request.POST.get(f"category-{line.pk}")
-        changes.append(change)
+    changes = _posted_lines(forecast, request.POST) or []
     ok, _result = _attempt(request, lambda: services.forecast_set_lines(
         forecast=forecast, by=request.user, lines=changes, lock_version=request.POST.get("lock_version")))
     if ok:
         messages.success(request, _("Lines saved."))
     return redirect(_next_url(request, forecast.get_absolute_url()))
+
+
+def _posted_lines(forecast: Forecast, post) -> list[dict[str, Any]] | None:
+    """The grid's line amounts and categories as posted (`amount-<id>`, `category-<id>`); None when the
+    form carried none (a submit from the record page)."""
+    changes = []
+    for line in forecast.lines.all():
+        change: dict[str, Any] = {"id": line.pk}
+        if f"amount-{line.pk}" in post:
+            change["amount"] = post.get(f"amount-{line.pk}")
+        if f"category-{line.pk}" in post:
+            change["category"] = post.get(f"category-{line.pk}")
+        if len(change) > 1:
+            changes.append(change)
+    return changes or None
 
 
 # --- One record ----------------------------------------------------------------------------------
@@ -205,8 +213,9 @@ def forecast_detail(request, pk: int):
 
 
 ACTIONS = {
+    # From "my forecast" the submit button sends the grid: the amounts on the screen are submitted.
     "submit": lambda forecast, by, post: services.forecast_submit(
-        forecast=forecast, by=by, lock_version=post.get("lock_version")),
+        forecast=forecast, by=by, lock_version=post.get("lock_version"), lines=_posted_lines(forecast, post)),
     "approve": lambda forecast, by, post: services.forecast_approve(
         forecast=forecast, by=by, reason=post.get("reason", ""), lock_version=post.get("lock_version")),
     "return": lambda forecast, by, post: services.forecast_return(

@@ -8,10 +8,16 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
-  // Forms marked data-confirm ask before they go.
+  // Forms marked data-confirm ask before they go; so does a button marked data-confirm (one of
+  // several buttons of a form, like "submit" beside "save" on my forecast).
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) { event.preventDefault(); }
     });
   });
 

@@ -82,3 +82,33 @@ def test_account_manager_submits_manager_approves(page, live_server):
     record = Forecast.objects.get(owner=am, period=month)
     assert (record.status, record.amount, record.decided_by_id) == ("approved", Decimal("800000.00"), boss.pk)
     assert page.console_errors == []  # includes Content-Security-Policy violations
+
+
+def test_submit_without_saving_submits_the_amount_on_screen(page, live_server):
+    """Change a line's amount and press submit without saving: the record submitted holds the new
+    amount, and the summary cards then show that record, named by its status and version."""
+    ensure_forecast_config()
+    team = OrgUnitFactory(name="上海大客户一组")
+    boss = ManagerFactory(username="liqiang", display_name="李强", org_unit=team)
+    am = UserFactory(username="zhangwei", display_name="张伟", manager=boss, org_unit=team)
+    today = timezone.localdate()
+    month = period_ensure(kind=PeriodKind.MONTH, day=today)
+    opportunity = OpportunityFactory(primary_owner=am, customer=CustomerFactory(owner=am, name="华远精密机械有限公司"),
+                                     name="华远二期产线改造", stage=stage("07"), amount=Decimal("2800000.00"),
+                                     expected_close_date=today, confirmed=True)
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    sign_in(page, live_server, "zhangwei")
+    page.goto(f"{live_server.url}/forecasts/?period={month.pk}")
+    page.get_by_test_id("fc-create").click()
+    expect(page.locator(".alert-success")).to_contain_text("已新建预测记录第 1 版")
+    page.get_by_test_id(f"fc-amount-{opportunity.pk}").fill("2500000")
+    page.get_by_test_id("fc-submit").click()  # no "save" first
+    expect(page.locator(".alert-success")).to_contain_text("预测已上报")
+    record = Forecast.objects.get(owner=am, period=month)
+    assert (record.status, record.amount) == ("submitted", Decimal("2500000.00"))
+    expect(page.get_by_test_id("fc-summary-label")).to_contain_text("已上报第 1 版")
+    expect(page.get_by_test_id("fc-total")).to_have_text("2,500,000.00")
+    expect(page.get_by_test_id("fc-opportunities-total")).to_have_text("2,800,000.00")
+    expect(page.get_by_test_id(f"fc-row-{opportunity.pk}")).to_contain_text("2,500,000.00")
+    assert page.console_errors == []

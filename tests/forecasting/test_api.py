@@ -272,3 +272,33 @@ def test_schema_lists_the_forecast_endpoints(tmp_path):
 
 def test_period_kinds_are_month_and_quarter(world):
     assert ForecastPeriod.objects.get(pk=world.previous.pk).end == date(2026, 3, 31)
+
+
+@pytest.mark.parametrize(("start", "end", "kind", "name"), [
+    ("2026-08-01", "2026-08-31", "month", "2026-08"),
+    ("2026-10-01", "2026-12-31", "quarter", "2026 Q4"),
+    ("2027-01-01", "2027-12-31", "year", "2027"),
+])
+def test_period_create_with_the_contract_fields_only(api_as, world, start, end, kind, name):
+    """`name, start, end, deadline` suffice: the kind follows from the dates, the deadline is the last level's."""
+    body = {"name": "", "start": start, "end": end, "deadline": end}
+    response = api_as(world.admin).post(reverse("v1:forecast-period-list"), body, format="json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["kind"], data["name"], data["start"], data["end"]) == (kind, name, start, end)
+    assert data["deadline"] == end
+    # The levels below keep their two days each before the final deadline, in the level order.
+    dues = [data["deadlines"][level] for level in ("account_manager", "team", "region", "division")]
+    assert dues == sorted(dues) and dues[-1] == end
+
+
+def test_period_dates_of_no_kind_need_the_kind(api_as, world):
+    body = {"name": "Autumn push", "start": "2026-08-03", "end": "2026-09-20", "deadline": "2026-08-10"}
+    response = api_as(world.admin).post(reverse("v1:forecast-period-list"), body, format="json")
+    assert response.status_code == 400, response.content
+    assert "kind" in response.json()
+    response = api_as(world.admin).post(reverse("v1:forecast-period-list"), {**body, "kind": "month"}, format="json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["end"], response.json()["deadline"]) == ("2026-09-20", "2026-08-10")
+    assert api_as(world.admin).post(reverse("v1:forecast-period-list"), {"start": "2026-08-03"},
+                                    format="json").status_code == 400

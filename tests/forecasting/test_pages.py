@@ -257,3 +257,88 @@ def test_a_level_that_passes_through_is_labelled_in_chinese(client, world):
     ForecastRule.objects.filter(period__isnull=True).update(levels=["account_manager", "region", "division"])
     html = as_user(client, world.regional).get(reverse("forecasting:team-forecast") + q(world)).content.decode()
     assert "直接汇总下级" in html and "passes through" not in html
+
+
+def test_submit_sends_the_amounts_on_screen(client, world):
+    """Submit without saving first: the record submitted holds the amounts in the grid, never the old ones."""
+    client = as_user(client, world.am1)
+    page = reverse("forecasting:my-forecast") + q(world)
+    record = services.forecast_create(period=world.period, by=world.am1)  # o1 + o2 + o4 = 170,000
+    html = client.get(page).content.decode()
+    # The submit button sends the grid's form (its amounts and categories), not a form of its own.
+    submit_url = reverse("forecasting:forecast-action", args=[record.pk, "submit"])
+    assert f'form="fc-lines-form" formaction="{submit_url}"' in html
+    line = record.lines.get(opportunity=world.o.o1)
+    other = record.lines.get(opportunity=world.o.o2)
+    response = client.post(submit_url, {
+        f"amount-{line.pk}": "70000.00", f"category-{line.pk}": "commit",
+        f"amount-{other.pk}": "50000.00", f"category-{other.pk}": "best_case",
+        "lock_version": record.lock_version, "next": page}, follow=True)
+    assert response.status_code == 200
+    record.refresh_from_db()
+    assert (record.status, record.amount, record.commit_amount) == ("submitted", 140000, 90000)
+    assert record.lines.get(pk=line.pk).amount == 70000
+    kinds = list(record.events.order_by("at", "id").values_list("kind", "amount_after"))
+    assert kinds[-2:] == [("lines_changed", 140000), ("submitted", 140000)]
+
+
+def test_submit_without_changes_adds_no_lines_event(world):
+    record = services.forecast_create(period=world.period, by=world.am1)
+    unchanged = [{"id": line.pk, "amount": str(line.amount), "category": line.category} for line in record.lines.all()]
+    services.forecast_submit(forecast=record, by=world.am1, lock_version=record.lock_version, lines=unchanged)
+    assert list(record.events.values_list("kind", flat=True)) == ["created", "submitted"]
+
+
+def test_submit_with_a_bad_amount_submits_nothing(client, world):
+    client = as_user(client, world.am1)
+    record = services.forecast_create(period=world.period, by=world.am1)
+    line = record.lines.first()
+    response = client.post(reverse("forecasting:forecast-action", args=[record.pk, "submit"]), {
+        f"amount-{line.pk}": "-5", "lock_version": record.lock_version}, follow=True)
+    assert response.status_code == 200
+    record.refresh_from_db()
+    assert record.status == "draft" and record.amount == 170000
+    assert "alert-danger" in response.content.decode()
+
+
+def test_summary_after_submitting_is_the_submitted_record(client, world):
+    """After submitting an edited amount, the cards show the record's figures, labelled with its version,
+    apart from the opportunities' own figure (which is not what was submitted)."""
+    client = as_user(client, world.am1)
+    record = services.forecast_create(period=world.period, by=world.am1)
+    line = record.lines.get(opportunity=world.o.o1)
+    services.forecast_set_lines(forecast=record, by=world.am1, lines=[{"id": line.pk, "amount": "70000.00"}])
+    services.forecast_submit(forecast=record, by=world.am1)
+    html = client.get(reverse("forecasting:my-forecast") + q(world)).content.decode()
+    total = html.split('data-testid="fc-total"')[1].split("</div>")[0]
+    assert "140,000.00" in total  # the record, not 170,000.00 from the opportunities
+    assert "已上报第 1 版" in html
+    opportunities = html.split('data-testid="fc-opportunities-total"')[1].split("</div>")[0]
+    assert "170,000.00" in opportunities
+    # The grid shows the submitted line amounts too.
+    row = html.split(f'data-testid="fc-row-{world.o.o1.pk}"')[1].split("</tr>")[0]
+    assert "70,000.00" in row and "100,000.00" in row  # forecast amount beside the opportunity amount
+
+
+def test_my_forecast_says_the_deadline_has_passed(client, world):
+    import time_machine
+
+    submitted(world.am1, world.period)
+    page = reverse("forecasting:my-forecast") + q(world)
+    with time_machine.travel(date(2026, 4, 5)):  # the account managers' deadline day itself: not passed
+        assert 'data-testid="fc-deadline-passed"' not in as_user(client, world.am2).get(page).content.decode()
+    with time_machine.travel(date(2026, 4, 8)):
+        html = as_user(client, world.am2).get(page).content.decode()
+        assert 'data-testid="fc-deadline-passed"' in html and "截止日期已过" in html
+        assert 'data-testid="fc-overdue"' in html  # and nothing reported
+        html = as_user(client, world.am1).get(page).content.decode()
+        assert 'data-testid="fc-deadline-passed"' in html and 'data-testid="fc-overdue"' not in html
+
+
+def test_workbench_says_the_deadline_has_passed_after_submitting(client, world):
+    import time_machine
+
+    submitted(world.am1, world.period)
+    with time_machine.travel(date(2026, 4, 8)):
+        html = as_user(client, world.am1).get(reverse("home")).content.decode()
+        assert 'data-testid="fc-deadline-passed"' in html and 'data-testid="fc-overdue"' not in html
