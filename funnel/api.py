@@ -49,8 +49,8 @@ class StageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Stage
         fields = ["id", "code", "name", "name_zh", "name_en", "probability", "order", "outcome", "active",
-                  "tasks_zh", "tasks_en", "checklist", "checklist_zh", "checklist_en", "requirements",
-                  "stuck_after_days"]
+                  "tasks_zh", "tasks_en", "checklist", "checklist_zh", "checklist_en", "tasks_required",
+                  "requirements", "stuck_after_days"]
         read_only_fields = ["id"]
 
     def __init__(self, *args, **kwargs):
@@ -94,6 +94,10 @@ class MoveInputSerializer(serializers.Serializer):
     competitor = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                        help_text="Who won instead, when lost.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    confirm_open_tasks = serializers.BooleanField(
+        required=False, default=False,
+        help_text="True to move forward past stages whose checklist tasks are open (without it such a move is "
+                  "refused with the list, 400 on this field); required tasks are never skipped.")
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
@@ -135,7 +139,7 @@ class OpportunityMoveView(APIView):
         opportunity = services.opportunity_move(
             opportunity=opportunity, stage_code=values["stage"], outcome=values.get("outcome") or None, by=request.user,
             loss_reason=values.get("loss_reason", ""), competitor=values.get("competitor", ""),
-            note=values.get("note", ""),
+            note=values.get("note", ""), confirm_open_tasks=values["confirm_open_tasks"],
         )
         if not hasattr(opportunity, "last_stage_change"):
             opportunity.last_stage_change = None

@@ -83,7 +83,10 @@ def funnel_page(request):
         "stuck_more": max(0, totals["stuck"] - len(stuck)) if reading.live else 0,
         "chart": chart,
         "trend": {**trend, "measure": measure, "good": str(settings.good_from_percent),
-                  "excellent": str(settings.excellent_above_percent)},
+                  "excellent": str(settings.excellent_above_percent),
+                  "band_labels": {key: str(Health.LABELS[key]) for key in (Health.WARNING, Health.GOOD,
+                                                                           Health.EXCELLENT)},
+                  "no_baseline_label": str(_("No baseline for this stage in the period"))},
         "has_trend": bool(trend["dates"]),
         "drill": selectors.drill_down(viewer=request.user, holder=holder),
         "closed": selectors.closed_recently(holder=holder),
@@ -188,27 +191,29 @@ def opportunity_move(request, pk: int):
     }
     if request.method == "POST" and request.POST.get("choice"):
         values["stage"], _sep, values["outcome"] = request.POST["choice"].partition("|")
-    error, status = None, 200
+    error, status, confirm = None, 200, False
     if request.method == "POST":
         try:
             moved = services.opportunity_move(
                 opportunity=opportunity, stage_code=values["stage"], outcome=values["outcome"] or None,
                 by=request.user, loss_reason=values["loss_reason"], competitor=values["competitor"],
-                note=values["note"],
+                note=values["note"], confirm_open_tasks=request.POST.get("confirm_open_tasks") == "1",
             )
         except (DomainError, PermissionDenied, ValidationError) as exc:
             error = refusal_message(exc)
             status = 403 if isinstance(exc, PermissionDenied) else 400
+            # Skipping open tasks is asked again with a confirmation (the same move, confirmed).
+            confirm = isinstance(exc, services.OpenTasksNotConfirmed)
             if htmx:
-                return render(request, "funnel/_stage_path.html", {"opportunity": opportunity, "move_error": error},
-                              status=status)
-            if request.POST.get("form") != "page":
+                return render(request, "funnel/_stage_path.html",
+                              {"opportunity": opportunity, "move_error": error,
+                               "move_confirm": values if confirm else None}, status=status)
+            if request.POST.get("form") != "page" and not confirm:
                 messages.error(request, error)
                 return HttpResponseRedirect(_back(request, opportunity))
         else:
             change = getattr(moved, "last_stage_change", None)
-            note = (_("Moved to stage %(code)s %(stage)s.") % {"code": moved.stage.code, "stage": moved.stage.name}
-                    if change else _("The opportunity is already in this stage."))
+            note = change.summary() if change else _("The opportunity is already in this stage.")
             if htmx:
                 response = render(request, "funnel/_stage_path.html", {"opportunity": moved, "move_note": note})
                 response["HX-Trigger"] = "funnelMoved"
@@ -218,7 +223,7 @@ def opportunity_move(request, pk: int):
     stages = list(Stage.objects.filter(active=True).order_by("order", "id"))
     return render(request, "funnel/move.html", {
         "opportunity": opportunity, "stages": stages, "values": values, "error": error,
-        "lost": values["outcome"] == StageOutcome.LOST, "next": _back(request, opportunity),
+        "lost": values["outcome"] == StageOutcome.LOST, "next": _back(request, opportunity), "confirm": confirm,
     }, status=status)
 
 
