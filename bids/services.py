@@ -709,9 +709,8 @@ def bid_record_outcome(*, bid: BidProject, outcome: str, by: User, winning_brand
     current = opportunity.stage
     try:
         if outcome == BidOutcome.WON and current.outcome != StageOutcome.WON:
-            # Confirming the outcome confirms closing the deal past the stages still ahead (their tasks open).
             opportunity_move(opportunity=opportunity, stage_code="08", outcome=StageOutcome.WON, by=by,
-                             note=reason or _("Tender won"), confirm_open_tasks=True)
+                             note=reason or _("Tender won"))
         elif outcome == BidOutcome.LOST and current.outcome != StageOutcome.LOST:
             opportunity_move(opportunity=opportunity, stage_code="08", outcome=StageOutcome.LOST, by=by,
                              loss_reason=reason or _("Tender lost to %(brand)s") % {"brand": winning_brand},

@@ -94,10 +94,7 @@ class MoveInputSerializer(serializers.Serializer):
     competitor = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                        help_text="Who won instead, when lost.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    confirm_open_tasks = serializers.BooleanField(
-        required=False, default=False,
-        help_text="True to move forward past stages whose checklist tasks are open (without it such a move is "
-                  "refused with the list, 400 on this field); required tasks are never skipped.")
+
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
@@ -139,7 +136,7 @@ class OpportunityMoveView(APIView):
         opportunity = services.opportunity_move(
             opportunity=opportunity, stage_code=values["stage"], outcome=values.get("outcome") or None, by=request.user,
             loss_reason=values.get("loss_reason", ""), competitor=values.get("competitor", ""),
-            note=values.get("note", ""), confirm_open_tasks=values["confirm_open_tasks"],
+            note=values.get("note", ""),
         )
         if not hasattr(opportunity, "last_stage_change"):
             opportunity.last_stage_change = None

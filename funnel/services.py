@@ -66,37 +66,25 @@ def _resolve(stage_code: str, outcome: str | None) -> Stage:
 
 # --- Moving an opportunity --------------------------------------------------------------------
 
-class OpenTasksNotConfirmed(DomainError):
-    """A forward move would skip stages whose checklist tasks are open: the person confirms it first."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, field="confirm_open_tasks")
-
-
-def _check_open_tasks(left: list[selectors.OpenTask], *, current: Stage, target: Stage, confirmed: bool) -> None:
-    """Required tasks are never left open (refused, with the list); skipping stages with open tasks is
-    confirmed by the person moving (`confirmed`), else refused with the list."""
+def _check_required_tasks(left: list[selectors.OpenTask], *, target: Stage) -> None:
+    """A stage's required tasks are never left open by a forward move: refused, with the list."""
     required = [task for task in left if task.required]
     if required:
         raise DomainError(" ".join([_("Cannot move to stage %(code)s yet: these required tasks are open:")
                                     % {"code": target.code}, "; ".join(str(task) for task in required) + "."]),
                           field="stage")
-    skipped = [task for task in left if task.stage.pk != current.pk]
-    if skipped and not confirmed:
-        raise OpenTasksNotConfirmed(" ".join([
-            _("Moving to stage %(code)s skips stages whose tasks are open:") % {"code": target.code},
-            "; ".join(str(task) for task in skipped) + ".", _("Confirm to move anyway.")]))
+
 
 @transaction.atomic
 def opportunity_move(
     *, opportunity: Opportunity, stage_code: str, by: User | None, outcome: str | None = None,
-    loss_reason: str = "", competitor: str = "", note: str = "", confirm_open_tasks: bool = False,
+    loss_reason: str = "", competitor: str = "", note: str = "",
 ) -> Opportunity:
     """Move an opportunity to another stage: the primary owner, their superiors or an administrator (never
     another team member) may; a closed one is reopened only by a superior or an administrator; moving
     forward needs the entry requirements of every stage passed; 08-lost needs a loss reason; moving to the
     stage it is in does nothing. Moving forward never leaves a required checklist task open (the stage's
-    `tasks_required`), and skipping stages with open tasks needs `confirm_open_tasks`. The move is recorded
+    `tasks_required`). The move is recorded
     with the stage as it was (StageChange); a close dates the opportunity (`closed_on`), a reopening clears it.
 
     `by=None` is a move on the system's own authority (a background job, another app's service acting on
@@ -134,8 +122,7 @@ def opportunity_move(
     if unmet:
         raise DomainError(" ".join([_("Cannot move to stage %(code)s yet:") % {"code": target.code}, *unmet]),
                           field="stage")
-    _check_open_tasks(selectors.open_tasks_left(opportunity=opportunity, target=target), current=current,
-                      target=target, confirmed=confirm_open_tasks)
+    _check_required_tasks(selectors.open_tasks_left(opportunity=opportunity, target=target), target=target)
     if current.is_closed:
         direction = "reopen" if target.outcome == StageOutcome.OPEN else "reclose"
     elif target.is_closed:

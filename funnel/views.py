@@ -191,24 +191,21 @@ def opportunity_move(request, pk: int):
     }
     if request.method == "POST" and request.POST.get("choice"):
         values["stage"], _sep, values["outcome"] = request.POST["choice"].partition("|")
-    error, status, confirm = None, 200, False
+    error, status = None, 200
     if request.method == "POST":
         try:
             moved = services.opportunity_move(
                 opportunity=opportunity, stage_code=values["stage"], outcome=values["outcome"] or None,
                 by=request.user, loss_reason=values["loss_reason"], competitor=values["competitor"],
-                note=values["note"], confirm_open_tasks=request.POST.get("confirm_open_tasks") == "1",
+                note=values["note"],
             )
         except (DomainError, PermissionDenied, ValidationError) as exc:
             error = refusal_message(exc)
             status = 403 if isinstance(exc, PermissionDenied) else 400
-            # Skipping open tasks is asked again with a confirmation (the same move, confirmed).
-            confirm = isinstance(exc, services.OpenTasksNotConfirmed)
             if htmx:
-                return render(request, "funnel/_stage_path.html",
-                              {"opportunity": opportunity, "move_error": error,
-                               "move_confirm": values if confirm else None}, status=status)
-            if request.POST.get("form") != "page" and not confirm:
+                return render(request, "funnel/_stage_path.html", {"opportunity": opportunity, "move_error": error},
+                              status=status)
+            if request.POST.get("form") != "page":
                 messages.error(request, error)
                 return HttpResponseRedirect(_back(request, opportunity))
         else:
@@ -223,7 +220,7 @@ def opportunity_move(request, pk: int):
     stages = list(Stage.objects.filter(active=True).order_by("order", "id"))
     return render(request, "funnel/move.html", {
         "opportunity": opportunity, "stages": stages, "values": values, "error": error,
-        "lost": values["outcome"] == StageOutcome.LOST, "next": _back(request, opportunity), "confirm": confirm,
+        "lost": values["outcome"] == StageOutcome.LOST, "next": _back(request, opportunity),
     }, status=status)
 
 

@@ -94,7 +94,7 @@ class Stage(models.Model):
     tasks_required = models.BooleanField(
         _("tasks required"), default=False,
         help_text=_("An opportunity moves forward out of this stage, or past it, only with every task of its "
-                    "checklist ticked off; otherwise a move that skips open tasks asks for confirmation."))
+                    "checklist ticked off."))
     requirements = models.JSONField(
         _("entry requirements"), default=list, blank=True,
         help_text=_("What must be true before an opportunity moves forward into this stage."),

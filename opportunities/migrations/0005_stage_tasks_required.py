@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalstage',
             name='tasks_required',
-            field=models.BooleanField(default=False, help_text='An opportunity moves forward out of this stage, or past it, only with every task of its checklist ticked off; otherwise a move that skips open tasks asks for confirmation.', verbose_name='tasks required'),
+            field=models.BooleanField(default=False, help_text='An opportunity moves forward out of this stage, or past it, only with every task of its checklist ticked off.', verbose_name='tasks required'),
         ),
         migrations.AddField(
             model_name='stage',
             name='tasks_required',
-            field=models.BooleanField(default=False, help_text='An opportunity moves forward out of this stage, or past it, only with every task of its checklist ticked off; otherwise a move that skips open tasks asks for confirmation.', verbose_name='tasks required'),
+            field=models.BooleanField(default=False, help_text='An opportunity moves forward out of this stage, or past it, only with every task of its checklist ticked off.', verbose_name='tasks required'),
         ),
     ]

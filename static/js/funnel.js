@@ -61,7 +61,11 @@
     var series = data.series[index] || { name: "", count: [], amount: [] };
     var values = series[key].filter(function (v) { return v !== null && v !== undefined; });
     var good = Number(data.good), excellent = Number(data.excellent);
-    var top = Math.max(excellent * 1.5, Math.ceil(Math.max.apply(null, values.concat([0])) * 1.1 / 50) * 50);
+    // The axis fits the stage's usual values (up to the 90th percentile) within five times the excellent
+    // threshold, so that a spike does not flatten the bands; the tooltip gives every value.
+    var sorted = values.slice().sort(function (a, b) { return a - b; });
+    var usual = sorted.length ? sorted[Math.floor((sorted.length - 1) * 0.9)] : 0;
+    var top = Math.min(excellent * 5, Math.max(excellent * 1.5, Math.ceil(usual * 1.2 / 50) * 50));
     var band = function (from, to, colour, label) {
       return [{ yAxis: from, itemStyle: { color: colour }, name: label }, { yAxis: to }];
     };

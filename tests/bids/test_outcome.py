@@ -117,7 +117,7 @@ def test_a_funnel_refusal_rolls_the_outcome_back_and_says_why(opportunity, owner
 
 def test_a_won_tender_on_a_lost_opportunity_needs_someone_who_may_reopen_it(bid, opportunity, owner, manager):
     type(opportunity).objects.filter(pk=opportunity.pk).update(stage=stage("08", "lost"))
-    with pytest.raises(PermissionDenied, match="cannot be closed as"):
+    with pytest.raises(PermissionDenied, match="结果未登记"):
         services.bid_record_outcome(bid=bid, outcome="won", by=owner)
     assert BidProject.objects.get(pk=bid.pk).status == BidStatus.PREPARING
     services.bid_record_outcome(bid=bid, outcome="won", by=manager)

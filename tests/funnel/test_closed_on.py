@@ -25,8 +25,7 @@ def _no_requirements(db):
 
 
 def test_closing_records_the_day_and_reopening_clears_it(owner, manager, opportunity):
-    services.opportunity_move(opportunity=opportunity, stage_code="08", outcome="won", by=owner,
-                              confirm_open_tasks=True)
+    services.opportunity_move(opportunity=opportunity, stage_code="08", outcome="won", by=owner)
     assert Opportunity.objects.get(pk=opportunity.pk).closed_on == timezone.localdate()
     services.opportunity_move(opportunity=opportunity, stage_code="07", by=manager)
     assert Opportunity.objects.get(pk=opportunity.pk).closed_on is None

@@ -1,6 +1,6 @@
 """Stage moves say which way they went (moved forward / moved back / won / lost / reopened) in the page's
-message, the opportunity's history and the owner's notification, in both languages; skipping stages with
-open checklist tasks asks for confirmation, and a stage's required tasks are never left open."""
+message, the opportunity's history and the owner's notification, in both languages; a stage's required
+checklist tasks are never left open (nor skipped)."""
 
 import pytest
 from django.urls import reverse
@@ -35,7 +35,7 @@ def test_the_words_say_which_way_the_move_went(owner, manager, opportunity):
         move(opportunity, "01", manager)
         move(opportunity, "08", manager, outcome="lost", loss_reason="价格")
         move(opportunity, "03", manager)
-        move(opportunity, "08", manager, outcome="won", confirm_open_tasks=True)
+        move(opportunity, "08", manager, outcome="won")
         summaries = [change.summary() for change in StageChange.objects.order_by("changed_at", "id")]
         messages = list(Notification.objects.filter(recipient=owner).order_by("id").values_list("message", flat=True))
     assert summaries[0].startswith("Moved forward to stage 02")
@@ -69,25 +69,13 @@ def test_the_page_says_lost_not_advanced(client, owner, opportunity):
     assert "丢单:商机已在阶段 08" in text and "推进" not in text  # it said "advanced to stage 08 lost"
 
 
-def test_skipping_stages_with_open_tasks_asks_for_confirmation(owner, opportunity):
-    assert Stage.objects.get(code="02").checklist_en  # the shipped defaults give every stage tasks
-    with translation.override("en"), pytest.raises(services.OpenTasksNotConfirmed) as asked:
-        move(opportunity, "04", owner)
-    assert asked.value.field == "confirm_open_tasks"
-    assert "skips stages whose tasks are open" in asked.value.message and "02 " in asked.value.message
-    assert Opportunity.objects.get(pk=opportunity.pk).stage.code == "01"
-    assert move(opportunity, "04", owner, confirm_open_tasks=True).stage.code == "04"
-    # One stage at a time asks nothing: the tasks of the stage left behind are the owner's call.
-    assert move(opportunity, "05", owner).stage.code == "05"
-
-
 def test_required_tasks_refuse_the_move_with_the_list(owner, opportunity):
     stage_01 = Stage.objects.get(code="01")
     Stage.objects.filter(code="01").update(tasks_required=True)
     with translation.override("en"):
         tasks = Stage.objects.get(code="01").checklist
         with pytest.raises(DomainError) as refused:
-            move(opportunity, "02", owner, confirm_open_tasks=True)
+            move(opportunity, "02", owner)
         assert "required tasks are open" in refused.value.message
         assert all(f"01 {task}" in refused.value.message for task in tasks)
         for position, task in enumerate(tasks):
@@ -96,23 +84,6 @@ def test_required_tasks_refuse_the_move_with_the_list(owner, opportunity):
     # A stage with required tasks is never skipped either.
     Stage.objects.filter(code="03").update(tasks_required=True)
     with pytest.raises(DomainError, match="03"):
-        move(opportunity, "04", owner, confirm_open_tasks=True)
+        move(opportunity, "04", owner)
 
 
-def test_the_page_asks_and_the_confirmed_move_goes_through(client, owner, opportunity):
-    client.force_login(owner)
-    url = reverse("funnel:opportunity-move", args=[opportunity.pk])
-    asked = client.post(url, {"stage": "04", "next": "/"}, HTTP_HX_REQUEST="true")
-    assert asked.status_code == 400 and 'data-testid="move-confirm"' in asked.content.decode()
-    page = client.post(url, {"stage": "04", "next": "/"})
-    assert page.status_code == 400 and 'name="confirm_open_tasks"' in page.content.decode()
-    client.post(url, {"stage": "04", "confirm_open_tasks": "1", "next": "/"})
-    assert Opportunity.objects.get(pk=opportunity.pk).stage.code == "04"
-
-
-def test_the_api_takes_the_confirmation(api_as, owner, opportunity):
-    url = reverse("v1:opportunity-move", args=[opportunity.pk])
-    refused = api_as(owner).post(url, {"stage": "04"}, format="json")
-    assert refused.status_code == 400 and "confirm_open_tasks" in refused.json()
-    done = api_as(owner).post(url, {"stage": "04", "confirm_open_tasks": True}, format="json")
-    assert done.status_code == 200 and done.json()["stage"] == "04"
