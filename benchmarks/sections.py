@@ -482,11 +482,12 @@ def quotas() -> None:
         customers.setdefault(owner_id, customer_id)
     fallback = next(iter(customers.values()))
     people = list(User.objects.filter(role="account_manager").values_list("pk", flat=True))
+    won_on = [(pk, date(this_year - pick.randint(0, 3), pick.randint(1, 12), pick.randint(1, 28)))
+              for pk in people for _ in range(8)]
     Opportunity.objects.bulk_create([
         Opportunity(customer_id=customers.get(pk, fallback), name="历史项目", stage=won, primary_owner_id=pk,
-                    amount=Decimal(pick.randint(20, 180) * 10000),
-                    expected_close_date=date(this_year - pick.randint(0, 3), pick.randint(1, 12), pick.randint(1, 28)))
-        for pk in people for _ in range(8)
+                    amount=Decimal(pick.randint(20, 180) * 10000), expected_close_date=day, closed_on=day)
+        for pk, day in won_on
     ], batch_size=1000)
     year = QuotaPeriod.objects.get(kind=PeriodKind.YEAR, year=this_year)
     print(f"  dataset: seed_demo --scale 25 ({User.objects.count()} users, {Quota.objects.count()} quotas, "

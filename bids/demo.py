@@ -186,7 +186,8 @@ def _seed_bids(opportunities: list[Opportunity], partners: list[Partner], brands
             status = BidStatus.PREPARING if stage[0] == "04" or pick.random() < 0.5 else BidStatus.SUBMITTED
         else:
             submission = _at(today - timedelta(days=pick.randint(20, 90)), 9, 30)
-            status = BidStatus.LOST if stage == ("08", "lost") else BidStatus.WON
+            # A won tender is a won opportunity (bids.services.bid_record_outcome): at 06 or 07 it is still out.
+            status = {("08", "lost"): BidStatus.LOST, ("08", "won"): BidStatus.WON}.get(stage, BidStatus.SUBMITTED)
         weights = pick.choice(EVALUATIONS)
         bid = BidProject(
             opportunity=opportunity, sales_method=method,

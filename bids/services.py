@@ -50,7 +50,7 @@ from bids.models import (
     ThreatLevel,
 )
 from bids.selectors import bid_completeness_problems
-from crm.errors import ConflictError, DomainError, PermissionDenied
+from crm.errors import ConflictError, DomainError, PermissionDenied, refusal_message
 from crm.money import CENT, MAX_MONEY, parse_money, to_decimal
 from crm.params import parse_id
 from funnel.services import opportunity_move
@@ -59,7 +59,6 @@ from opportunities.models import (
     Opportunity,
     OpportunityTeamMember,
     Product,
-    Stage,
     StageOutcome,
     TeamRole,
 )
@@ -683,8 +682,10 @@ def bid_submit(*, bid: BidProject, by: User) -> BidProject:
 @transaction.atomic
 def bid_record_outcome(*, bid: BidProject, outcome: str, by: User, winning_brand: str = "",
                        winning_price: Any = None, reason: str = "") -> BidProject:
-    """The tender's result closes the record: won moves the opportunity to 06 and lost to 08-lost through
-    the funnel's service (never by writing the stage); cancelled leaves the stage where it is."""
+    """The tender's result closes the record and the opportunity with it, through the funnel's service (never
+    by writing the stage), in the same transaction: won wins it (08 won), lost loses it (08 lost, the winning
+    brand as competitor); cancelled leaves the stage where it is. When the funnel refuses the move (an entry
+    requirement, the permission to reopen a closed one) nothing is recorded and the message says why."""
     bid = _lock(bid)
     outcome = _choice(outcome, BidOutcome, field="outcome")
     opportunity = bid.opportunity
@@ -708,16 +709,19 @@ def bid_record_outcome(*, bid: BidProject, outcome: str, by: User, winning_brand
     bid.save(update_fields=["status", "winning_brand", "winning_price", "outcome_reason", "outcome_at",
                             "outcome_by", "updated_at"])
     current = opportunity.stage
-    if outcome == BidOutcome.WON:
-        target = Stage.objects.filter(code="06", outcome=StageOutcome.OPEN).first()
-        # An opportunity already past stage 06 (negotiating, or won) is not sent back.
-        if current.outcome == StageOutcome.LOST or target is None or current.order < target.order:
-            opportunity_move(opportunity=opportunity, stage_code="06", by=by,
+    try:
+        if outcome == BidOutcome.WON and current.outcome != StageOutcome.WON:
+            opportunity_move(opportunity=opportunity, stage_code="08", outcome=StageOutcome.WON, by=by,
                              note=reason or _("Tender won"))
-    elif outcome == BidOutcome.LOST and current.outcome != StageOutcome.LOST:
-        opportunity_move(opportunity=opportunity, stage_code="08", outcome=StageOutcome.LOST, by=by,
-                         loss_reason=reason or _("Tender lost to %(brand)s") % {"brand": winning_brand},
-                         competitor=winning_brand, note=reason)
+        elif outcome == BidOutcome.LOST and current.outcome != StageOutcome.LOST:
+            opportunity_move(opportunity=opportunity, stage_code="08", outcome=StageOutcome.LOST, by=by,
+                             loss_reason=reason or _("Tender lost to %(brand)s") % {"brand": winning_brand},
+                             competitor=winning_brand, note=reason)
+    except (DomainError, PermissionDenied) as refused:
+        # Raised inside this transaction: the tender's outcome is rolled back with the move.
+        message = _("The outcome is not recorded: the opportunity cannot be closed as %(outcome)s. %(why)s") % {
+            "outcome": BidOutcome(outcome).label, "why": refusal_message(refused)}
+        raise type(refused)(message) from refused
     _clear_future_agenda(bid, by)
     return bid
 

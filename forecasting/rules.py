@@ -104,16 +104,15 @@ def stage_categories() -> dict[int, str]:
 
 
 def counted_opportunities(period: ForecastPeriod, rules: Rules, *, confirmed: bool | None = None) -> QuerySet:
-    """Opportunities the rule counts for the period: close date inside it and a counted stage.
+    """Opportunities the rule counts for the period: a counted stage, and inside the period an open one's
+    expected close date or a won one's day of winning (Opportunity.objects.closing_between).
 
     `confirmed=None` applies the rule's confirmation setting; False ignores confirmation (the
     pipeline figure).
     """
     from opportunities.models import Opportunity
 
-    opportunities = Opportunity.objects.filter(
-        expected_close_date__gte=period.start, expected_close_date__lte=period.end, stage_id__in=rules.stage_ids,
-    )
+    opportunities = Opportunity.objects.closing_between(period.start, period.end).filter(stage_id__in=rules.stage_ids)
     if confirmed is None:
         confirmed = rules.confirmed_only
     if confirmed:

@@ -319,13 +319,12 @@ def my_forecast(*, viewer: User, period: ForecastPeriod, periods: list[ForecastP
     rules = rules_for(period)
     categories = stage_categories()
     owned = list(
-        Opportunity.objects.filter(primary_owner=viewer, expected_close_date__gte=period.start,
-                                   expected_close_date__lte=period.end, stage_id__in=rules.stage_ids)
+        Opportunity.objects.closing_between(period.start, period.end)
+        .filter(primary_owner=viewer, stage_id__in=rules.stage_ids)
         .select_related("customer", "stage").order_by("expected_close_date", "id")
     )
     team_only = list(
-        Opportunity.objects.filter(team__user=viewer, expected_close_date__gte=period.start,
-                                   expected_close_date__lte=period.end)
+        Opportunity.objects.closing_between(period.start, period.end).filter(team__user=viewer)
         .exclude(primary_owner=viewer).select_related("customer", "stage", "primary_owner")
         .order_by("expected_close_date", "id")
     )

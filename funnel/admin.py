@@ -28,7 +28,7 @@ class StageForm(forms.ModelForm):
     class Meta:
         model = Stage
         fields = ["code", "name_zh", "name_en", "order", "probability", "outcome", "active", "tasks_zh", "tasks_en",
-                  "checklist_zh", "checklist_en", "requirements", "stuck_after_days"]
+                  "checklist_zh", "checklist_en", "tasks_required", "requirements", "stuck_after_days"]
 
     # A refusal of funnel.services.stage_save, shown on the form when the admin renders it again.
     refusal: Exception | None = None
@@ -147,8 +147,8 @@ class StageAdmin(SimpleHistoryAdmin):
 
 @admin.register(FunnelSettings)
 class FunnelSettingsAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "lookback", "lookback_quarters", "lookback_days", "good_from_percent",
-                    "excellent_above_percent"]
+    list_display = ["__str__", "lookback", "lookback_quarters", "lookback_days", "min_expected_count",
+                    "good_from_percent", "excellent_above_percent"]
 
     def has_add_permission(self, request):
         return not FunnelSettings.objects.exists()

@@ -49,8 +49,8 @@ class StageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Stage
         fields = ["id", "code", "name", "name_zh", "name_en", "probability", "order", "outcome", "active",
-                  "tasks_zh", "tasks_en", "checklist", "checklist_zh", "checklist_en", "requirements",
-                  "stuck_after_days"]
+                  "tasks_zh", "tasks_en", "checklist", "checklist_zh", "checklist_en", "tasks_required",
+                  "requirements", "stuck_after_days"]
         read_only_fields = ["id"]
 
     def __init__(self, *args, **kwargs):
@@ -94,6 +94,7 @@ class MoveInputSerializer(serializers.Serializer):
     competitor = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                        help_text="Who won instead, when lost.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
 
 
 class StageChangeSerializer(serializers.ModelSerializer):

@@ -68,14 +68,18 @@ def _seed_histories(stages: list[Stage]) -> int:
         # The time spent in the current stage: mostly within its limit, about one in six beyond it.
         limit = current.stuck_after_days or 30
         spent = pick.randint(limit + 3, limit * 2) if pick.random() < 0.17 else pick.randint(1, max(2, limit - 2))
-        if current.outcome != StageOutcome.OPEN:
-            spent = pick.randint(3, 100)
         moment = now - timedelta(days=spent, hours=pick.randint(0, 8))
+        if current.outcome != StageOutcome.OPEN:
+            # Closed on the day the opportunity says (its closing move is dated then), else some days ago.
+            closed_on = opportunity.closed_on or timezone.localdate() - timedelta(days=pick.randint(3, 100))
+            moment = timezone.make_aware(datetime.combine(closed_on, time(pick.randint(9, 17))))
         times = [moment]
         for _step in path[:-1]:
             moment -= timedelta(days=pick.randint(10, 40), hours=pick.randint(0, 8))
             times.insert(0, moment)
         opportunity.created_at = times[0]
+        if current.outcome != StageOutcome.OPEN:
+            opportunity.closed_on = timezone.localdate(times[-1])
         touched.append(opportunity)
         for index in range(1, len(path)):
             before, after = path[index - 1], path[index]
@@ -96,7 +100,7 @@ def _seed_histories(stages: list[Stage]) -> int:
         entries.append(StageEntry(opportunity=opportunity, stage=current, entered_at=times[-1]))
     StageChange.objects.bulk_create(changes, batch_size=2000)
     StageEntry.objects.bulk_create(entries, batch_size=2000, ignore_conflicts=True)
-    Opportunity.objects.bulk_update(touched, ["created_at"], batch_size=2000)
+    Opportunity.objects.bulk_update(touched, ["created_at", "closed_on"], batch_size=2000)
     return len(todo)
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -77,6 +78,47 @@ class StageChange(models.Model):
     @property
     def from_name(self) -> str:
         return self.from_name_en if in_english() else self.from_name_zh
+
+    @property
+    def kind(self) -> str:
+        """Which way the move went, in the words shown: won, lost, reopened, back or forward."""
+        if self.to_outcome in ("won", "lost"):
+            return self.to_outcome
+        if self.direction == "reopen":
+            return "reopened"
+        return "back" if self.direction == "backward" else "forward"
+
+    def summary(self) -> str:
+        """The move in a sentence for the page's message: "Won: stage 08 …", "Moved back to stage 03 …"."""
+        texts = {
+            "won": gettext("Won: the opportunity is closed at stage %(code)s %(stage)s."),
+            "lost": gettext("Lost: the opportunity is closed at stage %(code)s %(stage)s."),
+            "reopened": gettext("Reopened at stage %(code)s %(stage)s."),
+            "back": gettext("Moved back to stage %(code)s %(stage)s."),
+            "forward": gettext("Moved forward to stage %(code)s %(stage)s."),
+        }
+        return texts[self.kind] % {"code": self.to_code, "stage": self.to_name}
+
+    def history_note(self) -> str:
+        """The short note of the move on the opportunity's own history: "Moved back: stage 05 → 03"."""
+        labels = {
+            "won": pgettext("stage move", "Won"), "lost": pgettext("stage move", "Lost"),
+            "reopened": pgettext("stage move", "Reopened"), "back": pgettext("stage move", "Moved back"),
+            "forward": pgettext("stage move", "Moved forward"),
+        }
+        return gettext("%(what)s: stage %(old)s → %(new)s") % {
+            "what": labels[self.kind], "old": self.from_code or "—", "new": self.to_code}
+
+    def notification(self, *, by, name: str) -> str:
+        """The message to the primary owner when someone else moved their opportunity."""
+        texts = {
+            "won": gettext("%(by)s closed %(name)s as won (stage %(code)s)."),
+            "lost": gettext("%(by)s closed %(name)s as lost (stage %(code)s)."),
+            "reopened": gettext("%(by)s reopened %(name)s at stage %(code)s %(stage)s."),
+            "back": gettext("%(by)s moved %(name)s back to stage %(code)s %(stage)s."),
+            "forward": gettext("%(by)s moved %(name)s forward to stage %(code)s %(stage)s."),
+        }
+        return texts[self.kind] % {"by": by, "name": name, "code": self.to_code, "stage": self.to_name}
 
     @property
     def to_name(self) -> str:
@@ -159,6 +201,11 @@ class FunnelSettings(models.Model):
     lookback_days = models.PositiveSmallIntegerField(
         _("days to look back"), default=90,
         help_text=_("The window used with 'last days', and where no quarterly snapshot exists yet."))
+    min_expected_count = models.DecimalField(
+        _("fewest expected opportunities"), max_digits=6, decimal_places=2, default=Decimal("1"),
+        help_text=_("A stage whose history expects fewer opportunities than this on average has no history "
+                    "baseline, by count or by amount: it was mostly empty then, and a ratio against so little "
+                    "says nothing. Manual baselines always apply."))
     good_from_percent = models.DecimalField(_("good from (%)"), max_digits=6, decimal_places=2, default=Decimal("70"))
     excellent_above_percent = models.DecimalField(_("excellent above (%)"), max_digits=6, decimal_places=2,
                                                   default=Decimal("100"))
@@ -172,6 +219,7 @@ class FunnelSettings(models.Model):
                                    name="funnelsettings_thresholds_in_order"),
             models.CheckConstraint(condition=Q(lookback_quarters__gte=1) & Q(lookback_days__gte=1),
                                    name="funnelsettings_lookback_positive"),
+            models.CheckConstraint(condition=Q(min_expected_count__gte=0), name="funnelsettings_min_expected_count"),
         ]
 
     def __str__(self) -> str:

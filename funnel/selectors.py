@@ -600,6 +600,38 @@ def forward_requirements_unmet(*, opportunity: Opportunity, target: Stage,
     return unmet_requirements(opportunity, codes)
 
 
+@dataclass
+class OpenTask:
+    """A checklist task a forward move would leave undone."""
+
+    stage: Stage
+    text: str
+
+    @property
+    def required(self) -> bool:
+        return self.stage.tasks_required
+
+    def __str__(self) -> str:
+        return f"{self.stage.code} {self.text}"
+
+
+def open_tasks_left(*, opportunity: Opportunity, target: Stage, stages: list[Stage] | None = None) -> list[OpenTask]:
+    """The checklist tasks a forward move to `target` leaves undone: the unticked ones of the stage it leaves
+    and every task of the open stages it skips (never ticked: one ticks only the current stage's). None for a
+    move back, a reopening or a loss (one query for the ticks when the current stage has a checklist)."""
+    current = opportunity.stage
+    if current.outcome != StageOutcome.OPEN or target.outcome == StageOutcome.LOST or target.order <= current.order:
+        return []
+    if stages is None:
+        stages = list(Stage.objects.filter(active=True).order_by("order", "id"))
+    left = [OpenTask(stage=current, text=item.text) for item in stage_checklist(opportunity=opportunity, stage=current)
+            if not item.done]
+    for stage in stages:
+        if stage.outcome == StageOutcome.OPEN and current.order < stage.order < target.order and stage.pk != target.pk:
+            left += [OpenTask(stage=stage, text=text) for text in stage.checklist]
+    return left
+
+
 def stage_history(*, opportunity: Opportunity) -> list[StageChange]:
     return list(StageChange.objects.filter(opportunity=opportunity).select_related("changed_by")
                 .order_by("-changed_at", "-id"))
@@ -671,7 +703,11 @@ class HistoryValue:
 def history_expectations(*, as_of: date, settings: FunnelSettings | None = None) -> dict[tuple, HistoryValue]:
     """Expected count and amount per (holder, stage) from the snapshots before `as_of`: by default the average
     of the same day of the last 4 quarters (91, 182, 273, 364 days back, where present), else of the last
-    90 days where that is all there is; in 'days' mode, of the last N days. Two aggregate queries at most."""
+    90 days where that is all there is; in 'days' mode, of the last N days. Two aggregate queries at most.
+
+    A stage the history expects fewer than `min_expected_count` opportunities in (default 1) gets no value,
+    by count or by amount: the stage was mostly empty then, and a ratio against an average of a fraction of
+    one deal (a team's 5.7 million against 11,776: 48,315%) would be a made-up judgement, not a baseline."""
     settings = settings or FunnelSettings.load()
     result: dict[tuple, HistoryValue] = {}
     window_start = as_of - timedelta(days=settings.lookback_days)
@@ -684,12 +720,17 @@ def history_expectations(*, as_of: date, settings: FunnelSettings | None = None)
     covered = {holder for holder, _stage in result}
     if covered and not FunnelSnapshot.objects.filter(date__gte=window_start, date__lt=as_of).exclude(
             _holder_q(covered)).exists():
-        return result
+        return _enough(result, settings)
     window = FunnelSnapshot.objects.filter(date__gte=window_start, date__lt=as_of)
     for key, (count, amount, days) in _averages(window).items():
         if key[0] not in covered:
             result[key] = HistoryValue(count, amount, days_text, days)
-    return result
+    return _enough(result, settings)
+
+
+def _enough(history: dict[tuple, HistoryValue], settings: FunnelSettings) -> dict[tuple, HistoryValue]:
+    """The history values that expect at least the configured fewest opportunities in their stage."""
+    return {key: value for key, value in history.items() if value.count >= settings.min_expected_count}
 
 
 def _holder_q(keys: Iterable[tuple[str, int]]) -> Q:
@@ -765,16 +806,12 @@ def drill_down(*, viewer: User, holder: Holder) -> dict:
 # --- Closed in the last days --------------------------------------------------------------------
 
 def closed_recently(*, holder: Holder, days: int = 90, today: date | None = None) -> dict:
-    """Won and lost: the opportunities closed by a recorded move in the last `days` days and still closed
-    that way (one query, through the index on the moves' time)."""
+    """Won and lost: the holder's opportunities closed in the last `days` days (today included) and still
+    closed, dated by the day they were closed (`closed_on`), as every report dates them (one query)."""
     today = today or timezone.localdate()
-    since = _midnight(today - timedelta(days=days))
-    closes = (StageChange.objects.filter(changed_at__gte=since, to_outcome__in=[StageOutcome.WON, StageOutcome.LOST],
-                                         opportunity__stage=F("to_stage"),
-                                         opportunity__primary_owner__in=holder.owners())
-              .values("opportunity_id"))
-    rows = (Opportunity.objects.filter(pk__in=closes).order_by().values_list("stage__outcome")
-            .annotate(count=Count("id"), amount=Sum("amount")))
+    rows = (Opportunity.objects.closing_between(today - timedelta(days=days), today)
+            .filter(stage__outcome__in=[StageOutcome.WON, StageOutcome.LOST], primary_owner__in=holder.owners())
+            .order_by().values_list("stage__outcome").annotate(count=Count("id"), amount=Sum("amount")))
     result = {StageOutcome.WON: Figure(), StageOutcome.LOST: Figure()}
     for outcome, count, amount in rows:
         result[outcome] = Figure(count=count, amount=amount or ZERO)

@@ -66,6 +66,15 @@ def _resolve(stage_code: str, outcome: str | None) -> Stage:
 
 # --- Moving an opportunity --------------------------------------------------------------------
 
+def _check_required_tasks(left: list[selectors.OpenTask], *, target: Stage) -> None:
+    """A stage's required tasks are never left open by a forward move: refused, with the list."""
+    required = [task for task in left if task.required]
+    if required:
+        raise DomainError(" ".join([_("Cannot move to stage %(code)s yet: these required tasks are open:")
+                                    % {"code": target.code}, "; ".join(str(task) for task in required) + "."]),
+                          field="stage")
+
+
 @transaction.atomic
 def opportunity_move(
     *, opportunity: Opportunity, stage_code: str, by: User | None, outcome: str | None = None,
@@ -74,7 +83,9 @@ def opportunity_move(
     """Move an opportunity to another stage: the primary owner, their superiors or an administrator (never
     another team member) may; a closed one is reopened only by a superior or an administrator; moving
     forward needs the entry requirements of every stage passed; 08-lost needs a loss reason; moving to the
-    stage it is in does nothing. The move is recorded with the stage as it was (StageChange).
+    stage it is in does nothing. Moving forward never leaves a required checklist task open (the stage's
+    `tasks_required`). The move is recorded
+    with the stage as it was (StageChange); a close dates the opportunity (`closed_on`), a reopening clears it.
 
     `by=None` is a move on the system's own authority (a background job, another app's service acting on
     a rule it has already checked): permission is not checked, everything else is, and the history says
@@ -111,6 +122,7 @@ def opportunity_move(
     if unmet:
         raise DomainError(" ".join([_("Cannot move to stage %(code)s yet:") % {"code": target.code}, *unmet]),
                           field="stage")
+    _check_required_tasks(selectors.open_tasks_left(opportunity=opportunity, target=target), target=target)
     if current.is_closed:
         direction = "reopen" if target.outcome == StageOutcome.OPEN else "reclose"
     elif target.is_closed:
@@ -131,15 +143,16 @@ def opportunity_move(
     )
     StageEntry.objects.update_or_create(opportunity=opportunity, defaults={"stage": target, "entered_at": now})
     opportunity.stage = target
+    # The day it was won or lost dates it in every report; a reopening clears it.
+    opportunity.closed_on = timezone.localdate(now) if target.is_closed else None
     # django-simple-history reads these: the opportunity's own timeline shows the move and who made it.
     opportunity._history_user = by
-    opportunity._change_reason = (_("Stage %(old)s → %(new)s") % {"old": current.code, "new": target.code})[:100]
-    opportunity.save(update_fields=["stage", "updated_at"])
+    opportunity._change_reason = change.history_note()[:100]
+    opportunity.save(update_fields=["stage", "closed_on", "updated_at"])
     opportunity.last_stage_change = change
     if by is not None and by.pk != owner.pk:
         notify(recipient=owner, kind="opportunity_stage",
-               message=_("%(by)s moved %(name)s to stage %(code)s %(stage)s.")
-               % {"by": by, "name": opportunity.name, "code": target.code, "stage": target.name},
+               message=change.notification(by=by, name=opportunity.name),
                url=opportunity.get_absolute_url())
     return opportunity
 
@@ -222,7 +235,8 @@ def stage_task_set(*, opportunity: Opportunity, position: Any, done: bool, by: U
 
 # --- Stage configuration ----------------------------------------------------------------------
 
-STAGE_FIELDS = ["code", "name_zh", "name_en", "tasks_zh", "tasks_en", "checklist_zh", "checklist_en", "order",
+STAGE_FIELDS = ["code", "name_zh", "name_en", "tasks_zh", "tasks_en", "checklist_zh", "checklist_en", "tasks_required",
+                "order",
                 "probability", "outcome", "active", "requirements", "stuck_after_days"]
 
 

@@ -83,7 +83,10 @@ def funnel_page(request):
         "stuck_more": max(0, totals["stuck"] - len(stuck)) if reading.live else 0,
         "chart": chart,
         "trend": {**trend, "measure": measure, "good": str(settings.good_from_percent),
-                  "excellent": str(settings.excellent_above_percent)},
+                  "excellent": str(settings.excellent_above_percent),
+                  "band_labels": {key: str(Health.LABELS[key]) for key in (Health.WARNING, Health.GOOD,
+                                                                           Health.EXCELLENT)},
+                  "no_baseline_label": str(_("No baseline for this stage in the period"))},
         "has_trend": bool(trend["dates"]),
         "drill": selectors.drill_down(viewer=request.user, holder=holder),
         "closed": selectors.closed_recently(holder=holder),
@@ -207,8 +210,7 @@ def opportunity_move(request, pk: int):
                 return HttpResponseRedirect(_back(request, opportunity))
         else:
             change = getattr(moved, "last_stage_change", None)
-            note = (_("Moved to stage %(code)s %(stage)s.") % {"code": moved.stage.code, "stage": moved.stage.name}
-                    if change else _("The opportunity is already in this stage."))
+            note = change.summary() if change else _("The opportunity is already in this stage.")
             if htmx:
                 response = render(request, "funnel/_stage_path.html", {"opportunity": moved, "move_note": note})
                 response["HX-Trigger"] = "funnelMoved"

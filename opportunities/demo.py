@@ -140,6 +140,7 @@ def _seed_opportunities(customers, products, stages, account_managers):
             opportunity = Opportunity(
                 customer=customer, name=f"{project}{PHASES[(customer.pk + index) % len(PHASES)]}",
                 description=f"{customer.name}:{project},{configuration}。", expected_close_date=close,
+                closed_on=close if stage.outcome != "open" else None,
                 stage=stage, primary_owner=owner, source=customer.source, created_by=owner,
                 competitors=pick.sample(COMPETITORS, pick.randint(0, 3)),
                 confirmed=stage.outcome == "won" or (stage.order >= 4 and pick.random() < 0.5),

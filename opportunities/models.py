@@ -91,6 +91,10 @@ class Stage(models.Model):
     tasks_en = models.TextField(_("tasks (English)"), blank=True)
     checklist_zh = models.TextField(_("task checklist (Chinese)"), blank=True, help_text=CHECKLIST_HELP)
     checklist_en = models.TextField(_("task checklist (English)"), blank=True, help_text=CHECKLIST_HELP)
+    tasks_required = models.BooleanField(
+        _("tasks required"), default=False,
+        help_text=_("An opportunity moves forward out of this stage, or past it, only with every task of its "
+                    "checklist ticked off."))
     requirements = models.JSONField(
         _("entry requirements"), default=list, blank=True,
         help_text=_("What must be true before an opportunity moves forward into this stage."),
@@ -235,6 +239,17 @@ class OpportunityQuerySet(models.QuerySet):
     def open(self) -> OpportunityQuerySet:
         return self.filter(stage__outcome=StageOutcome.OPEN)
 
+    def won_between(self, start, end) -> OpportunityQuerySet:
+        """Won in the period (both days included): at a won stage, dated by the day it was won (`closed_on`),
+        never by its expected close date. Quota attainment, bonuses and the forecast's actuals read this."""
+        return self.filter(stage__outcome=StageOutcome.WON, closed_on__range=(start, end))
+
+    def closing_between(self, start, end) -> OpportunityQuerySet:
+        """The opportunities of a period (both days included): an open one by its expected close date, a won
+        or lost one by the day it was closed (`closed_on`)."""
+        return self.filter(Q(stage__outcome=StageOutcome.OPEN, expected_close_date__range=(start, end))
+                           | Q(stage__outcome__in=[StageOutcome.WON, StageOutcome.LOST], closed_on__range=(start, end)))
+
 
 class Opportunity(models.Model):
     """A chance to sell to a customer, worked by a sales team with exactly one primary owner.
@@ -252,6 +267,9 @@ class Opportunity(models.Model):
     amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, default=default_currency)
     expected_close_date = models.DateField(_("expected close date"))
+    closed_on = models.DateField(
+        _("closed on"), null=True, blank=True,
+        help_text=_("The day it was won or lost (set by the move to stage 08, cleared when reopened)."))
     stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT,
                               related_name="opportunities")
     primary_owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("primary owner"),
@@ -282,6 +300,7 @@ class Opportunity(models.Model):
             models.Index(fields=["primary_owner", "expected_close_date"], name="opportunity_owner_close"),
             models.Index(fields=["-updated_at"], name="opportunity_updated"),
             models.Index(fields=["-amount", "id"], name="opportunity_amount"),
+            models.Index(fields=["closed_on"], name="opportunity_closed_on"),
         ]
 
     def __str__(self) -> str:

@@ -155,7 +155,7 @@ def opportunity_create(
         customer=customer, name=name[:200], description=description or "", expected_close_date=expected_close_date,
         stage=stage, primary_owner=owner, source=source, competitors=clean_competitors(competitors),
         amount=Decimal("0.00") if amount in (None, "") else parse_money(amount, field="amount"),
-        created_by=by,
+        created_by=by, closed_on=timezone.localdate() if stage.is_closed else None,
     )
     if currency:
         opportunity.currency = currency

@@ -35,9 +35,6 @@ from teams.hierarchy import descendants_sql
 from teams.models import OrgUnit, Territory, User, managed_unit_ids
 
 HISTORY_YEARS = 3
-# A won opportunity counts on its expected close date, which the owner moves to the real date when the
-# deal closes (the opportunity has no date of its own for the win).
-WON_DATE = "expected_close_date"
 
 
 def won_amounts(*, ranges: Mapping[Hashable, tuple[date, date]]) -> dict[Hashable, dict[int, Decimal]]:
@@ -49,10 +46,9 @@ def won_amounts(*, ranges: Mapping[Hashable, tuple[date, date]]) -> dict[Hashabl
     keys = list(ranges)
     low = min(start for start, _end in ranges.values())
     high = max(end for _start, end in ranges.values())
-    sums = {f"r{index}": Sum("amount", filter=Q(**{f"{WON_DATE}__range": ranges[key]}))
-            for index, key in enumerate(keys)}
-    rows = (Opportunity.objects.filter(stage__outcome=StageOutcome.WON, **{f"{WON_DATE}__range": (low, high)})
-            .order_by().values("primary_owner").annotate(**sums))
+    # Each opportunity is dated by the day it was won (Opportunity.objects.won_between), not its expected close.
+    sums = {f"r{index}": Sum("amount", filter=Q(closed_on__range=ranges[key])) for index, key in enumerate(keys)}
+    rows = (Opportunity.objects.won_between(low, high).order_by().values("primary_owner").annotate(**sums))
     for row in rows:
         for index, key in enumerate(keys):
             value = row[f"r{index}"]

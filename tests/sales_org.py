@@ -81,14 +81,15 @@ def customer_for(owner: User | None, **fields):
 
 
 def opportunity(owner: User, amount, close: date, *, outcome: str = "won", customer=None, team=()):
-    """An opportunity at a won (08 won), lost (08 lost) or open (01) stage with `owner` as primary owner."""
+    """An opportunity at a won (08 won), lost (08 lost) or open (01) stage with `owner` as primary owner;
+    `close` is the day a won or lost one was closed (and its expected close date)."""
     from opportunities.models import Opportunity, OpportunityTeamMember, Stage
 
     stage = (Stage.objects.get(code="08", outcome=outcome) if outcome != "open"
              else Stage.objects.filter(outcome="open").order_by("order").first())
     opp = Opportunity.objects.create(
         customer=customer or customer_for(owner), name=f"商机{next(_names)}", amount=Decimal(str(amount)),
-        expected_close_date=close, stage=stage, primary_owner=owner)
+        expected_close_date=close, closed_on=close if outcome != "open" else None, stage=stage, primary_owner=owner)
     OpportunityTeamMember.objects.create(opportunity=opp, user=owner, is_primary=True)
     for member in team:
         OpportunityTeamMember.objects.create(opportunity=opp, user=member, is_primary=False)

@@ -54,36 +54,55 @@
     return chart;
   }
 
-  function drawTrend(el, data) {
-    if (!data.dates || data.dates.length === 0) { return null; }
+  // One stage at a time (the page's stage selector): seven lines on one axis hid each other, and a ratio far
+  // above the others flattened the rest. The bands are the health thresholds; the axis fits the stage's values.
+  function trendOption(data, index) {
     var key = data.measure === "amount" ? "amount" : "count";
-    var series = data.series.map(function (s, i) {
-      return {
-        name: s.name, type: "line", data: s[key], connectNulls: false, showSymbol: false,
-        lineStyle: { width: 1.5 }, itemStyle: { color: PALETTE[i % PALETTE.length] }
-      };
-    });
-    if (series.length > 0) {
-      series[0].markLine = {
-        silent: true, symbol: "none", label: { formatter: "{c}%", position: "insideEndTop" },
-        lineStyle: { type: "dashed" },
-        data: [
-          { yAxis: Number(data.good), lineStyle: { color: COLOURS.warning } },
-          { yAxis: Number(data.excellent), lineStyle: { color: COLOURS.excellent } }
-        ]
-      };
-    }
-    var chart = echarts.init(el, null, { renderer: "svg" });
-    chart.setOption({
-      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-      legend: { top: 0, type: "scroll" },
+    var series = data.series[index] || { name: "", count: [], amount: [] };
+    var values = series[key].filter(function (v) { return v !== null && v !== undefined; });
+    var good = Number(data.good), excellent = Number(data.excellent);
+    // The axis fits the stage's usual values (up to the 90th percentile) within five times the excellent
+    // threshold, so that a spike does not flatten the bands; the tooltip gives every value.
+    var sorted = values.slice().sort(function (a, b) { return a - b; });
+    var usual = sorted.length ? sorted[Math.floor((sorted.length - 1) * 0.9)] : 0;
+    var top = Math.min(excellent * 5, Math.max(excellent * 1.5, Math.ceil(usual * 1.2 / 50) * 50));
+    var band = function (from, to, colour, label) {
+      return [{ yAxis: from, itemStyle: { color: colour }, name: label }, { yAxis: to }];
+    };
+    return {
+      grid: { left: 8, right: 40, top: 16, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + "%"; } },
-      xAxis: { type: "category", data: data.dates, boundaryGap: false },
-      // Ratios far above the top band say little more: the axis stops at 300% (the tooltip has the value).
-      yAxis: { type: "value", min: 0, max: function (v) { return Math.max(150, Math.min(300, Math.ceil(v.max / 50) * 50)); },
-               axisLabel: { formatter: "{value}%" } },
-      series: series
-    });
+      xAxis: { type: "category", data: data.dates, boundaryGap: false, axisLabel: { hideOverlap: true } },
+      yAxis: { type: "value", min: 0, max: top, axisLabel: { formatter: "{value}%" } },
+      graphic: values.length ? [] : [{ type: "text", left: "center", top: "middle",
+                                       style: { text: data.no_baseline_label, fill: "#6c757d", fontSize: 13 } }],
+      series: [{
+        name: series.name, type: "line", data: series[key], connectNulls: false, showSymbol: values.length < 2,
+        lineStyle: { width: 2 }, itemStyle: { color: PALETTE[0] },
+        markArea: {
+          silent: true, label: { position: "insideTopLeft", color: "#6c757d", fontSize: 11 },
+          data: [
+            band(0, good, "rgba(220, 53, 69, 0.08)", data.band_labels.warning),
+            band(good, excellent, "rgba(31, 95, 191, 0.08)", data.band_labels.good),
+            band(excellent, top, "rgba(25, 135, 84, 0.08)", data.band_labels.excellent)
+          ]
+        }
+      }]
+    };
+  }
+
+  function drawTrend(el, data) {
+    if (!data.dates || data.dates.length === 0 || data.series.length === 0) { return null; }
+    var key = data.measure === "amount" ? "amount" : "count";
+    var select = document.getElementById(el.getAttribute("data-stage-select"));
+    var first = data.series.findIndex(function (s) { return s[key].some(function (v) { return v !== null; }); });
+    var index = first < 0 ? 0 : first;
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption(trendOption(data, index));
+    if (select) {
+      select.value = String(index);
+      select.addEventListener("change", function () { chart.setOption(trendOption(data, Number(select.value)), true); });
+    }
     return chart;
   }
 

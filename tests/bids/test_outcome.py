@@ -1,10 +1,10 @@
 """The tender outcome moves the opportunity through the funnel's real service (nothing mocked): won to
-06, lost to 08-lost with the reason and the winning brand; cancelled leaves the stage."""
+08-won, lost to 08-lost with the reason and the winning brand; cancelled leaves the stage."""
 
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bids import services
 from bids.models import BidAgendaEntry, BidProject, BidStatus
@@ -21,12 +21,13 @@ def stage_changes(opportunity):
     return list(StageChange.objects.filter(opportunity=opportunity).order_by("changed_at", "id"))
 
 
-def test_won_moves_the_opportunity_to_06_through_the_funnel(bid, opportunity, owner):
+def test_won_wins_the_opportunity_through_the_funnel(bid, opportunity, owner):
     services.bid_record_outcome(bid=bid, outcome="won", by=owner, winning_price="344000", reason="技术分第一")
     opportunity.refresh_from_db()
-    assert (opportunity.stage.code, opportunity.stage.outcome) == ("06", "open")
+    assert (opportunity.stage.code, opportunity.stage.outcome) == ("08", "won")
+    assert opportunity.closed_on == timezone.localdate()
     [change] = stage_changes(opportunity)
-    assert (change.from_code, change.to_code, change.changed_by) == ("05", "06", owner)
+    assert (change.from_code, change.to_code, change.to_outcome, change.changed_by) == ("05", "08", "won", owner)
     assert change.note == "技术分第一"
     bid.refresh_from_db()
     assert bid.status == BidStatus.WON and bid.outcome_by == owner and bid.outcome_at is not None
@@ -64,11 +65,11 @@ def test_cancelled_leaves_the_stage_and_is_recorded(bid, opportunity, owner):
     assert "cancelled" in set(bid.history.values_list("status", flat=True))
 
 
-def test_a_won_tender_does_not_send_a_later_opportunity_back(bid, opportunity, owner):
-    type(opportunity).objects.filter(pk=opportunity.pk).update(stage=stage("07"))
+def test_a_won_tender_leaves_an_opportunity_already_won_as_it_is(bid, opportunity, owner):
+    type(opportunity).objects.filter(pk=opportunity.pk).update(stage=stage("08", "won"))
     services.bid_record_outcome(bid=bid, outcome="won", by=owner)
     opportunity.refresh_from_db()
-    assert opportunity.stage.code == "07"
+    assert (opportunity.stage.code, opportunity.stage.outcome) == ("08", "won")
     assert stage_changes(opportunity) == []
 
 
@@ -100,16 +101,28 @@ def test_an_outcome_is_recorded_once(bid, owner):
         services.bid_record_outcome(bid=bid, outcome="lost", by=owner, winning_brand="华为")
 
 
-def test_a_funnel_refusal_rolls_the_outcome_back(opportunity, owner):
+def test_a_funnel_refusal_rolls_the_outcome_back_and_says_why(opportunity, owner):
     """From 04, winning the tender passes stage 05: its entry requirements apply (here the tender record)."""
     type(opportunity).objects.filter(pk=opportunity.pk).update(stage=stage("04"))
     Stage.objects.filter(code="05").update(requirements=["bid_record"])
     bid = services.bid_create(opportunity=opportunity, by=owner, data={"tender_type": "negotiated"})  # no line
-    with pytest.raises(DomainError):
+    with translation.override("en"), pytest.raises(DomainError) as refused:
         services.bid_record_outcome(bid=bid, outcome="won", by=owner)
+    assert refused.value.message.startswith("The outcome is not recorded: the opportunity cannot be closed as Won.")
+    assert "Cannot move to stage 08 yet" in refused.value.message
     bid.refresh_from_db()
     opportunity.refresh_from_db()
-    assert bid.status == BidStatus.PREPARING and opportunity.stage.code == "04"
+    assert bid.status == BidStatus.PREPARING and opportunity.stage.code == "04" and opportunity.closed_on is None
+
+
+def test_a_won_tender_on_a_lost_opportunity_needs_someone_who_may_reopen_it(bid, opportunity, owner, manager):
+    type(opportunity).objects.filter(pk=opportunity.pk).update(stage=stage("08", "lost"))
+    with pytest.raises(PermissionDenied, match="结果未登记"):
+        services.bid_record_outcome(bid=bid, outcome="won", by=owner)
+    assert BidProject.objects.get(pk=bid.pk).status == BidStatus.PREPARING
+    services.bid_record_outcome(bid=bid, outcome="won", by=manager)
+    opportunity.refresh_from_db()
+    assert (opportunity.stage.code, opportunity.stage.outcome) == ("08", "won")
 
 
 def test_key_dates_still_ahead_leave_the_agenda_when_the_tender_closes(opportunity, owner):

@@ -204,7 +204,7 @@ def test_agents_competitors_submit_and_outcome_from_the_page(client, owner, bid,
     client.post(reverse("bids:bid-outcome", args=[bid.pk]), {"outcome-outcome": "won", "outcome-reason": "综合分第一"})
     bid.refresh_from_db()
     bid.opportunity.refresh_from_db()
-    assert bid.status == "won" and bid.opportunity.stage.code == "06"
+    assert bid.status == "won" and (bid.opportunity.stage.code, bid.opportunity.stage.outcome) == ("08", "won")
 
 
 # --- List and filters -----------------------------------------------------------------------------------

@@ -7,7 +7,8 @@
            │    └─ teamlead2  杭州组 (team), nobody below, never submits
            └─ regional2   华南区 (region) ── am3 (account manager)
 
-Opportunities (period Q2 2026 = 2026-04-01 … 2026-06-30; products P1, P2):
+Opportunities (period Q2 2026 = 2026-04-01 … 2026-06-30; products P1, P2; "close" is a won or lost one's
+day of closing):
 
 | opp | owner | stage | amount | confirmed | close | lines | counts for |
 |---|---|---|---|---|---|---|---|
@@ -63,6 +64,7 @@ def opportunity(owner, code, amount, close, *, confirmed=True, outcome="open", p
     opp = OpportunityFactory(
         primary_owner=owner, customer=CustomerFactory(owner=owner), name=name or f"{owner.username}-{code}-{amount}",
         stage=stage(code, outcome), amount=money(amount), expected_close_date=close, confirmed=confirmed,
+        closed_on=close if outcome != "open" else None,
     )
     for product, quantity, line_amount in products:
         OpportunityLine.objects.create(opportunity=opp, product=product, quantity=Decimal(quantity),

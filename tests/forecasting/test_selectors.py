@@ -108,3 +108,19 @@ def test_without_a_quota_provider_there_is_no_quota(world, monkeypatch):
 
     monkeypatch.setattr(forecasting.selectors, "_quota_provider", None)
     assert forecasting.selectors.quota_figure(user=world.am1, period=world.period) is None
+
+
+def test_a_won_deal_counts_in_the_period_it_was_won_not_the_one_it_was_expected_in(world):
+    from forecasting.rules import counted_opportunities
+    from forecasting.selectors import my_forecast
+
+    # o4 (won 05-05) was expected in March; another deal expected in May was already won in March.
+    world.o.o4.expected_close_date = date(2026, 3, 20)
+    world.o.o4.save()
+    won_early = stage("08", "won").opportunities.create(
+        customer=world.o.o4.customer, name="已在一季度赢单", amount=Decimal("555.00"), primary_owner=world.am1,
+        expected_close_date=date(2026, 5, 15), closed_on=date(2026, 3, 10), confirmed=True)
+    counted = set(counted_opportunities(world.period, rules_for(world.period)).values_list("pk", flat=True))
+    assert world.o.o4.pk in counted and won_early.pk not in counted
+    grid = {row.opportunity.pk for row in my_forecast(viewer=world.am1, period=world.period)["rows"]}
+    assert world.o.o4.pk in grid and won_early.pk not in grid

@@ -136,3 +136,27 @@ def test_the_task_runs_the_job_for_a_day(owner):
     result = funnel_daily_snapshot.delay("2026-11-21").get()
     assert result["date"] == "2026-11-21"
     assert FunnelSnapshot.objects.filter(date=date(2026, 11, 21), user=owner, stage=stage("02")).get().count == 1
+
+
+def test_a_history_of_a_mostly_empty_stage_is_no_baseline_by_count_or_amount(owner, director):
+    """The demo's team funnel: stage 06 held one deal on one of four quarter days (an average of 0.25 deals,
+    11,776 by amount) and is now at 5.7 million: no ratio of 48,315%, no "excellent", but no baseline."""
+    OpportunityFactory(primary_owner=owner, stage=stage("06"), amount=Decimal("5689708.00"))
+    for quarters in (1, 2, 3):
+        _history(owner, "06", DAY - timedelta(days=91 * quarters), 0)
+    _history(owner, "06", DAY - timedelta(days=364), 1, "47104.00")
+    _history(owner, "03", DAY - timedelta(days=91), 1, "500000.00")  # one deal expected: a baseline
+    services.funnel_snapshot_take(day=DAY)
+    assert not Baseline.objects.filter(user=owner, stage=stage("06"), source="history").exists()
+    assert snap(user=owner)["06"].expected_amount is None and snap(user=owner)["06"].expected_count is None
+    assert Baseline.objects.get(user=owner, stage=stage("03"), source="history").expected_count == Decimal("1.00")
+    from funnel.selectors import Health, Holder, funnel_health
+
+    row = {r.stage.code: r for r in funnel_health(holder=Holder(user=owner))}["06"]
+    assert (row.amount_ratio, row.amount_status, row.count_status) == (None, Health.NO_BASELINE, Health.NO_BASELINE)
+    # The threshold is the administrator's: a quarter of a deal on average is then enough.
+    settings = FunnelSettings.load()
+    settings.min_expected_count = Decimal("0.25")
+    settings.save()
+    services.funnel_snapshot_take(day=DAY)
+    assert Baseline.objects.get(user=owner, stage=stage("06"), source="history").expected_amount == Decimal("11776.00")

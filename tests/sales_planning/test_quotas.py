@@ -539,3 +539,17 @@ def test_allocations_wait_for_the_level_directly_above(client, org, period):
     client.force_login(org.region_mgr)
     response = client.get(reverse("sales_planning:quota-list"), {"period": period.pk})
     assert [unit.pk for unit in response.context["waiting_units"]] == [org.team.pk]
+
+
+def test_attainment_dates_a_won_deal_by_the_day_it_was_won_not_its_expected_close(org, period):
+    services.quota_set(period=period, amount="1000", by=org.team_mgr, user=org.am1)
+    late = opportunity(org.am1, "400", date(2025, 2, 1))
+    late.expected_close_date = date(2024, 11, 30)  # expected last year, won in 2025
+    late.save()
+    early = opportunity(org.am1, "900", date(2024, 12, 20))
+    early.expected_close_date = date(2025, 3, 31)  # expected this year, already won last December
+    early.save()
+    quota = selectors.quota_attach_attainment(Quota.objects.filter(user=org.am1).select_related("period"))[0]
+    assert quota.won_amount == Decimal("400") and quota.attainment == Decimal("40.00")
+    assert selectors.won_amounts(ranges={"q": (date(2024, 12, 1), date(2024, 12, 31))})["q"] == {
+        org.am1.pk: Decimal("900")}

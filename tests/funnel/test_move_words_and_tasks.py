@@ -1,0 +1,89 @@
+"""Stage moves say which way they went (moved forward / moved back / won / lost / reopened) in the page's
+message, the opportunity's history and the owner's notification, in both languages; a stage's required
+checklist tasks are never left open (nor skipped)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from crm.errors import DomainError
+from funnel import services
+from funnel.models import StageChange, StageTaskDone
+from opportunities.models import Opportunity, Stage
+from teams.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_requirements(db):
+    Stage.objects.update(requirements=[])
+
+
+def move(opportunity, code, by, **kwargs):
+    return services.opportunity_move(opportunity=opportunity, stage_code=code, by=by, **kwargs)
+
+
+def notes(opportunity):
+    return list(Opportunity.history.filter(id=opportunity.pk).exclude(history_change_reason=None)
+                .order_by("history_date").values_list("history_change_reason", flat=True))
+
+
+def test_the_words_say_which_way_the_move_went(owner, manager, opportunity):
+    with translation.override("en"):
+        move(opportunity, "02", manager)
+        move(opportunity, "01", manager)
+        move(opportunity, "08", manager, outcome="lost", loss_reason="价格")
+        move(opportunity, "03", manager)
+        move(opportunity, "08", manager, outcome="won")
+        summaries = [change.summary() for change in StageChange.objects.order_by("changed_at", "id")]
+        messages = list(Notification.objects.filter(recipient=owner).order_by("id").values_list("message", flat=True))
+    assert summaries[0].startswith("Moved forward to stage 02")
+    assert summaries[1].startswith("Moved back to stage 01")
+    assert summaries[2].startswith("Lost: the opportunity is closed at stage 08")
+    assert summaries[3].startswith("Reopened at stage 03")
+    assert summaries[4].startswith("Won: the opportunity is closed at stage 08")
+    assert notes(opportunity)[-5:] == ["Moved forward: stage 01 → 02", "Moved back: stage 02 → 01",
+                                       "Lost: stage 01 → 08", "Reopened: stage 08 → 03", "Won: stage 03 → 08"]
+    assert "moved 华远二期产线改造 back to stage 01" in messages[1]
+    assert "closed 华远二期产线改造 as lost" in messages[2]
+    assert not any("advanced" in text for text in summaries + messages)
+
+
+def test_the_words_are_translated(owner, manager, opportunity):
+    with translation.override("zh-hans"):
+        move(opportunity, "02", manager)
+        move(opportunity, "01", manager)
+        back = StageChange.objects.order_by("changed_at", "id").last().summary()
+    assert back.startswith("退回到阶段 01")
+    assert notes(opportunity)[-1].startswith("退回")
+    assert "推进" not in back
+
+
+def test_the_page_says_lost_not_advanced(client, owner, opportunity):
+    client.force_login(owner)
+    response = client.post(reverse("funnel:opportunity-move", args=[opportunity.pk]),
+                           {"stage": "08", "outcome": "lost", "loss_reason": "价格", "next": "/"},
+                           HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert "丢单:商机已在阶段 08" in text and "推进" not in text  # it said "advanced to stage 08 lost"
+
+
+def test_required_tasks_refuse_the_move_with_the_list(owner, opportunity):
+    stage_01 = Stage.objects.get(code="01")
+    Stage.objects.filter(code="01").update(tasks_required=True)
+    with translation.override("en"):
+        tasks = Stage.objects.get(code="01").checklist
+        with pytest.raises(DomainError) as refused:
+            move(opportunity, "02", owner)
+        assert "required tasks are open" in refused.value.message
+        assert all(f"01 {task}" in refused.value.message for task in tasks)
+        for position, task in enumerate(tasks):
+            StageTaskDone.objects.create(opportunity=opportunity, stage=stage_01, position=position, task=task)
+        assert move(opportunity, "02", owner).stage.code == "02"
+    # A stage with required tasks is never skipped either.
+    Stage.objects.filter(code="03").update(tasks_required=True)
+    with pytest.raises(DomainError, match="03"):
+        move(opportunity, "04", owner)
+
+
