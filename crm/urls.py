@@ -17,6 +17,8 @@ api_v1 = [
     *(path("", include(f"{area}.api_urls")) for area in API_AREAS),
 ]
 
+handler500 = views.server_error
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -133,7 +133,7 @@ def opportunity_move(
     opportunity.stage = target
     # django-simple-history reads these: the opportunity's own timeline shows the move and who made it.
     opportunity._history_user = by
-    opportunity._change_reason = (_("Stage %(old)s → %(new)s") % {"old": current.code, "new": target.code})[:100]
+    opportunity._change_reason = _("Stage %(old)s → %(new)s") % {"old": current.code, "new": target.code}
     opportunity.save(update_fields=["stage", "updated_at"])
     opportunity.last_stage_change = change
     if by is not None and by.pk != owner.pk:
