@@ -25,6 +25,7 @@ from accounts.models import (
     Source,
     Tier,
 )
+from crm.api import ID_RANGE, ModelSerializer
 from teams.models import User
 
 
@@ -57,7 +58,7 @@ class CandidateSerializer(serializers.Serializer):
     visible = serializers.BooleanField()
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
                                                allow_null=True)
     parent = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.all(), required=False, allow_null=True)
@@ -205,7 +206,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         return Response(self.get_serializer(customer).data)
 
     @extend_schema(
-        request=inline_serializer("CustomerMergeRequest", {"merged": serializers.IntegerField(),
+        request=inline_serializer("CustomerMergeRequest", {"merged": serializers.IntegerField(**ID_RANGE),
                                                            "reason": serializers.CharField(required=False)}),
         responses=CustomerSerializer,
     )
@@ -236,7 +237,7 @@ def _int_or_400(value, field: str) -> int:
         raise serializers.ValidationError({field: [_not_found()]}) from None
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     class Meta:
         model = Contact
         fields = ["id", "customer", "name", "title", "department", "decision_role", "reports_to", "phone", "email",
@@ -274,7 +275,7 @@ class ContactViewSet(viewsets.ModelViewSet):
         services.contact_delete(contact=instance, by=self.request.user)
 
 
-class IntakeSerializer(serializers.ModelSerializer):
+class IntakeSerializer(ModelSerializer):
     # Shown like the uniqueness check's: another team's customer without its id (the view passes the
     # visible ids of a whole page in the context, so a list costs one query for them).
     candidates = serializers.SerializerMethodField()
@@ -318,7 +319,7 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         request=inline_serializer("IntakeResolve", {
             "resolution": serializers.ChoiceField(choices=IntakeResolution.choices),
-            "customer": serializers.IntegerField(required=False)}),
+            "customer": serializers.IntegerField(required=False, **ID_RANGE)}),
         responses=IntakeSerializer,
     )
     @action(detail=True, methods=["post"])
@@ -334,7 +335,7 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(self.get_serializer(intake).data)
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(ModelSerializer):
     class Meta:
         model = EnrichmentProposal
         fields = ["id", "customer", "field", "current_value", "proposed_value", "source", "intake", "status",

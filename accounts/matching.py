@@ -96,7 +96,10 @@ def website_domain(value: str) -> str:
         return ""
     if "//" not in value:
         value = "//" + value
-    host = urlsplit(value).hostname or ""
+    try:
+        host = urlsplit(value).hostname or ""
+    except ValueError:  # "http://[abc": not a host anyone can compare
+        return ""
     return host.removeprefix("www.")
 
 

@@ -65,6 +65,7 @@ CUSTOMER_FIELDS = [
 ]
 TEXT_FIELDS = ["name", "industry", "province", "city", "address", "phone", "email", "website"]
 MAX_LENGTHS = {f: Customer._meta.get_field(f).max_length for f in TEXT_FIELDS}
+MAX_EMPLOYEES = 2_147_483_647  # the column's bound (a PositiveIntegerField is a 32-bit integer)
 ENRICHABLE_FIELDS = [f for f in CUSTOMER_FIELDS if f != "name"]
 
 
@@ -76,6 +77,10 @@ def customer_clean_data(data: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         value = data.get(name)
+        if isinstance(value, list | dict | bool):
+            # A JSON list, object or true/false is not text; str() would pass "[None, None]" to matching.
+            errors[name] = [_("Not a valid string.")]
+            value = ""
         value = "" if value is None else " ".join(str(value).split())
         if len(value) > MAX_LENGTHS[name]:
             errors[name] = [_("At most %(max)d characters.") % {"max": MAX_LENGTHS[name]}]
@@ -100,10 +105,10 @@ def customer_clean_data(data: dict[str, Any]) -> dict[str, Any]:
     else:
         try:
             cleaned["employees"] = int(str(employees).replace(",", "").strip())
-            if cleaned["employees"] < 0:
+            if not 0 <= cleaned["employees"] <= MAX_EMPLOYEES:
                 raise ValueError
         except ValueError:
-            errors["employees"] = [_("Employees must be a whole number, 0 or more.")]
+            errors["employees"] = [_("Employees must be a whole number from 0 to %(max)d.") % {"max": MAX_EMPLOYEES}]
     revenue = data.get("annual_revenue")
     if revenue in (None, ""):
         cleaned["annual_revenue"] = None

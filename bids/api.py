@@ -35,7 +35,9 @@ from bids.models import (
     TenderType,
     ThreatLevel,
 )
+from crm.api import ID_RANGE, ModelSerializer
 from crm.errors import DomainError
+from funnel.models import StageChange
 from opportunities.models import Opportunity, Product
 
 
@@ -81,14 +83,14 @@ class OptionalChoiceField(serializers.ChoiceField):
 
 # --- Partners -------------------------------------------------------------------------------------
 
-class PartnerContactSerializer(serializers.ModelSerializer):
+class PartnerContactSerializer(ModelSerializer):
     class Meta:
         model = PartnerContact
         fields = ["id", "name", "title", "phone", "email"]
         read_only_fields = ["id"]
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class PartnerSerializer(ModelSerializer):
     kind = PartnerKindField(choices=PartnerKind.choices, required=False)
     status = PartnerStatusField(choices=PartnerStatus.choices, required=False)
     credit_rating = serializers.SerializerMethodField(
@@ -117,7 +119,7 @@ class PartnerSerializer(serializers.ModelSerializer):
         return selectors.partner_list_api(viewer=_viewer(self)).get(pk=partner.pk)
 
 
-class CreditRatingSerializer(serializers.ModelSerializer):
+class CreditRatingSerializer(ModelSerializer):
     rating = CreditRatingField(choices=CreditRating.choices)
     recorded_by = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -157,7 +159,7 @@ class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return Response(CreditRatingSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
-class CompetitorBrandSerializer(serializers.ModelSerializer):
+class CompetitorBrandSerializer(ModelSerializer):
     threat_level = OptionalChoiceField(choices=ThreatLevel.choices)
 
     class Meta:
@@ -199,7 +201,7 @@ class EvaluationSerializer(serializers.Serializer):
     commercial = serializers.IntegerField(min_value=0, max_value=100)
 
 
-class BidLineSerializer(serializers.ModelSerializer):
+class BidLineSerializer(ModelSerializer):
     configuration = serializers.CharField(max_length=300, required=False, allow_blank=True,
                                           help_text="Defaults to the product's name when a product is given.")
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all(), required=False, allow_null=True)
@@ -218,7 +220,7 @@ class BidLineSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "target_amount", "quote_amount"]
 
 
-class BidAgentSerializer(serializers.ModelSerializer):
+class BidAgentSerializer(ModelSerializer):
     partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
     partner_name = serializers.CharField(source="partner.name", read_only=True)
     credit_rating = serializers.SerializerMethodField()
@@ -236,7 +238,7 @@ class BidAgentSerializer(serializers.ModelSerializer):
         return row.partner.credit_rating or None
 
 
-class BidCompetitorSerializer(serializers.ModelSerializer):
+class BidCompetitorSerializer(ModelSerializer):
     brand = serializers.CharField(max_length=100, help_text="The brand's name (a new name joins the list).")
     known_price = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -251,7 +253,7 @@ class BidCompetitorSerializer(serializers.ModelSerializer):
 
 
 class AgentIdsField(serializers.ListField):
-    child = serializers.IntegerField(min_value=1)
+    child = serializers.IntegerField(**ID_RANGE)
 
     def get_attribute(self, instance):
         return [row.partner_id for row in instance.bid_agents.all()]
@@ -264,7 +266,7 @@ class CompetitorNamesField(serializers.ListField):
         return [row.brand.name for row in instance.bid_competitors.all()]
 
 
-class BidProjectSerializer(serializers.ModelSerializer):
+class BidProjectSerializer(ModelSerializer):
     opportunity = serializers.PrimaryKeyRelatedField(queryset=Opportunity.objects.none())
     opportunity_name = serializers.CharField(source="opportunity.name", read_only=True)
     customer = serializers.IntegerField(source="opportunity.customer_id", read_only=True)
@@ -364,11 +366,16 @@ class BidOutcomeSerializer(serializers.Serializer):
                                           help_text="Required when lost: the brand that won.")
     winning_price = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, allow_null=True,
                                              min_value=0)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    # A lost tender's reason becomes the opportunity's loss reason: bounded like that column.
+    reason = serializers.CharField(required=False, allow_blank=True,
+                                   max_length=StageChange._meta.get_field("loss_reason").max_length)
 
 
 class BidReopenSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    # Kept only as the note of the tender's history record: bounded like that column.
+    reason = serializers.CharField(required=False, allow_blank=True,
+                                   max_length=BidProject.history.model._meta.get_field(
+                                       "history_change_reason").max_length)
 
 
 class ComparisonBarSerializer(serializers.Serializer):

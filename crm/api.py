@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from crm.errors import DomainError
 from crm.money import MONEY_FIELD
+
+logger = logging.getLogger("crm.errors")
+
+# The range of each integer column as PostgreSQL stores it (SQLite would accept 64 bits anywhere): the API
+# and its schema state the production bound whatever database runs the tests.
+INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
+ID_RANGE = {"min_value": 1, "max_value": INTEGER_RANGES["BigAutoField"][1]}
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The project's model serializer: an integer field carries its column's range, so a number the column
+    cannot hold is a 400 naming the field (not a database error), and the schema states it."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        bounds = INTEGER_RANGES.get(model_field.get_internal_type())
+        if bounds is not None and issubclass(field_class, serializers.IntegerField):
+            low, high = bounds
+            field_kwargs["min_value"] = max(low, field_kwargs.get("min_value", low))
+            field_kwargs["max_value"] = min(high, field_kwargs.get("max_value", high))
+        return field_class, field_kwargs
 
 
 class Pagination(PageNumberPagination):
@@ -39,8 +67,17 @@ def validated(serializer_class, request, data=None, *, partial: bool = False) ->
     return serializer.validated_data
 
 
+def server_error_body(exc: BaseException | None) -> dict:
+    """Log an unexpected error with a new error id (and its traceback); the body an API client gets: the
+    id, which the log also has, and no traceback."""
+    error_id = uuid.uuid4().hex[:12]
+    logger.error("Server error %s", error_id, exc_info=(type(exc), exc, exc.__traceback__) if exc else True)
+    return {"detail": str(_("A server error occurred. Tell an administrator this error id: %(id)s")
+                          % {"id": error_id}), "error_id": error_id}
+
+
 def exception_handler(exc, context):
-    """Map every error to the contract: 400 {field: [msg]}, 401, 403, 404, 409 {detail}.
+    """Map every error to the contract: 400 {field: [msg]}, 401, 403, 404, 409 {detail}; 500 {detail, error_id}.
 
     Domain errors from services and Django's own errors are turned into DRF errors so that
     the body always has one of the two documented shapes.
@@ -57,6 +94,13 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
+    if response is None and isinstance(exc, (OperationalError, InterfaceError)):
+        # A lost database connection: crm.middleware answers 503 with Retry-After, logged once per outage.
+        return None
+    if response is None:
+        # Anything else is our fault: a 500 in the contract's shape, its traceback in the log only.
+        set_rollback()
+        return Response(server_error_body(exc), status=500)
     # A bare list (a ValidationError raised without a field) becomes {"non_field_errors": [...]}.
     if response is not None and isinstance(exc, exceptions.ValidationError) and isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}

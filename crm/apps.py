@@ -9,3 +9,8 @@ class CrmConfig(AppConfig):
     name = "crm"
     label = "crm"
     verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from crm import history
+
+        history.connect()

@@ -1,7 +1,7 @@
 """A database that went away (a restart, a failover) answers 503 with Retry-After, not a 500 per request.
 
 A lost connection surfaces as django.db.utils.OperationalError or InterfaceError, in the view (this
-middleware) or in a middleware that reads the session or the user before it (`server_error`, the site's
+middleware) or in a middleware that reads the session or the user before it (crm.views.server_error, the site's
 handler500): both answer "try again shortly" instead: JSON under /api/, a page in the app's layout elsewhere.
 The outage is logged once (again after DB_OUTAGE_LOG_EVERY, with the count of refused requests), not as
 a traceback per request; CONN_HEALTH_CHECKS (settings) gives the next request a fresh connection.
@@ -77,16 +77,3 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable_response(request, exception)
         return None
-
-
-def server_error(request):
-    """The site's handler500: a lost database connection raised outside a view (a middleware reading the
-    session) answers 503 as above; anything else gets Django's plain 500 page."""
-    import sys
-
-    from django.views.defaults import server_error as django_server_error
-
-    error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_ERRORS):
-        return database_unavailable_response(request, error)
-    return django_server_error(request)

@@ -17,8 +17,8 @@ api_v1 = [
     *(path("", include(f"{area}.api_urls")) for area in API_AREAS),
 ]
 
-# A lost database connection raised by a middleware answers 503, not 500 (crm.middleware).
-handler500 = "crm.middleware.server_error"
+# Every uncaught error: 503 for a lost database connection (crm.middleware), else JSON or a page with an error id.
+handler500 = views.server_error
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,17 +1,22 @@
 """Pages that belong to no single business area: the workbench (home), the API root and the health check."""
 
+import sys
+
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from crm.middleware import DATABASE_ERRORS
+from crm.api import server_error_body
+from crm.middleware import DATABASE_ERRORS, database_unavailable_response
 
 
 def workbench_panels(user) -> list[dict]:
@@ -80,3 +85,19 @@ def _broker_answers() -> bool:
     except Exception:  # any failure to reach it: kombu raises its own and the transport's errors
         return False
     return True
+
+
+@requires_csrf_token
+def server_error(request):
+    """handler500: what an uncaught error answers, with an error id the log also has. An API client (a path under
+    /api/) gets JSON, a person a page; neither a traceback. A lost database connection raised outside a view
+    (a middleware reading the session) answers 503 instead, as crm.middleware does inside views."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_ERRORS):
+        return database_unavailable_response(request, error)
+    body = server_error_body(error)
+    if request.path.startswith("/api/"):
+        return JsonResponse(body, status=500)
+    # A plain page: the error may come from what the layout itself needs (the database, the navigation).
+    html = loader.get_template("500.html").render({"error_id": body["error_id"]})
+    return HttpResponseServerError(html)

@@ -18,6 +18,7 @@ from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRen
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crm.api import ModelSerializer
 from crm.errors import DomainError
 from forecasting import selectors, services
 from forecasting.models import (
@@ -37,7 +38,7 @@ MONEY = {"max_digits": 18, "decimal_places": 2}
 
 # --- Periods -----------------------------------------------------------------------------------
 
-class ForecastPeriodSerializer(serializers.ModelSerializer):
+class ForecastPeriodSerializer(ModelSerializer):
     deadline = serializers.SerializerMethodField(help_text="The period's final deadline (the last level's).")
     deadlines = serializers.SerializerMethodField(help_text="Submission deadline per level.")
 
@@ -108,7 +109,7 @@ class ForecastPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mi
 
 # --- Records -----------------------------------------------------------------------------------
 
-class ForecastLineSerializer(serializers.ModelSerializer):
+class ForecastLineSerializer(ModelSerializer):
     stage = serializers.CharField(source="stage_code", read_only=True)
 
     class Meta:
@@ -133,7 +134,7 @@ def line_data(row: tuple) -> dict:
             "opportunity_amount": f"{opportunity_amount:.2f}", "amount": f"{amount:.2f}", "category": category}
 
 
-class ForecastSerializer(serializers.ModelSerializer):
+class ForecastSerializer(ModelSerializer):
     lines = serializers.SerializerMethodField()
     categories = serializers.SerializerMethodField()
     owner_name = serializers.CharField(source="owner.__str__", read_only=True)
@@ -317,7 +318,7 @@ class ForecastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
 
 # --- Channel forecasts -------------------------------------------------------------------------
 
-class ChannelForecastSerializer(serializers.ModelSerializer):
+class ChannelForecastSerializer(ModelSerializer):
     partner = serializers.CharField(source="partner_name", max_length=200)
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     quantity = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)

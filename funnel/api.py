@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crm.api import ModelSerializer
 from crm.errors import ConflictError, PermissionDenied
 from funnel import selectors, services
 from funnel.models import Baseline, BaselineSource, StageChange
@@ -35,7 +36,7 @@ class StageOutcomeField(serializers.ChoiceField):
     """A plain string in the schema: the opportunities' and the tenders' `outcome` enums already take the name."""
 
 
-class StageSerializer(serializers.ModelSerializer):
+class StageSerializer(ModelSerializer):
     outcome = StageOutcomeField(choices=StageOutcome.choices, default=StageOutcome.OPEN)
     name = serializers.CharField(read_only=True, help_text="In the caller's language.")
     checklist = serializers.ListField(child=serializers.CharField(), read_only=True,
@@ -97,7 +98,7 @@ class MoveInputSerializer(serializers.Serializer):
 
 
 
-class StageChangeSerializer(serializers.ModelSerializer):
+class StageChangeSerializer(ModelSerializer):
     from_name = serializers.CharField(read_only=True)
     to_name = serializers.CharField(read_only=True)
 
@@ -216,7 +217,7 @@ class BaselineSourceField(serializers.ChoiceField):
     """Described inline: the component name "Source" belongs to the customers' sources."""
 
 
-class BaselineSerializer(serializers.ModelSerializer):
+class BaselineSerializer(ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
     stage = serializers.SlugRelatedField(slug_field="code", queryset=Stage.objects.filter(outcome=StageOutcome.OPEN),

@@ -147,7 +147,7 @@ def opportunity_move(
     opportunity.closed_on = timezone.localdate(now) if target.is_closed else None
     # django-simple-history reads these: the opportunity's own timeline shows the move and who made it.
     opportunity._history_user = by
-    opportunity._change_reason = change.history_note()[:100]
+    opportunity._change_reason = change.history_note()
     opportunity.save(update_fields=["stage", "closed_on", "updated_at"])
     opportunity.last_stage_change = change
     if by is not None and by.pk != owner.pk:

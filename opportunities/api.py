@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Contact, Customer, Source
+from crm.api import ModelSerializer
 from crm.params import parse_id
 from opportunities import selectors, services
 from opportunities.filters import ActivityFilter, OpportunityFilter
@@ -38,7 +39,7 @@ def _viewer(serializer: serializers.Serializer):
 
 # --- Products ------------------------------------------------------------------------------
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(ModelSerializer):
     class Meta:
         model = Product
         fields = ["id", "code", "name", "unit", "list_price", "description", "active"]
@@ -69,7 +70,7 @@ class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
 # --- Opportunities -------------------------------------------------------------------------
 
-class OpportunityLineSerializer(serializers.ModelSerializer):
+class OpportunityLineSerializer(ModelSerializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
     product_code = serializers.CharField(source="product.code", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True)
@@ -93,7 +94,7 @@ class StageCodeField(serializers.CharField):
         return value.code if isinstance(value, Stage) else value
 
 
-class OpportunitySerializer(serializers.ModelSerializer):
+class OpportunitySerializer(ModelSerializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     stage = StageCodeField(required=False, max_length=8, help_text="Stage code, e.g. \"01\". Set on creation; "
@@ -242,7 +243,7 @@ class ChangeOwnerSerializer(serializers.Serializer):
     )
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):
+class TeamMemberSerializer(ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
     user_name = serializers.CharField(source="user.__str__", read_only=True)
     role = serializers.ChoiceField(choices=TeamRole.choices, default=TeamRole.SALES)
@@ -346,7 +347,7 @@ class ActivityKindField(serializers.ChoiceField):
     """Described inline: the component name "Kind" is taken by the org units' kinds."""
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ModelSerializer):
     kind = ActivityKindField(choices=ActivityKind.choices)
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none(), required=False,
                                                   help_text="Defaults to the opportunity's customer.")

@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 
 from accounts.models import Customer
-from crm.api import enum_field, money_field, validated
+from crm.api import ID_RANGE, ModelSerializer, enum_field, money_field, validated
 from crm.params import IdFilter
 from sales_planning import selectors, services
 from sales_planning.models import (
@@ -67,7 +67,7 @@ class OutcomeSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField())
 
 
-class QuotaPeriodSerializer(serializers.ModelSerializer):
+class QuotaPeriodSerializer(ModelSerializer):
     kind = enum_field(PeriodKind)
     name = serializers.SerializerMethodField()
 
@@ -99,7 +99,7 @@ class QuotaPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                                                         quarter=data.get("quarter"))
 
 
-class QuotaSerializer(serializers.ModelSerializer):
+class QuotaSerializer(ModelSerializer):
     status = enum_field(ApprovalStatus, read_only=True)
     attainment = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True, allow_null=True,
                                           help_text="Won amount as a percentage of the quota (null without quota).")
@@ -132,7 +132,7 @@ class QuotaUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you saw; a stale one gives 409.")
 
 
-class QuotaRevisionSerializer(serializers.ModelSerializer):
+class QuotaRevisionSerializer(ModelSerializer):
     action = enum_field(QuotaAction)
     status = enum_field(ApprovalStatus)
 
@@ -260,7 +260,8 @@ class QuotaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self._outcome(services.quota_allocation_approve(period=period, unit=unit, by=request.user))
 
     @extend_schema(request=inline_serializer("QuotaAllocationReturn", {
-        "period": serializers.IntegerField(), "org_unit": serializers.IntegerField(allow_null=True),
+        "period": serializers.IntegerField(**ID_RANGE),
+        "org_unit": serializers.IntegerField(allow_null=True, **ID_RANGE),
         "reason": serializers.CharField()}), responses=OutcomeSerializer)
     @action(detail=False, methods=["post"], url_path="return", url_name="return")
     def return_(self, request):
@@ -269,7 +270,7 @@ class QuotaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                                                               reason=_reason(request)))
 
     @extend_schema(request=inline_serializer("QuotaAllocationAcknowledge", {
-        "period": serializers.IntegerField(), "org_unit": serializers.IntegerField(),
+        "period": serializers.IntegerField(**ID_RANGE), "org_unit": serializers.IntegerField(**ID_RANGE),
         "note": serializers.CharField(required=False)}),
         responses=inline_serializer("QuotaAcknowledgement", {
             "difference": money_field(), "acknowledged_by": serializers.IntegerField(),
@@ -288,7 +289,7 @@ class QuotaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 # --- Territory plans and named accounts -----------------------------------------------------
 
-class TerritoryPlanSerializer(serializers.ModelSerializer):
+class TerritoryPlanSerializer(ModelSerializer):
     status = enum_field(ApprovalStatus, read_only=True)
 
     class Meta:
@@ -367,7 +368,7 @@ class TerritoryPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                                                         reason=_reason(request)), 201)
 
 
-class TerritoryAccountSerializer(serializers.ModelSerializer):
+class TerritoryAccountSerializer(ModelSerializer):
     customer = serializers.IntegerField(source="customer_id")
 
     class Meta:
@@ -431,7 +432,7 @@ class RedeploymentPreviewSerializer(serializers.Serializer):
     opportunities = serializers.ListField(child=serializers.DictField())
 
 
-class RedeploymentSerializer(serializers.ModelSerializer):
+class RedeploymentSerializer(ModelSerializer):
     customer_ids = serializers.SerializerMethodField(
         help_text="The customers moved that still exist and the reader may see, by id.")
     opportunity_ids = serializers.SerializerMethodField(
@@ -490,7 +491,7 @@ class RedeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
 # --- Bonus incentives ---------------------------------------------------------------------------
 
-class IncentiveTierSerializer(serializers.ModelSerializer):
+class IncentiveTierSerializer(ModelSerializer):
     rate = serializers.DecimalField(max_digits=7, decimal_places=4, required=False, allow_null=True)
     fixed_amount = money_field(required=False, allow_null=True)
 
@@ -499,7 +500,7 @@ class IncentiveTierSerializer(serializers.ModelSerializer):
         fields = ["threshold", "rate", "fixed_amount"]
 
 
-class IncentivePlanSerializer(serializers.ModelSerializer):
+class IncentivePlanSerializer(ModelSerializer):
     status = enum_field(IncentiveStatus, read_only=True)
     tiers = IncentiveTierSerializer(many=True)
     eligible_roles = serializers.ListField(child=enum_field(Role), required=False)
@@ -634,7 +635,7 @@ class IncentivePlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return Response(services.incentive_payouts_calculate(plan=self.get_object(), by=request.user))
 
 
-class BonusSerializer(serializers.ModelSerializer):
+class BonusSerializer(ModelSerializer):
     status = enum_field(BonusStatus, read_only=True)
     plan_version = serializers.IntegerField(source="plan.version", read_only=True)
     period = serializers.IntegerField(source="plan.period_id", read_only=True)

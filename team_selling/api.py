@@ -16,7 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.models import Contact
-from crm.api import validated
+from crm.api import ModelSerializer, validated
 from crm.params import IdFilter
 from opportunities.models import Opportunity
 from team_selling import selectors as selectors_selling
@@ -53,7 +53,7 @@ class OpportunityFilter(django_filters.FilterSet):
 
 # --- Team plans ---------------------------------------------------------------------------------
 
-class ContactStrategySerializer(serializers.ModelSerializer):
+class ContactStrategySerializer(ModelSerializer):
     opportunity = serializers.IntegerField(source="plan.opportunity_id", read_only=True)
     contact = serializers.IntegerField(source="contact_id", read_only=True)
     current_attitude = attitude_field(read_only=True)
@@ -67,7 +67,7 @@ class ContactStrategySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TeamPlanSerializer(serializers.ModelSerializer):
+class TeamPlanSerializer(ModelSerializer):
     opportunity = serializers.IntegerField(source="opportunity_id", read_only=True)
     contact_strategies = ContactStrategySerializer(many=True, read_only=True)
 
@@ -201,7 +201,7 @@ class ContactStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, m
 
 # --- Meetings -----------------------------------------------------------------------------------
 
-class TeamMeetingSerializer(serializers.ModelSerializer):
+class TeamMeetingSerializer(ModelSerializer):
     opportunity = serializers.IntegerField(source="opportunity_id", read_only=True)
     activity = serializers.IntegerField(source="activity_id", read_only=True,
                                         help_text="The activity (activities/) that carries the meeting.")
@@ -310,7 +310,7 @@ class TeamMeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
 
 # --- Key interactions ---------------------------------------------------------------------------
 
-class KeyInteractionSerializer(serializers.ModelSerializer):
+class KeyInteractionSerializer(ModelSerializer):
     opportunity = serializers.IntegerField(source="opportunity_id", read_only=True)
     activity = serializers.IntegerField(source="activity_id", read_only=True)
     kind = serializers.CharField(source="activity.kind", read_only=True)

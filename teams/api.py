@@ -11,20 +11,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from crm.api import enum_field, money_field, validated
+from crm.api import ModelSerializer, enum_field, money_field, validated
 from crm.params import IdFilter
 from teams import selectors, services
 from teams.models import AssignmentRule, AssignmentStrategy, OrgUnit, Territory, User
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "display_name", "manager", "role", "org_unit", "email", "is_active"]
         read_only_fields = fields
 
 
-class OrgUnitSerializer(serializers.ModelSerializer):
+class OrgUnitSerializer(ModelSerializer):
     member_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -78,8 +78,9 @@ class TokenView(ObtainAuthToken):
     throttle_classes = [TokenThrottle]
 
     @extend_schema(
-        request=inline_serializer("TokenObtain", {"username": serializers.CharField(),
-                                                   "password": serializers.CharField()}),
+        request=inline_serializer("TokenObtain", {
+            "username": serializers.CharField(max_length=User._meta.get_field("username").max_length),
+            "password": serializers.CharField(max_length=4096)}),
         responses=inline_serializer("Token", {"token": serializers.CharField()}),
     )
     def post(self, request, *args, **kwargs):
@@ -88,10 +89,18 @@ class TokenView(ObtainAuthToken):
 
 # --- Territories and assignment rules ------------------------------------------------------------
 
-class TerritorySerializer(serializers.ModelSerializer):
-    provinces = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
-    cities = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
-    industries = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
+# A province, city or industry is compared with a customer's (those columns hold at most 60 characters).
+NAME_LENGTH = 100
+
+
+def place_name() -> serializers.CharField:
+    return serializers.CharField(allow_blank=True, max_length=NAME_LENGTH)
+
+
+class TerritorySerializer(ModelSerializer):
+    provinces = serializers.ListField(child=place_name(), required=False)
+    cities = serializers.ListField(child=place_name(), required=False)
+    industries = serializers.ListField(child=place_name(), required=False)
     members = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
     member_count = serializers.IntegerField(read_only=True)
@@ -146,11 +155,11 @@ class TerritoryViewSet(viewsets.ModelViewSet):
         services.territory_delete(territory=instance, by=self.request.user)
 
 
-class AssignmentRuleSerializer(serializers.ModelSerializer):
-    provinces = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
-    cities = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
-    industries = serializers.ListField(child=serializers.CharField(allow_blank=True), required=False)
-    sources = serializers.ListField(child=serializers.CharField(), required=False,
+class AssignmentRuleSerializer(ModelSerializer):
+    provinces = serializers.ListField(child=place_name(), required=False)
+    cities = serializers.ListField(child=place_name(), required=False)
+    industries = serializers.ListField(child=place_name(), required=False)
+    sources = serializers.ListField(child=serializers.CharField(max_length=NAME_LENGTH), required=False,
                                     help_text="Customer sources (api.md `source`); empty: any source.")
     strategy = enum_field(AssignmentStrategy, required=False)
     min_annual_revenue = money_field(required=False, allow_null=True)

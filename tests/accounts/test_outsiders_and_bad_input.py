@@ -198,3 +198,38 @@ def test_api_create_with_a_group_company_it_may_not_set_saves_nothing(api_as, ow
     assert response.status_code == 403
     assert not type(mine).objects.filter(name="成都远景能源科技有限公司").exists()
     assert not CustomerIntake.objects.exists()
+
+
+# --- Values of the wrong type or past the column's bound (issue 14) ----------------------------------------
+
+@pytest.mark.parametrize("url", ["v1:customer-check", "v1:customer-intake"])
+@pytest.mark.parametrize("value", [[None, None], {"a": 1}, ["https://a.example.com"], True])
+def test_a_field_that_is_not_text_is_a_400_naming_it(api_as, owner, url, value):
+    response = api_as(owner).post(reverse(url), {"name": "杭州新远科技有限公司", "website": value}, format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["website"]
+
+
+@pytest.mark.parametrize("url", ["v1:customer-check", "v1:customer-intake"])
+def test_a_website_urlsplit_cannot_read_is_not_a_500(api_as, owner, url):
+    response = api_as(owner).post(reverse(url), {"name": "杭州新远科技有限公司", "website": "http://[abc"},
+                                  format="json")
+    assert response.status_code in (200, 201), response.content
+
+
+@pytest.mark.parametrize("employees", ["2147483648", 10**20])
+def test_employees_past_the_column_are_refused_on_intake(api_as, owner, employees):
+    response = api_as(owner).post(reverse("v1:customer-intake"), {"name": "杭州新远科技有限公司",
+                                                                 "employees": employees}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["employees"]
+
+
+def test_accepting_a_proposal_past_the_column_is_a_400_not_a_500(api_as, owner, mine):
+    # A proposal made before the bound existed: accepting it must explain, not fail.
+    proposal = EnrichmentProposal.objects.create(customer=mine, field="employees", current_value="",
+                                                 proposed_value="99999999999", source="service")
+    response = api_as(owner).post(reverse("v1:enrichment-proposal-accept", args=[proposal.pk]))
+    assert response.status_code == 400 and list(response.json()) == ["employees"]
+    proposal.refresh_from_db()
+    mine.refresh_from_db()
+    assert (proposal.status, mine.employees) == ("pending", None)

@@ -396,3 +396,33 @@ def test_partner_and_brand_endpoints_cost_a_constant_number_of_queries(api_as, o
     for url in (PARTNERS, "/api/v1/competitor-brands/"):
         with django_assert_max_num_queries(counts[url]):
             assert client.get(url).json()["count"] == 8
+
+
+# --- Free text never outgrows the column it ends in (issue 14) ------------------------------------------
+
+def test_a_long_outcome_reason_is_kept_whole_and_the_history_note_is_shortened(api_as, owner, bid):
+    client = api_as(owner)
+    reason = "客户预算冻结，" * 40  # 280 characters: more than the history's 100-character note
+    response = client.post(detail(bid, "outcome/"), {"outcome": "cancelled", "reason": reason}, format="json")
+    assert response.status_code == 200, response.content
+    bid.refresh_from_db()
+    assert bid.outcome_reason == reason
+    note = bid.history.first().history_change_reason
+    assert len(note) == 100 and note.endswith("…") and reason.startswith(note[:-1])
+
+
+def test_an_outcome_reason_longer_than_the_loss_reason_is_refused_naming_the_field(api_as, owner, bid):
+    response = api_as(owner).post(detail(bid, "outcome/"), {"outcome": "lost", "winning_brand": "华为",
+                                                            "reason": "x" * 501}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["reason"]
+
+
+def test_a_reopen_reason_is_bounded_by_the_history_note_it_ends_in(api_as, owner, bid):
+    client = api_as(owner)
+    client.post(detail(bid, "outcome/"), {"outcome": "cancelled"}, format="json")
+    response = client.post(detail(bid, "reopen/"), {"reason": "重" * 101}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["reason"]
+    response = client.post(detail(bid, "reopen/"), {"reason": "重" * 100}, format="json")
+    assert response.status_code == 200
+    assert bid.history.first().history_change_reason == "重" * 100

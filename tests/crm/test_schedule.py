@@ -12,7 +12,7 @@ SCHEDULES = [
     ("crm.migrations.0002_job_sweep_schedule", "TASK"),
     ("forecasting.migrations.0003_rollup_schedule", "TASK"),
     ("funnel.migrations.0004_default_funnel_config", "TASK"),
-    ("funnel.migrations.0008_snapshot_watchdog_schedule", "TASK"),
+    ("funnel.migrations.0010_snapshot_watchdog_schedule", "TASK"),
     ("teams.migrations.0004_incentive_payouts_schedule", "TASK"),
 ]
 

@@ -27,7 +27,7 @@ def unschedule(apps, schema_editor=None):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("funnel", "0007_stage_to_opportunities"),
+        ("funnel", "0009_funnel_settings_min_expected_count"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
