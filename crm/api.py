@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -105,3 +106,11 @@ def exception_handler(exc, context):
     if response is not None and isinstance(exc, exceptions.ValidationError) and isinstance(response.data, list):
         response.data = {"non_field_errors": response.data}
     return response
+
+
+class ApiDocsAccess(permissions.BasePermission):
+    """Who may read /api/schema/ and /api/docs/: everyone with API_DOCS_PUBLIC (the default with DEBUG on),
+    otherwise people signed in (a session or a token)."""
+
+    def has_permission(self, request, view) -> bool:
+        return settings.API_DOCS_PUBLIC or bool(request.user and request.user.is_authenticated)

@@ -212,6 +212,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_THROTTLE", "20/min")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# /api/schema/ and /api/docs/: open to anyone with API_DOCS_PUBLIC=1 (the default only with DEBUG on);
+# otherwise behind sign-in (crm.api.ApiDocsAccess).
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", default=DEBUG)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Key-account CRM API",
     "DESCRIPTION": "Customers, opportunities, funnel, forecasts, tenders and sales teams.",

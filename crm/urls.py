@@ -8,6 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from crm import views
+from crm.api import ApiDocsAccess
 
 # The business areas in INSTALLED_APPS order; each has api_urls.py.
 API_AREAS = ["teams", "accounts", "opportunities", "funnel", "forecasting", "bids", "sales_planning", "team_selling"]
@@ -37,11 +38,13 @@ urlpatterns = [
     path("bids/", include("bids.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Behind sign-in unless API_DOCS_PUBLIC (crm.api.ApiDocsAccess); a visitor of the docs page signs in first.
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[ApiDocsAccess]), name="schema"),
     # Swagger UI sets inline styles; scripts stay files only, so only style-src is relaxed here.
     path(
         "api/docs/",
-        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        views.api_docs_sign_in_first(csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=[ApiDocsAccess]))),
         name="api-docs",
     ),
 ]

@@ -1,9 +1,12 @@
 """Pages that belong to no single business area: the workbench (home), the API root and the health check."""
 
 import sys
+from functools import wraps
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -49,6 +52,19 @@ def api_root(request, format=None):
         "schema": reverse("schema", request=request, format=format),
         "docs": reverse("api-docs", request=request, format=format),
     })
+
+
+def api_docs_sign_in_first(view):
+    """The API documentation page: a visitor who is not signed in goes to the sign-in page first, unless the
+    documentation is public (API_DOCS_PUBLIC)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 @require_GET
