@@ -19,6 +19,7 @@ from crm import jobs
 from crm.celery import app
 from crm.models import Job, JobState
 from tests.accounts.test_import import csv_bytes
+from tests.celery_broker import broker
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = [
@@ -61,22 +62,9 @@ class PrivateRedis:
 def private_redis():
     server = PrivateRedis()
     server.start()
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager, app.conf.broker_url = False, server.url
-    forget_broker_connections(app)
-    yield server
+    with broker(server.url):
+        yield server
     server.stop()
-    app.conf.task_always_eager, app.conf.broker_url = saved
-    forget_broker_connections(app)
-
-
-def forget_broker_connections(app) -> None:
-    """Drop the app's broker connection and producer pools, as Celery does after a fork, so the next publish
-    connects to the broker now configured. (`app.close()` would also take the app out of Celery's registry.)"""
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def test_an_upload_while_redis_is_down_succeeds_and_the_import_runs_once_redis_is_back(client, owner,

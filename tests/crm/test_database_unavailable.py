@@ -15,7 +15,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from crm import middleware
-from crm.celery import app
+from tests.celery_broker import broker
 
 
 @contextmanager
@@ -84,14 +84,8 @@ def test_healthz_reports_a_broker_that_does_not_answer(db, client):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    app.close()
-    app.conf.task_always_eager, app.conf.broker_url = False, f"redis://127.0.0.1:{port}/0"
-    try:
+    with broker(f"redis://127.0.0.1:{port}/0"):
         response = client.get(reverse("healthz"))
-    finally:
-        app.close()
-        app.conf.task_always_eager, app.conf.broker_url = saved
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
 

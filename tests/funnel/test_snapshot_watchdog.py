@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils import timezone
 
 from funnel.models import FunnelSnapshot, SnapshotRun
 from funnel.tasks import funnel_snapshot_watchdog
 from tests.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db
 
 
 def test_a_missing_snapshot_of_the_day_is_taken_by_the_watchdog(db, owner, director):

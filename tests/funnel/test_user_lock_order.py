@@ -14,7 +14,7 @@ from funnel import selectors, services
 from funnel.models import StageTaskDone
 from teams.models import Notification
 from teams.services import notify, users_lock
-from tests.factories import AdminFactory, OpportunityFactory, UserFactory
+from tests.factories import AdminFactory, OpportunityFactory, UserFactory, ensure_funnel_config
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,6 +48,7 @@ def test_two_people_ticking_each_others_tasks_at_once_do_not_deadlock(monkeypatc
     """Each locks an opportunity whose owner is the other, then writes a row naming the other as its author.
     Locking the owner's user row with the opportunity made that a deadlock."""
     needs_postgresql()
+    ensure_funnel_config()  # the stages' checklists (a transactional test starts from emptied tables)
     first, second = AdminFactory(), AdminFactory()
     of_first, of_second = OpportunityFactory(primary_owner=first), OpportunityFactory(primary_owner=second)
     both_locked = threading.Barrier(2, timeout=5)
