@@ -46,7 +46,7 @@ def _organisation():
     for amount, close in (("1500000", date(today.year, 1, 15)), ("800000", date(today.year - 1, 6, 1))):
         opportunity = Opportunity.objects.create(
             customer=CustomerFactory(owner=zhangwei), name="智能仓储升级", amount=Decimal(amount),
-            expected_close_date=close, stage=won, primary_owner=zhangwei)
+            expected_close_date=close, closed_on=close, stage=won, primary_owner=zhangwei)
         OpportunityTeamMember.objects.create(opportunity=opportunity, user=zhangwei, is_primary=True)
     return period, region, shanghai, hangzhou
 
