@@ -25,6 +25,7 @@ from accounts.models import (
     Source,
     Tier,
 )
+from crm.idempotency import IdempotentWrites
 from teams.models import User
 
 
@@ -98,7 +99,7 @@ class CustomerFilter(django_filters.FilterSet):
         fields = ["tier", "source", "owner", "province", "city", "industry", "parent"]
 
 
-class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class CustomerViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Customer accounts visible to the caller. Creating refuses probable duplicates (409 with
     candidates); `intake/` runs the whole intake workflow instead."""
@@ -242,7 +243,7 @@ class ContactSerializer(serializers.ModelSerializer):
         return customer
 
 
-class ContactViewSet(viewsets.ModelViewSet):
+class ContactViewSet(IdempotentWrites, viewsets.ModelViewSet):
     """People at customers; visible with their customer."""
 
     serializer_class = ContactSerializer
@@ -285,7 +286,7 @@ class IntakeSerializer(serializers.ModelSerializer):
         return candidates_for(self.context["request"].user, candidates, visible)
 
 
-class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class IntakeViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Intake records; `?status=pending_review` is the review queue."""
 
     serializer_class = IntakeSerializer
@@ -335,7 +336,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ProposalViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """New values waiting for the owner's decision (`?status=pending`)."""
 
     serializer_class = ProposalSerializer

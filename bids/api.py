@@ -36,6 +36,7 @@ from bids.models import (
     ThreatLevel,
 )
 from crm.errors import DomainError
+from crm.idempotency import IdempotentWrites
 from opportunities.models import Opportunity, Product
 
 
@@ -127,7 +128,7 @@ class CreditRatingSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "recorded_by", "created_at"]
 
 
-class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class PartnerViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Agents and channel partners with their credit standing (资信情况). All sales staff read them; sales
     managers and administrators change them (others get 403)."""
@@ -174,8 +175,8 @@ class CompetitorBrandSerializer(serializers.ModelSerializer):
         return services.competitor_brand_save(brand=instance, by=_viewer(self), data=validated_data)
 
 
-class CompetitorBrandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                             mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class CompetitorBrandViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """The managed list of competing brands (竞争品牌) and our assessment of each; sales managers and
     administrators change it."""
 
@@ -388,7 +389,7 @@ class ComparisonSerializer(serializers.Serializer):
     lines = BidLineSerializer(many=True)
 
 
-class BidProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class BidProjectViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                         mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Key-account project (tender) records. A record is visible exactly when its opportunity is; others
     do not exist here (404). The tender team edits it; the outcome moves the opportunity through the funnel."""

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crm.errors import ConflictError, PermissionDenied
+from crm.idempotency import IdempotentWrites
 from funnel import selectors, services
 from funnel.models import Baseline, BaselineSource, StageChange
 from funnel.selectors import Health, Measure
@@ -65,7 +66,7 @@ class StageSerializer(serializers.ModelSerializer):
         return services.stage_save(stage=instance, by=_viewer(self), data=validated_data)
 
 
-class StageViewSet(viewsets.ModelViewSet):
+class StageViewSet(IdempotentWrites, viewsets.ModelViewSet):
     """The funnel stages and their win probabilities. Everyone reads them; administrators change them.
     A stage in use cannot be deleted (409): set `active` to false instead."""
 
@@ -121,7 +122,7 @@ class MoveOutputSerializer(serializers.Serializer):
                                                    "in that stage (nothing happens).")
 
 
-class OpportunityMoveView(APIView):
+class OpportunityMoveView(IdempotentWrites, APIView):
     @extend_schema(request=MoveInputSerializer, responses=MoveOutputSerializer, operation_id="opportunities_move")
     def post(self, request, pk: int):
         """Move the opportunity to another stage (`{"stage": "05"}`; stage 08 needs `"outcome": "won"` or
@@ -184,7 +185,7 @@ class StageTaskInputSerializer(serializers.Serializer):
     done = serializers.BooleanField()
 
 
-class StageTasksView(APIView):
+class StageTasksView(IdempotentWrites, APIView):
     def _tasks(self, opportunity):
         return {"stage": opportunity.stage.code,
                 "tasks": StageTaskSerializer(selectors.stage_checklist(opportunity=opportunity), many=True).data}
@@ -243,7 +244,7 @@ class BaselineSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class BaselineViewSet(viewsets.ModelViewSet):
+class BaselineViewSet(IdempotentWrites, viewsets.ModelViewSet):
     """Expected count and amount per stage for a person or unit. `history` rows come from the daily job;
     `manual` rows, set by administrators and by managers for people and units in their subtree (nobody
     sets their own: 403), override them. POST sets (or replaces) the manual value of that stage."""
