@@ -26,6 +26,7 @@ from accounts.models import (
     Tier,
 )
 from crm.api import ID_RANGE, ModelSerializer
+from crm.idempotency import IdempotentWrites
 from teams.models import User
 
 
@@ -106,7 +107,7 @@ class CustomerFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=mine) if value else queryset.exclude(pk__in=mine)
 
 
-class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class CustomerViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Customer accounts visible to the caller. Creating refuses probable duplicates (409 with
     candidates); `intake/` runs the whole intake workflow instead."""
@@ -250,7 +251,7 @@ class ContactSerializer(ModelSerializer):
         return customer
 
 
-class ContactViewSet(viewsets.ModelViewSet):
+class ContactViewSet(IdempotentWrites, viewsets.ModelViewSet):
     """People at customers; visible with their customer."""
 
     serializer_class = ContactSerializer
@@ -293,7 +294,7 @@ class IntakeSerializer(ModelSerializer):
         return candidates_for(self.context["request"].user, candidates, visible)
 
 
-class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class IntakeViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Intake records; `?status=pending_review` is the review queue."""
 
     serializer_class = IntakeSerializer
@@ -343,7 +344,7 @@ class ProposalSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ProposalViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """New values waiting for the owner's decision (`?status=pending`)."""
 
     serializer_class = ProposalSerializer

@@ -31,6 +31,7 @@ from accounts.imports import (
 )
 from accounts.models import ImportBatch, ImportStatus, Source
 from crm.errors import DomainError
+from crm.form_tokens import one_time_form
 from crm.forms import form_add_error
 
 REPORT_PAGE_SIZE = 50
@@ -94,6 +95,7 @@ def import_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def import_new(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -144,6 +146,7 @@ def import_detail(request, pk: int):
 
 @login_required
 @require_POST
+@one_time_form
 def import_rerun(request, pk: int):
     """Run a failed import again, as a new batch of the same file."""
     batch = _visible_batch(request, pk)

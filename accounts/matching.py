@@ -8,6 +8,7 @@ A score of SURE_SCORE or more links the record; PROBABLE_SCORE or more sends it 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -254,6 +255,27 @@ def trigram_only_ceiling(incoming: Incoming) -> int:
     if 0 < len(phone_key(incoming.phone)) < MIN_PHONE_KEY:
         ceiling += 30
     return min(99, ceiling)
+
+
+def lock_customer_keys(incomings: list[Incoming]) -> None:
+    """Until the transaction ends, hold a lock on each record's credit code and normalised name, so that
+    deciding whether a customer exists and creating it are one step: a second request bringing in the
+    same customer at that moment waits, then finds the first one's customer (the answer a duplicate sent
+    later gets). PostgreSQL advisory locks, taken in one order; SQLite lets one writer in at a time."""
+    if connection.vendor != "postgresql":
+        return
+    keys = set()
+    for incoming in incomings:
+        if incoming.credit_code:
+            keys.add(f"customer-code:{incoming.credit_code}")
+        if incoming.normalized_name:
+            keys.add(f"customer-name:{incoming.normalized_name}")
+    if not keys:
+        return
+    ids = sorted({int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+                  for key in keys})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", [ids])
 
 
 @dataclass

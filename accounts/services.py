@@ -28,6 +28,7 @@ from accounts.matching import (
     customer_match_candidates,
     customer_match_lookup,
     customer_rank,
+    lock_customer_keys,
     normalize_text,
     phone_key,
     website_domain,
@@ -275,8 +276,11 @@ class CustomerIntakeBatch:
         self._intakes: list[tuple[CustomerIntake, list[Candidate]]] = []
 
     def look_up(self, records: list[dict[str, Any]]) -> list[Lookup]:
-        """The database's candidates for cleaned records (before any of them is taken)."""
-        return customer_match_lookup([_incoming(cleaned) for cleaned in records], decision_only=True)
+        """The database's candidates for cleaned records (before any of them is taken); the records'
+        keys stay locked until the transaction ends (matching.lock_customer_keys)."""
+        incomings = [_incoming(cleaned) for cleaned in records]
+        lock_customer_keys(incomings)
+        return customer_match_lookup(incomings, decision_only=True)
 
     def take(self, *, cleaned: dict[str, Any], lookup: Lookup, raw: dict, row_number: int | None = None,
              ) -> IntakeResult:
@@ -893,7 +897,9 @@ def customer_create(*, data: dict[str, Any], source: str, by: User, owner: User 
     cleaned = customer_clean_data(data)
     if owner is not None:
         _check_may_set_owner(by=by, owner=owner)
-    candidates = customer_match_candidates(_incoming(cleaned))
+    incoming = _incoming(cleaned)
+    lock_customer_keys([incoming])  # a customer created meanwhile by another request is found below
+    candidates = customer_match_candidates(incoming)
     if candidates and candidates[0].score >= PROBABLE_SCORE:
         raise DuplicateCustomer(candidates)
     customer = _customer_create(cleaned=cleaned, source=source, by=by, owner=owner)

@@ -51,6 +51,7 @@ from accounts.models import (
 )
 from accounts.page_parts import customer_actions, customer_parts
 from crm.errors import DomainError, refusal_message
+from crm.form_tokens import one_time_form
 from crm.forms import form_add_error
 from crm.params import parse_id, parse_ids
 
@@ -294,6 +295,7 @@ def customer_tier(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def contact_edit(request, pk: int, contact_pk: int | None = None):
     """Add or edit a contact; contact_save keeps the reporting line inside the customer, without cycles."""
     customer = _customer_or_404(request, pk)
@@ -315,6 +317,7 @@ def contact_edit(request, pk: int, contact_pk: int | None = None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def plan_edit(request, pk: int, plan_pk: int | None = None):
     customer = _customer_or_404(request, pk)
     plan = get_object_or_404(AccountPlan, pk=plan_pk, customer=customer) if plan_pk else None
@@ -409,6 +412,7 @@ def _candidate_rows(request, candidates) -> list[dict[str, Any]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def customer_new(request):
     """One customer by hand: intake checks uniqueness, then creates, links or sends it to review."""
     form = CustomerIntakeForm(request.POST or None, user=request.user)

@@ -37,6 +37,7 @@ from bids.models import (
 )
 from crm.api import ID_RANGE, ModelSerializer
 from crm.errors import DomainError
+from crm.idempotency import IdempotentWrites
 from funnel.models import StageChange
 from opportunities.models import Opportunity, Product
 
@@ -129,7 +130,7 @@ class CreditRatingSerializer(ModelSerializer):
         read_only_fields = ["id", "recorded_by", "created_at"]
 
 
-class PartnerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class PartnerViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Agents and channel partners with their credit standing (资信情况). All sales staff read them; sales
     managers and administrators change them (others get 403)."""
@@ -176,8 +177,8 @@ class CompetitorBrandSerializer(ModelSerializer):
         return services.competitor_brand_save(brand=instance, by=_viewer(self), data=validated_data)
 
 
-class CompetitorBrandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                             mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class CompetitorBrandViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """The managed list of competing brands (竞争品牌) and our assessment of each; sales managers and
     administrators change it."""
 
@@ -395,7 +396,7 @@ class ComparisonSerializer(serializers.Serializer):
     lines = BidLineSerializer(many=True)
 
 
-class BidProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class BidProjectViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                         mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Key-account project (tender) records. A record is visible exactly when its opportunity is; others
     do not exist here (404). The tender team edits it; the outcome moves the opportunity through the funnel."""

@@ -48,6 +48,7 @@ from bids.models import (
     TenderType,
 )
 from crm.errors import DomainError, PermissionDenied, refusal_message
+from crm.form_tokens import one_time_form
 from crm.forms import form_add_error
 from crm.params import parse_id
 from opportunities.models import Opportunity
@@ -128,6 +129,7 @@ def bid_list(request):
 # --- New and edit -----------------------------------------------------------------------------------
 
 @login_required
+@one_time_form
 def bid_new(request):
     """A new tender record, from an opportunity's page: new/?opportunity=<id>. Without one, a choice of the
     visible opportunities that have no tender record yet."""
@@ -247,6 +249,7 @@ def _form_action(request, bid: BidProject, form, anchor: str, run, note: str) ->
 
 @login_required
 @require_POST
+@one_time_form
 def line_add(request, pk: int):
     bid = _bid_for(request, pk)
     return _form_action(request, bid, LineForm(request.POST, prefix="line"), "lines",
@@ -264,6 +267,7 @@ def line_delete(request, pk: int, line_id: int):
 
 @login_required
 @require_POST
+@one_time_form
 def agent_add(request, pk: int):
     bid = _bid_for(request, pk)
     return _form_action(
@@ -284,6 +288,7 @@ def agent_remove(request, pk: int, partner_id: int):
 
 @login_required
 @require_POST
+@one_time_form
 def competitor_add(request, pk: int):
     bid = _bid_for(request, pk)
     return _form_action(
@@ -374,6 +379,7 @@ def partner_detail(request, pk: int):
 
 
 @login_required
+@one_time_form
 def partner_new(request):
     return _partner_form(request, None)
 
@@ -403,6 +409,7 @@ def _partner_form(request, partner: Partner | None):
 
 @login_required
 @require_POST
+@one_time_form
 def partner_rate(request, pk: int):
     partner = selectors.partner_get(viewer=request.user, pk=pk)
     form = RatingForm(request.POST, prefix="rating")
@@ -418,6 +425,7 @@ def partner_rate(request, pk: int):
 
 @login_required
 @require_POST
+@one_time_form
 def partner_contact_add(request, pk: int):
     partner = selectors.partner_get(viewer=request.user, pk=pk)
     form = ContactForm(request.POST, prefix="contact")
@@ -456,6 +464,7 @@ def competitor_list(request):
 
 
 @login_required
+@one_time_form
 def competitor_new(request):
     return _brand_form(request, None)
 

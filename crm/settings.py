@@ -80,7 +80,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["crm.money_filters"],
+            "builtins": ["crm.money_filters", "crm.form_tokens"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -207,7 +207,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "crm.idempotency.IdempotencySchema",
     "EXCEPTION_HANDLER": "crm.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_THROTTLE", "20/min")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from crm.api import ModelSerializer
 from crm.errors import DomainError
+from crm.idempotency import IdempotentWrites
 from forecasting import selectors, services
 from forecasting.models import (
     Category,
@@ -86,7 +87,7 @@ class ForecastPeriodFilter(django_filters.FilterSet):
         return queryset.filter(start__lte=value, end__gte=value)
 
 
-class ForecastPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ForecastPeriodViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                             viewsets.GenericViewSet):
     """Forecast periods (month, quarter or year) with a deadline per level. Administrators create them."""
 
@@ -217,7 +218,7 @@ class ForecastFilter(django_filters.FilterSet):
         fields = ["period", "owner", "status", "level", "version"]
 
 
-class ForecastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ForecastViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                       viewsets.GenericViewSet):
     """Forecast records visible to the caller (their own and their subtree's).
 
@@ -338,7 +339,7 @@ class ChannelImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV or Excel: partner, partner_code, product (code), quantity, amount.")
 
 
-class ChannelForecastViewSet(viewsets.ModelViewSet):
+class ChannelForecastViewSet(IdempotentWrites, viewsets.ModelViewSet):
     """Channel partners' forecasts per business division, period and product; `import/` takes a file."""
 
     serializer_class = ChannelForecastSerializer

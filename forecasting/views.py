@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.errors import DomainError, refusal_message
+from crm.form_tokens import one_time_form
 from crm.params import parse_id
 from forecasting import selectors, services
 from forecasting.forms import ChannelImportForm, DecisionForm, ReviseForm
@@ -136,6 +137,7 @@ def my_forecast(request):
 
 @login_required
 @require_POST
+@one_time_form
 def forecast_create(request):
     """Make my next version for the period (lines from my confirmed opportunities)."""
     period = _period(request)
@@ -329,6 +331,7 @@ def division(request):
 
 @login_required
 @require_POST
+@one_time_form
 def channel_import(request):
     """Import a CSV or Excel file of partners' forecasts into the division's period."""
     period = _period(request)

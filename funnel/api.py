@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from crm.api import ModelSerializer
 from crm.errors import ConflictError, PermissionDenied
+from crm.idempotency import IdempotentWrites
 from funnel import selectors, services
 from funnel.models import Baseline, BaselineSource, StageChange
 from funnel.selectors import Health, Measure
@@ -66,7 +67,7 @@ class StageSerializer(ModelSerializer):
         return services.stage_save(stage=instance, by=_viewer(self), data=validated_data)
 
 
-class StageViewSet(viewsets.ModelViewSet):
+class StageViewSet(IdempotentWrites, viewsets.ModelViewSet):
     """The funnel stages and their win probabilities. Everyone reads them; administrators change them.
     A stage in use cannot be deleted (409): set `active` to false instead."""
 
@@ -123,7 +124,7 @@ class MoveOutputSerializer(serializers.Serializer):
                                                    "in that stage (nothing happens).")
 
 
-class OpportunityMoveView(APIView):
+class OpportunityMoveView(IdempotentWrites, APIView):
     @extend_schema(request=MoveInputSerializer, responses=MoveOutputSerializer, operation_id="opportunities_move")
     def post(self, request, pk: int):
         """Move the opportunity to another stage (`{"stage": "05"}`; stage 08 needs `"outcome": "won"` or
@@ -186,7 +187,7 @@ class StageTaskInputSerializer(serializers.Serializer):
     done = serializers.BooleanField()
 
 
-class StageTasksView(APIView):
+class StageTasksView(IdempotentWrites, APIView):
     def _tasks(self, opportunity):
         return {"stage": opportunity.stage.code,
                 "tasks": StageTaskSerializer(selectors.stage_checklist(opportunity=opportunity), many=True).data}
@@ -245,7 +246,7 @@ class BaselineSerializer(ModelSerializer):
         return attrs
 
 
-class BaselineViewSet(viewsets.ModelViewSet):
+class BaselineViewSet(IdempotentWrites, viewsets.ModelViewSet):
     """Expected count and amount per stage for a person or unit. `history` rows come from the daily job;
     `manual` rows, set by administrators and by managers for people and units in their subtree (nobody
     sets their own: 403), override them. POST sets (or replaces) the manual value of that stage."""

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.models import Contact, Customer, Source
 from crm.api import ModelSerializer
+from crm.idempotency import IdempotentWrites
 from crm.params import parse_id
 from opportunities import selectors, services
 from opportunities.filters import ActivityFilter, OpportunityFilter
@@ -45,7 +46,7 @@ class ProductSerializer(ModelSerializer):
         fields = ["id", "code", "name", "unit", "list_price", "description", "active"]
 
 
-class ProductViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ProductViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """What is sold. Everyone reads the catalogue; administrators change it."""
 
@@ -254,7 +255,7 @@ class TeamMemberSerializer(ModelSerializer):
         read_only_fields = ["is_primary", "added_at"]
 
 
-class OpportunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class OpportunityViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                          mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Opportunities the caller may see: their own and their subtree's, and those whose sales team
     they are on. Others do not exist here (404)."""
@@ -397,7 +398,7 @@ class ActivitySerializer(ModelSerializer):
         return services.activity_update(activity=instance, by=_viewer(self), data=validated_data)
 
 
-class ActivityViewSet(viewsets.ModelViewSet):
+class ActivityViewSet(IdempotentWrites, viewsets.ModelViewSet):
     """Meetings, calls, visits, seminars, demos, samples, proposals, interaction notes and tasks."""
 
     serializer_class = ActivitySerializer

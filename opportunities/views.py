@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Customer
 from crm.errors import DomainError, PermissionDenied, refusal_message
+from crm.form_tokens import one_time_form
 from crm.forms import form_add_error
 from crm.params import parse_id
 from opportunities import page_parts, selectors, services
@@ -90,6 +91,7 @@ def opportunity_list(request):
 # --- New and edit --------------------------------------------------------------------------
 
 @login_required
+@one_time_form
 def opportunity_new(request):
     """A new opportunity, usually from a customer's page: ?customer=<id>."""
     customer = None
@@ -237,6 +239,7 @@ def opportunity_confirm(request, pk: int):
 
 @login_required
 @require_POST
+@one_time_form
 def line_add(request, pk: int):
     opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
     form = LineForm(request.POST)
@@ -293,6 +296,7 @@ def _form_text(form) -> str:
 
 @login_required
 @require_POST
+@one_time_form
 def team_add(request, pk: int):
     opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
     form = TeamMemberForm(request.POST)
@@ -366,6 +370,7 @@ def assess(request, pk: int):
 # --- Activities and plans ------------------------------------------------------------------
 
 @login_required
+@one_time_form
 def activity_new(request):
     """Log or plan an activity for an opportunity (?opportunity=) or a customer (?customer=)."""
     opportunity = customer = None
@@ -457,6 +462,7 @@ def activity_done(request, activity_id: int):
 
 @login_required
 @require_POST
+@one_time_form
 def plan_add(request, pk: int):
     opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
     form = ActionPlanForm(request.POST)
@@ -473,6 +479,7 @@ def plan_add(request, pk: int):
 
 @login_required
 @require_POST
+@one_time_form
 def plan_step_add(request, plan_id: int):
     plan = get_object_or_404(ActionPlan.objects.visible_to(request.user).select_related("opportunity"), pk=plan_id)
     form = PlanStepForm(request.POST, opportunity=plan.opportunity)

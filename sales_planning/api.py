@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from accounts.models import Customer
 from crm.api import ID_RANGE, ModelSerializer, enum_field, money_field, validated
+from crm.idempotency import IdempotentWrites
 from crm.params import IdFilter
 from sales_planning import selectors, services
 from sales_planning.models import (
@@ -80,7 +81,7 @@ class QuotaPeriodSerializer(ModelSerializer):
         return str(period)
 
 
-class QuotaPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class QuotaPeriodViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                          viewsets.GenericViewSet):
     """Quota periods: calendar years and quarters. Administrators add them."""
 
@@ -168,7 +169,7 @@ class QuotaFilter(django_filters.FilterSet):
         fields = ["period", "status", "user", "org_unit", "allocated_from"]
 
 
-class QuotaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class QuotaViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Sales quotas per period, for a person or an org unit. Set by the manager of the unit above (a person's
     by a superior or their unit's manager); nobody sets their own (403). The allocation of a unit's quota to
     its children is submitted, approved or returned as a whole: `submit/`, `approve/`, `return/`,
@@ -309,7 +310,7 @@ class TerritoryPlanUpdateSerializer(serializers.Serializer):
     principles = serializers.CharField(required=False, allow_blank=True)
 
 
-class TerritoryPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TerritoryPlanViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Yearly territory plans, one row per version: drafted by the unit's manager, approved by the manager
     above; `revise/` makes a new version, older versions are read-only."""
 
@@ -378,8 +379,8 @@ class TerritoryAccountSerializer(ModelSerializer):
         validators: list = []
 
 
-class TerritoryAccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
-                              viewsets.GenericViewSet):
+class TerritoryAccountViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                              mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """Named accounts of territories (a customer belongs to one territory at most); only those whose
     customer the caller can see are listed."""
 
@@ -454,7 +455,7 @@ class RedeploymentSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class RedeploymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RedeploymentViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Re-deploy the sales force: `preview/` says exactly which customers and open opportunities would move;
     POST with the previewed ids moves exactly those (409 if the set changed meanwhile)."""
 
@@ -551,7 +552,7 @@ def _tier_data(tiers: list[dict]) -> list[dict]:
             for t in tiers]
 
 
-class IncentivePlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class IncentivePlanViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Bonus plans, one row per version: draft → submitted (expected cost computed) → approved by the business
     division → published to the people covered. A change to an approved or published plan is `revise/`: a new
     version; payouts already calculated keep their version."""
@@ -656,7 +657,7 @@ class BonusFilter(django_filters.FilterSet):
         fields = ["plan", "user", "status", "period"]
 
 
-class BonusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BonusViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Payouts: one per person and plan version, calculated after the period ends, then approved and paid."""
 
     serializer_class = BonusSerializer

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Customer
 from crm.errors import DomainError, refusal_message
+from crm.form_tokens import one_time_form
 from crm.params import parse_id, parse_ids
 from opportunities.models import Opportunity
 from sales_planning import selectors, services
@@ -145,6 +146,7 @@ def _allocation_url(period: QuotaPeriod, unit: OrgUnit | None) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def quota_allocate(request, period_pk: int, unit_pk: int | None = None):
     """Allocate a unit's quota to its child units and people, beside what each achieved in past years."""
     period, unit = _allocation_unit(request, period_pk, unit_pk)
@@ -300,6 +302,7 @@ def territory_detail(request, pk: int):
 
 @login_required
 @require_POST
+@one_time_form
 def territory_account_add(request, pk: int):
     territory = get_object_or_404(Territory.objects.visible_to(request.user), pk=pk)
     value = parse_id(request.POST.get("customer"))
@@ -337,6 +340,7 @@ def territory_plan_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def territory_plan_new(request):
     user = request.user
     units = (OrgUnit.objects.all() if user.is_admin else OrgUnit.objects.filter(manager=user)).order_by("name")
@@ -415,6 +419,7 @@ def _ids(values: list[str]) -> list[int]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def redeploy(request):
     """The re-deployment wizard: choose from and to, see exactly what will move, confirm with a reason."""
     source = request.POST if request.method == "POST" else (request.GET if "to_user" in request.GET else None)
@@ -500,6 +505,7 @@ def _plan_form_data(form: IncentivePlanForm) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def incentive_new(request):
     units = _plan_units(request.user)
     if not units.exists():

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from accounts.models import Contact
 from crm.api import ModelSerializer, validated
+from crm.idempotency import IdempotentWrites
 from crm.params import IdFilter
 from opportunities.models import Opportunity
 from team_selling import selectors as selectors_selling
@@ -107,7 +108,7 @@ def _plan_data(data: dict) -> dict:
     return {key: value for key, value in data.items() if key in services_selling.PLAN_FIELDS}
 
 
-class TeamPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TeamPlanViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The sales team's plan of an opportunity (one per opportunity): cooperation strategy, competitive
     assessment, needs analysis, solution and configuration, and the pricing authority (who decides prices, the
     largest discount, the price floor), with the relationship strategy per key contact. `POST` with the
@@ -168,8 +169,8 @@ class ContactStrategyFilter(django_filters.FilterSet):
         fields = ["plan", "opportunity", "contact", "covered_by"]
 
 
-class ContactStrategyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
-                             viewsets.GenericViewSet):
+class ContactStrategyViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """The relationship strategy per key contact of an opportunity's customer: the relationship now and the
     target (never worse), who of the team covers the contact, the planned actions. `POST` for a contact that
     has one already changes it."""
@@ -262,7 +263,7 @@ def _contacts(opportunity, ids: list[int]) -> list:
     return [found[pk] for pk in ids]
 
 
-class TeamMeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+class TeamMeetingViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                          viewsets.GenericViewSet):
     """The schedule of customer meetings, seminars and technical exchanges of an opportunity's team. Each is an
     activity of the opportunity (so it is on the attendees' agenda) with a type, an agenda and an end time.
@@ -332,8 +333,8 @@ class KeyInteractionInputSerializer(serializers.Serializer):
     significance = serializers.CharField(help_text="Why this interaction matters.")
 
 
-class KeyInteractionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
-                            viewsets.GenericViewSet):
+class KeyInteractionViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                            mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """The log of key interactions of an opportunity: activities that have taken place, marked by the team
     with why they matter. `POST` marks one (again: changes the reason); `DELETE` takes it out of the log."""
 

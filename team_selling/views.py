@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Contact
 from crm.errors import DomainError
+from crm.form_tokens import one_time_form
 from crm.forms import form_add_error
 from crm.params import parse_id
 from opportunities.models import Opportunity
@@ -139,6 +140,7 @@ def plan_edit(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def contact_new(request, pk: int):
     opportunity = _opportunity(request, pk)
     if (back := _readers_back(request, opportunity)) is not None:
@@ -219,6 +221,7 @@ def _meeting(opportunity, meeting_pk: int) -> TeamMeeting:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@one_time_form
 def meeting_new(request, pk: int):
     opportunity = _opportunity(request, pk)
     if (back := _readers_back(request, opportunity)) is not None:
@@ -301,6 +304,7 @@ def meeting_cancel(request, pk: int, meeting_pk: int):
 
 @login_required
 @require_POST
+@one_time_form
 def key_add(request, pk: int):
     opportunity = _opportunity(request, pk)
     form = KeyInteractionForm(request.POST)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from crm.api import ModelSerializer, enum_field, money_field, validated
+from crm.idempotency import IdempotentWrites
 from crm.params import IdFilter
 from teams import selectors, services
 from teams.models import AssignmentRule, AssignmentStrategy, OrgUnit, Territory, User
@@ -123,7 +124,7 @@ class TerritoryFilter(django_filters.FilterSet):
         fields = ["org_unit", "active", "member"]
 
 
-class TerritoryViewSet(viewsets.ModelViewSet):
+class TerritoryViewSet(IdempotentWrites, viewsets.ModelViewSet):
     """Sales territories: provinces, cities and industries, covered by members. Every signed-in member reads
     them; administrators, and managers for the units they manage, create, change and delete them (a territory
     in use is deactivated instead: 409)."""
@@ -173,7 +174,7 @@ class AssignmentRuleSerializer(ModelSerializer):
         read_only_fields = ["last_assigned", "created_at", "updated_at"]
 
 
-class AssignmentRuleViewSet(viewsets.ModelViewSet):
+class AssignmentRuleViewSet(IdempotentWrites, viewsets.ModelViewSet):
     """Rules that pick the owner of a new customer, tried in `order`; the first active rule that matches wins.
     Every signed-in member reads them; only administrators create, change or delete them (403)."""
 

@@ -45,6 +45,52 @@
   }
   document.body.addEventListener("htmx:responseError", loadFailed);
   document.body.addEventListener("htmx:sendError", loadFailed);
+
+  // A form that writes is sent once: its buttons are disabled while it goes (a double click sends nothing
+  // more; the server also refuses a second use of a create form's token). Disabled just after the browser
+  // took the form's values, so that the clicked button's name and value still go with it.
+  function submitButtons(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return (el.tagName === "BUTTON" && (el.type || "submit") === "submit") ||
+        (el.tagName === "INPUT" && (el.type === "submit" || el.type === "image"));
+    });
+  }
+  function setSending(form, sending) {
+    if (sending) { form.setAttribute("data-sending", ""); } else { form.removeAttribute("data-sending"); }
+    submitButtons(form).forEach(function (button) {
+      if (sending && !button.disabled) {
+        button.disabled = true;
+        button.setAttribute("data-sending-disabled", "");
+      } else if (!sending && button.hasAttribute("data-sending-disabled")) {
+        button.disabled = false;
+        button.removeAttribute("data-sending-disabled");
+      }
+    });
+  }
+  function writes(form) {
+    return (form.getAttribute("method") || "get").toLowerCase() === "post" || form.hasAttribute("hx-post");
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !writes(form)) { return; }
+    if (form.hasAttribute("data-sending")) {
+      event.preventDefault();
+      return;
+    }
+    if (event.defaultPrevented && !form.hasAttribute("hx-post")) { return; }  // another script keeps it here
+    form.setAttribute("data-sending", "");
+    window.setTimeout(function () { setSending(form, true); }, 0);
+  });
+  // HTMX forms stay on the page: usable again once the answer (or the error) is in.
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-sending")) { setSending(form, false); }
+  });
+  // Back to a page the browser kept (back/forward cache): its forms can be used again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-sending]").forEach(function (form) { setSending(form, false); });
+  });
 })();
 
 // Short numbers for chart axes and tooltips: Chinese readers count in 万 and 亿, English readers in

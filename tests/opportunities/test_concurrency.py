@@ -1,43 +1,18 @@
 """Exactly one primary owner even when two changes arrive at once (PostgreSQL: real row locks)."""
 
-import threading
-
 import pytest
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from crm.errors import ConflictError
 from opportunities import services
 from opportunities.models import Opportunity, OpportunityTeamMember, OwnerChange
 from tests.factories import CustomerFactory, ManagerFactory, OpportunityFactory, UserFactory, ensure_default_config
+from tests.threads import NEEDS_POSTGRESQL, run_together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="needs PostgreSQL: SQLite has no row locks and serialises all writers anyway"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason=NEEDS_POSTGRESQL),
 ]
-
-
-def run_together(*jobs):
-    """Run each job in its own thread (its own database connection), released at the same moment."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.fixture

@@ -1,0 +1,34 @@
+"""Journey: a double click on "Create opportunity" makes one opportunity (where the double row was seen)."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.factories import TEST_PASSWORD, CustomerFactory, UserFactory, ensure_default_config
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_double_click_on_create_makes_one_opportunity(page, live_server):
+    from opportunities.models import Opportunity
+
+    ensure_default_config()
+    owner = UserFactory(username="zhangwei", display_name="张伟")
+    customer = CustomerFactory(name="上海申江精密机械有限公司", owner=owner)
+    page.goto(f"{live_server.url}/login/?next=/opportunities/")
+    page.fill("#id_username", "zhangwei")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page).to_have_url(re.compile(r"/opportunities/$"))
+
+    page.goto(f"{live_server.url}/opportunities/new/?customer={customer.pk}")
+    page.fill("#id_name", "数字化车间改造")
+    page.fill("#id_expected_close_date", (timezone.localdate() + timedelta(days=60)).isoformat())
+    page.get_by_test_id("save-opportunity").dblclick()
+    expect(page.get_by_test_id("opportunity-name")).to_have_text("数字化车间改造")
+    page.wait_for_load_state("networkidle")
+    assert Opportunity.objects.filter(customer=customer).count() == 1
+    assert not page.console_errors
