@@ -108,6 +108,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache: one for every web process -------------------------------------------------------
+# Throttles (the token endpoint's per-address rate) and anything else cached must count the same on every
+# gunicorn worker and every node: Redis with CACHE_URL (or REDIS_URL), else a table in the database (created
+# by migration crm 0004), never a process's own memory.
+CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "crm_cache"},
+}
+
 # --- People and sign-in -----------------------------------------------------------------
 AUTH_USER_MODEL = "teams.User"
 LOGIN_URL = "login"

@@ -1,0 +1,31 @@
+"""The cache is shared by every web process: a throttle counts once per address for the whole site."""
+
+import pytest
+from django.db import connection
+
+from tests.crm.test_settings import GOOD_KEY, run_django
+
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "crm.example.com"}
+SHOW = ("shell", "-c", "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])")
+
+
+def backend(extra: dict) -> str:
+    return run_django({**PRODUCTION, **extra}, *SHOW).stdout.split()[-1]
+
+
+def test_without_redis_the_cache_is_the_database_not_a_process_memory():
+    assert backend({}) == "django.core.cache.backends.db.DatabaseCache"
+
+
+@pytest.mark.parametrize("variable", ["CACHE_URL", "REDIS_URL"])
+def test_with_redis_the_cache_is_redis(variable):
+    assert backend({variable: "redis://127.0.0.1:6379/1"}) == "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.django_db
+def test_the_migrations_create_the_cache_table():
+    from django.core.cache import cache
+
+    assert "crm_cache" in connection.introspection.table_names()
+    cache.set("shared", 1)
+    assert cache.get("shared") == 1
