@@ -4,6 +4,9 @@ territories and assignment rules."""
 from __future__ import annotations
 
 import django_filters
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -85,6 +88,13 @@ class TokenView(ObtainAuthToken):
         responses=inline_serializer("Token", {"token": serializers.CharField()}),
     )
     def post(self, request, *args, **kwargs):
+        # A locked-out name and address are told so, before and whatever the password (it is not checked).
+        username = request.data.get("username") if hasattr(request.data, "get") else None
+        if isinstance(username, str) and AxesProxyHandler.is_locked(request._request, {"username": username}):
+            minutes = round(settings.AXES_COOLOFF_TIME * 60)
+            return Response({"detail": _("This account is locked after too many failed sign-ins. Try again in "
+                                         "%(minutes)d minutes, or ask an administrator to unlock it.")
+                             % {"minutes": minutes}}, status=429, headers={"Retry-After": str(minutes * 60)})
         return super().post(request, *args, **kwargs)
 
 

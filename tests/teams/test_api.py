@@ -122,3 +122,19 @@ def test_api_is_read_only_for_people(api_as, owner):
     assert response.status_code == 405
     owner.refresh_from_db()
     assert owner.role == "account_manager"
+
+
+def test_a_locked_out_account_is_told_so_on_the_token_endpoint(api, settings):
+    """After the lock-out even the right password gets "locked, for how long", never "wrong credentials";
+    a wrong password gets the same answer, so the answer tells nothing about the password."""
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    UserFactory(username="locked-person")
+    url = reverse("v1:api-token")
+    for _ in range(3):
+        api.post(url, {"username": "locked-person", "password": "nope"}, format="json")
+    for password in (TEST_PASSWORD, "still-wrong"):
+        response = api.post(url, {"username": "locked-person", "password": password}, format="json")
+        assert response.status_code == 429
+        assert "locked" in response.json()["detail"] and "30 minutes" in response.json()["detail"]
+        assert response["Retry-After"] == "1800"
