@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from accounts.models import (
     AccountPlan,
@@ -24,6 +25,7 @@ from accounts.models import (
     Tier,
     TierChange,
 )
+from crm.history import Change, HistoryEntry, field_label, newest_first, record_entries
 from teams.models import User
 
 # Sort keys the customer list accepts -> ORDER BY; tier sorts by rank (key customers first).
@@ -221,64 +223,26 @@ def customer_intakes(*, customer: Customer) -> list[CustomerIntake]:
     return list(customer.intakes.select_related("created_by", "resolved_by", "batch").order_by("-created_at", "-id"))
 
 
-@dataclass
-class HistoryEntry:
-    when: Any
-    who: Any
-    kind: str  # "+", "~", "-"
-    reason: str
-    changes: list[dict[str, Any]]
-
-
 HISTORY_LIMIT = 50
 
 
 def customer_history(*, customer: Customer) -> dict[str, Any]:
-    """Field-by-field changes (simple-history), tier changes and merges of one customer."""
+    """Field-by-field changes (simple-history) and tier changes of one customer in one list, newest first (a
+    change of tier is told once, by its tier-change row with its reason), and the customers merged into it."""
     records = list(customer.history.select_related("history_user").order_by("-history_date", "-history_id")
                    [: HISTORY_LIMIT + 1])
-    user_ids, customer_ids = set(), set()
-    deltas = []
-    for index, record in enumerate(records[:HISTORY_LIMIT]):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        changes = record.diff_against(previous).changes if previous is not None else []
-        deltas.append((record, changes))
-        for change in changes:
-            if change.field in ("owner", "created_by"):
-                user_ids.update(v for v in (change.old, change.new) if v)
-            elif change.field == "parent":
-                customer_ids.update(v for v in (change.old, change.new) if v)
-    users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
-    names = dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "name")) if customer_ids else {}
-
-    def shown(field_name: str, value: Any) -> str:
-        if value in (None, ""):
-            return "—"
-        model_field = Customer._meta.get_field(field_name)
-        if field_name in ("owner", "created_by"):
-            return users.get(value, f"#{value}")
-        if field_name == "parent":
-            return names.get(value, f"#{value}")
-        if model_field.choices:
-            return str(dict(model_field.flatchoices).get(value, value))
-        if isinstance(value, bool):
-            from django.utils.translation import gettext
-
-            return gettext("yes") if value else gettext("no")
-        return str(value)
-
-    entries = []
-    for record, changes in deltas:
+    entries = record_entries(reversed(records), Customer, exclude=("tier_score", "tier_suggested", "created_by"),
+                             told_elsewhere=("tier",), on_create=("owner", "tier", "source"))
+    tier_label = field_label(Customer, "tier")
+    for change in TierChange.objects.filter(customer=customer).select_related("changed_by")[:HISTORY_LIMIT]:
         entries.append(HistoryEntry(
-            when=record.history_date, who=record.history_user, kind=record.history_type,
-            reason=record.history_change_reason or "",
-            changes=[{"label": Customer._meta.get_field(c.field).verbose_name,
-                      "old": shown(c.field, c.old), "new": shown(c.field, c.new)} for c in changes],
+            change.created_at, change.changed_by or _("the rules"), "tier", _("Tier changed"),
+            changes=[Change(tier_label, change.get_old_tier_display() or "—", change.get_new_tier_display())],
+            note=" · ".join(filter(None, [change.reason, _("score %(score)s") % {"score": change.score}])),
         ))
     return {
-        "entries": entries,
+        "entries": newest_first(entries),
         "truncated": len(records) > HISTORY_LIMIT,
-        "tier_changes": list(TierChange.objects.filter(customer=customer).select_related("changed_by")[:HISTORY_LIMIT]),
         "merges": [_merge_display(merge) for merge in
                    CustomerMerge.objects.filter(survivor=customer).select_related("merged_by")],
     }

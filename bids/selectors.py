@@ -3,7 +3,7 @@ scoped by `visible_to` and built so that a page costs a constant number of queri
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -28,6 +28,7 @@ from bids.models import (
     SalesMethod,
     percent_of,
 )
+from crm.history import HistoryEntry, newest_first, record_entries
 from teams.models import User
 
 UPCOMING_DAYS = 14
@@ -207,16 +208,6 @@ def bid_comparison(*, bid: BidProject) -> dict:
 
 # --- Timeline -------------------------------------------------------------------------------------
 
-@dataclass
-class TimelineEntry:
-    when: datetime
-    who: object
-    kind: str  # record, line, agent, competitor
-    title: str
-    changes: list = field(default_factory=list)  # [(label, old, new)]
-    note: str = ""
-
-
 def _generic_reasons() -> set[str]:
     """The services' routine change reasons: the timeline's titles already say them."""
     return {_("Created"), _("Edited"), _("Line added"), _("Line changed"), _("Line removed"), _("Lines replaced"),
@@ -224,76 +215,42 @@ def _generic_reasons() -> set[str]:
             _("Competitor removed"), _("Named on a tender")}
 
 
-def _diff_entries(records, model, title_created, title_changed, kind, label_of=None, excluded=()) -> list:
-    fields = {f.name: f for f in model._meta.fields}
-    generic = _generic_reasons()
-    entries = []
-    previous_by_id: dict[int, object] = {}
-    for record in records:
-        subject = label_of(record) if label_of else ""
-        previous = previous_by_id.get(record.id)
-        if record.history_change_reason in generic:
-            record.history_change_reason = ""
-        if record.history_type == "+":
-            entries.append(TimelineEntry(record.history_date, record.history_user, kind,
-                                         f"{title_created}{': ' + subject if subject else ''}",
-                                         note=record.history_change_reason or ""))
-        elif record.history_type == "-":
-            entries.append(TimelineEntry(record.history_date, record.history_user, kind,
-                                         _("Removed: %(what)s") % {"what": subject},
-                                         note=record.history_change_reason or ""))
-        elif previous is not None:
-            delta = record.diff_against(previous, excluded_fields=list(excluded))
-            changes = []
-            for change in delta.changes:
-                model_field = fields.get(change.field)
-                label = str(model_field.verbose_name) if model_field else change.field
-                old, new = change.old, change.new
-                if model_field is not None and model_field.choices:
-                    choices = dict(model_field.flatchoices)
-                    old, new = choices.get(old, old), choices.get(new, new)
-                if isinstance(old, bool) or isinstance(new, bool):
-                    old, new = (_("yes") if old else _("no")), (_("yes") if new else _("no"))
-                changes.append((label, "" if old is None else old, "" if new is None else new))
-            if changes:
-                entries.append(TimelineEntry(record.history_date, record.history_user, kind,
-                                             f"{title_changed}{': ' + subject if subject else ''}",
-                                             changes=changes, note=record.history_change_reason or ""))
-        previous_by_id[record.id] = record
-    return entries
-
-
-def bid_timeline(*, bid: BidProject) -> list[TimelineEntry]:
+def bid_timeline(*, bid: BidProject) -> list[HistoryEntry]:
     """Every change of the record, its lines, agents and competitors (django-simple-history), newest first."""
-    entries = _diff_entries(
-        list(bid.history.select_related("history_user").order_by("history_date", "history_id")),
-        BidProject, _("Tender record created"), _("Tender record changed"), "record",
-        excluded=("target_total", "quote_total", "outcome_at", "outcome_by", "submitted_at", "created_by"),
+    generic = _generic_reasons()
+    entries = record_entries(
+        bid.history.select_related("history_user").order_by("history_date", "history_id"), BidProject,
+        exclude=("outcome_at", "outcome_by", "submitted_at", "created_by"), kind="record",
+        titles={"created": _("Tender record created"), "changed": _("Tender record changed")},
+        generic_reasons=generic,
     )
-    entries += _diff_entries(
-        list(BidLine.history.filter(bid_id=bid.pk).select_related("history_user")
-             .order_by("history_date", "history_id")),
-        BidLine, _("Line added"), _("Line changed"), "line", label_of=lambda r: r.configuration,
-        excluded=("target_amount", "quote_amount", "position"),
+    entries += record_entries(
+        BidLine.history.filter(bid_id=bid.pk).select_related("history_user").order_by("history_date", "history_id"),
+        BidLine, exclude=("bid", "position"), kind="line", subject=lambda r: r.configuration,
+        titles={"created": _("Line added"), "changed": _("Line changed"), "deleted": _("Line removed")},
+        on_create=("quantity", "target_price", "quote"), generic_reasons=generic,
     )
     partners = dict(Partner.objects.filter(
         pk__in=BidAgent.history.filter(bid_id=bid.pk).values("partner_id")).values_list("pk", "name"))
-    entries += _diff_entries(
-        list(BidAgent.history.filter(bid_id=bid.pk).select_related("history_user")
-             .order_by("history_date", "history_id")),
-        BidAgent, _("Agent added"), _("Agent changed"), "agent",
-        label_of=lambda r: partners.get(r.partner_id, ""), excluded=("position",),
+    entries += record_entries(
+        BidAgent.history.filter(bid_id=bid.pk).select_related("history_user").order_by("history_date", "history_id"),
+        BidAgent, exclude=("bid", "partner", "position"), kind="agent",
+        subject=lambda r: partners.get(r.partner_id, ""),
+        titles={"created": _("Agent added"), "changed": _("Agent changed"), "deleted": _("Agent removed")},
+        on_create=("quote",), generic_reasons=generic,
     )
     brands = dict(CompetitorBrand.objects.filter(
         pk__in=BidCompetitor.history.filter(bid_id=bid.pk).values("brand_id")).values_list("pk", "name"))
-    entries += _diff_entries(
-        list(BidCompetitor.history.filter(bid_id=bid.pk).select_related("history_user")
-             .order_by("history_date", "history_id")),
-        BidCompetitor, _("Competitor added"), _("Competitor changed"), "competitor",
-        label_of=lambda r: brands.get(r.brand_id, ""), excluded=("position",),
+    entries += record_entries(
+        BidCompetitor.history.filter(bid_id=bid.pk).select_related("history_user")
+        .order_by("history_date", "history_id"),
+        BidCompetitor, exclude=("bid", "brand", "position"), kind="competitor",
+        subject=lambda r: brands.get(r.brand_id, ""),
+        titles={"created": _("Competitor added"), "changed": _("Competitor changed"),
+                "deleted": _("Competitor removed")},
+        on_create=("known_price",), generic_reasons=generic,
     )
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries
+    return newest_first(entries)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.history import Change, HistoryEntry, field_label, newest_first, record_entries
 from opportunities.models import (
     ActionPlan,
     Activity,
@@ -128,65 +129,27 @@ def assessment_as_dict(assessment: Assessment | None) -> dict:
 
 # --- History -------------------------------------------------------------------------------
 
-@dataclass
-class TimelineEntry:
-    when: datetime
-    who: object
-    kind: str  # created, changed, owner, assessment
-    title: str
-    changes: list = field(default_factory=list)  # [(label, old, new)]
-    note: str = ""
-
-
-def opportunity_timeline(*, opportunity: Opportunity) -> list[TimelineEntry]:
-    """Field changes (django-simple-history), owner changes and assessments, newest first."""
-    records = list(opportunity.history.select_related("history_user").order_by("history_date", "history_id"))
-    stage_ids = {r.stage_id for r in records}
-    user_ids = {r.primary_owner_id for r in records}
-    stages = {s.pk: s for s in Stage.objects.filter(pk__in=stage_ids)}
-    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
-    fields = {f.name: f for f in Opportunity._meta.fields}
-    lookups = {"stage": stages, "primary_owner": users}
-    entries: list[TimelineEntry] = []
-    previous = None
-    for record in records:
-        if previous is None:
-            entries.append(TimelineEntry(record.history_date, record.history_user, "created", _("Created"),
-                                         note=record.history_change_reason or ""))
-        else:
-            delta = record.diff_against(previous, excluded_fields=["assessment_score", "high_value", "confirmed_at"])
-            if "primary_owner" in delta.changed_fields:
-                # A change of owner is recorded (with its reason) by its OwnerChange row below: shown once.
-                previous = record
-                continue
-            changes = []
-            for change in delta.changes:
-                label = str(fields[change.field].verbose_name) if change.field in fields else change.field
-                old, new = change.old, change.new
-                if change.field in lookups:
-                    old, new = lookups[change.field].get(old, old), lookups[change.field].get(new, new)
-                elif change.field == "confirmed":
-                    old, new = (_("yes") if old else _("no")), (_("yes") if new else _("no"))
-                elif change.field == "competitors":
-                    old, new = "、".join(old or []), "、".join(new or [])
-                changes.append((label, old, new))
-            if changes:
-                entries.append(TimelineEntry(record.history_date, record.history_user, "changed", _("Changed"),
-                                             changes=changes, note=record.history_change_reason or ""))
-        previous = record
+def opportunity_timeline(*, opportunity: Opportunity) -> list[HistoryEntry]:
+    """Field changes (django-simple-history), owner changes and assessments, newest first; a change of
+    owner is told once, by its owner-change row with its reason."""
+    records = opportunity.history.select_related("history_user").order_by("history_date", "history_id")
+    entries = record_entries(
+        records, Opportunity, exclude=("assessment_score", "high_value", "confirmed_at"),
+        told_elsewhere=("primary_owner",), on_create=("primary_owner", "customer", "stage", "amount"),
+    )
     for change in OwnerChange.objects.filter(opportunity=opportunity).select_related(
         "old_owner", "new_owner", "changed_by"
     ):
-        entries.append(TimelineEntry(change.created_at, change.changed_by, "owner", _("Primary owner changed"),
-                                     changes=[(_("primary owner"), change.old_owner, change.new_owner)],
-                                     note=change.reason))
+        entries.append(HistoryEntry(change.created_at, change.changed_by, "owner", _("Primary owner changed"),
+                                    changes=[Change(field_label(Opportunity, "primary_owner"),
+                                                    str(change.old_owner), str(change.new_owner))],
+                                    note=change.reason))
     for assessment in assessment_history(opportunity=opportunity):
-        entries.append(TimelineEntry(
+        entries.append(HistoryEntry(
             assessment.created_at, assessment.author, "assessment", _("Assessed"),
             note=_("Score %(score)d of 20") % {"score": assessment.score},
         ))
-    entries.sort(key=lambda entry: entry.when, reverse=True)
-    return entries
+    return newest_first(entries)
 
 
 # --- Activities ----------------------------------------------------------------------------

@@ -797,3 +797,32 @@ def test_demo_customers_are_valid_and_seeding_twice_adds_nothing():
     assert (Customer.objects.count(), Contact.objects.count(), CustomerIntake.objects.count(),
             EnrichmentProposal.objects.count(), AssignmentRule.objects.count(),
             AccountPlan.objects.count()) == counts
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", {"changed": "已修改", "tier changed": "客户分类变更", "tier": "客户分类", "phone": "电话",
+                 "ordinary": "普通", "key": "重点客户"}),
+    ("en", {"changed": "Changed", "tier changed": "Tier changed", "tier": "Tier", "phone": "Phone",
+            "ordinary": "Ordinary", "key": "Key customer"}),
+])
+def test_history_is_one_list_with_translated_labels_and_values(client, owner, mine, language, words):
+    """A phone edit and a tier set by hand: one row each, labels and values in the reader's language; the tier
+    change is told once (by its tier-change row, with its reason), not again by the model history."""
+    from tests.history import history_rows
+
+    owner.language = language
+    owner.save(update_fields=["language"])
+    login(client, owner)
+    client.post(reverse("accounts:customer-edit", args=[mine.pk]),
+                {"name": mine.name, "credit_code": mine.credit_code, "phone": "021-11112222", "parent": "keep",
+                 "city": "上海", "province": "上海", "industry": "交通"})
+    client.post(reverse("accounts:customer-tier", args=[mine.pk]), {"tier": Tier.KEY, "reason": "战略客户"})
+    page = html(client.get(reverse("accounts:customer-detail", args=[mine.pk]), {"tab": "history"}))
+    rows = history_rows(page)
+    assert rows[0]["kind"] == "tier" and rows[0]["title"] == words["tier changed"]
+    assert rows[0]["changes"] == [(words["tier"], words["ordinary"], words["key"])]
+    assert [row for row in rows if row["kind"] == "changed"] == [
+        {"kind": "changed", "title": words["changed"], "values": [],
+         "changes": [(words["phone"], "021-68881234", "021-11112222")]}]  # the tier change not again
+    assert rows[-1]["kind"] == "created" and (words["tier"], words["ordinary"]) in rows[-1]["values"]
+    assert page.count("战略客户") == 1

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils.text import capfirst
 
 from accounts import selectors
 from accounts.models import Contact, Customer, Tier
@@ -73,11 +74,11 @@ def test_history_names_people_and_values(owner, manager):
     customer.save()
     history = selectors.customer_history(customer=Customer.objects.get(pk=customer.pk))
     changes = [change for entry in history["entries"] for change in entry.changes]
-    phone = str(Customer._meta.get_field("phone").verbose_name)
-    assert [(c["old"], c["new"]) for c in changes if str(c["label"]) == phone] == [("021-1", "021-2")]
-    owner_change = next(c for c in changes if c["new"] == str(manager))
-    assert owner_change["old"] == str(owner)
-    assert history["entries"][-1].kind == "+"
+    phone = capfirst(str(Customer._meta.get_field("phone").verbose_name))
+    assert [(old, new) for label, old, new in changes if label == phone] == [("021-1", "021-2")]
+    owner_change = next(c for c in changes if c.new == str(manager))
+    assert owner_change.old == str(owner)
+    assert history["entries"][-1].kind == "created"
 
 
 def test_export_rows_defuse_formulas_and_translate_choices(owner):

@@ -5,7 +5,15 @@ import pytest
 from django.utils import timezone, translation
 
 from bids import selectors, services
-from bids.models import BidAgent, BidCompetitor, BidLine, CompetitorBrand, PartnerContact, PartnerCreditRating
+from bids.models import (
+    BidAgent,
+    BidCompetitor,
+    BidLine,
+    BidProject,
+    CompetitorBrand,
+    PartnerContact,
+    PartnerCreditRating,
+)
 from tests.bids.conftest import a_line
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +45,11 @@ def test_every_change_of_a_tender_is_kept_with_who_made_it(bid, owner, presales,
         timeline = selectors.bid_timeline(bid=bid)
     kinds = {entry.kind for entry in timeline}
     assert kinds == {"record", "line", "agent", "competitor"}
-    changed = next(e for e in timeline if e.kind == "record" and any(c[0] == "customer relationship degree"
+    changed = next(e for e in timeline if e.kind == "record" and any(c[0] == "Customer relationship degree"
                                                                      for c in e.changes))
     assert changed.who == presales
     with translation.override("en"):
-        assert ("customer relationship degree", "Fairly solid, considerable control (> 60%)",
+        assert ("Customer relationship degree", "Fairly solid, considerable control (> 60%)",
                 "Very solid, absolute control (> 80%)") \
             in [(str(label), str(old), str(new)) for label, old, new in changed.changes]
     assert timeline[0].when >= timeline[-1].when  # newest first
@@ -69,3 +77,34 @@ def test_partner_contact_and_brand_changes_are_kept(partner, manager):
     brand = services.competitor_brand_save(brand=CompetitorBrand(), by=manager, data={"name": "思科"})
     services.competitor_brand_save(brand=brand, by=manager, data={"threat_level": "low"})
     assert brand.history.count() == 2
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", {"changed": "修改投标记录", "relationship": "客户关系度", "line changed": "修改明细",
+                 "quote": "我方报价", "line added": "添加明细", "quantity": "数量"}),
+    ("en", {"changed": "Tender record changed", "relationship": "Customer relationship degree",
+            "line changed": "Line changed", "quote": "Our quote", "line added": "Line added", "quantity": "Quantity"}),
+])
+def test_the_tender_page_history_reads_in_the_readers_language(client, bid, owner, language, words):
+    """One row per change on the tender page, labels, choice labels and money as people read them."""
+    from django.urls import reverse
+
+    from tests.history import history_rows
+
+    services.bid_update(bid=bid, by=owner, data={"relationship": "over_80"})
+    line = services.bid_line_add(bid=bid, by=owner, data=a_line(configuration="存储扩容 200TB"))
+    services.bid_line_update(line=line, by=owner, data={"quote": "90000"})
+    owner.language = language
+    owner.save(update_fields=["language"])
+    client.force_login(owner)
+    rows = history_rows(client.get(reverse("bids:bid-detail", args=[bid.pk])).content.decode())
+    with translation.override(language):
+        over_80 = dict(BidProject._meta.get_field("relationship").flatchoices)["over_80"]
+        before = dict(BidProject._meta.get_field("relationship").flatchoices)[bid.history.earliest().relationship]
+        over_80, before = str(over_80), str(before)
+    assert rows[0] == {"kind": "line", "title": f'{words["line changed"]}: 存储扩容 200TB', "values": [],
+                       "changes": [(words["quote"], "86,000.00", "90,000.00")]}
+    assert rows[1]["title"] == f'{words["line added"]}: 存储扩容 200TB'
+    assert (words["quantity"], "4.00") in rows[1]["values"]
+    assert rows[2] == {"kind": "record", "title": words["changed"], "values": [],
+                       "changes": [(words["relationship"], before, over_80)]}

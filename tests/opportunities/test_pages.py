@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from opportunities.models import ActionPlan, Activity, Opportunity, OwnerChange
 from tests.factories import ActivityFactory, ContactFactory, OpportunityFactory, UserFactory, stage
@@ -352,7 +352,7 @@ def test_history_shows_an_owner_change_once(client, manager, teammate, opportuni
 
     services.opportunity_change_owner(opportunity=opportunity, new_owner=teammate, by=manager, reason="调整分工")
     entries = selectors.opportunity_timeline(opportunity=opportunity)
-    telling = [entry for entry in entries if any(new == teammate for _label, _old, new in entry.changes)]
+    telling = [entry for entry in entries if any(new == str(teammate) for _label, _old, new in entry.changes)]
     assert len(telling) == 1 and telling[0].kind == "owner" and telling[0].note == "调整分工"
     client.force_login(manager)
     html = client.get(detail_url(opportunity, "history")).content.decode()
@@ -428,3 +428,72 @@ def test_activity_done_goes_back_only_to_this_site(client, owner, opportunity, n
     response = client.post(reverse("opportunities:activity-done", args=[activity.pk]), {"next": next_url})
     assert response.status_code == 302
     assert response.url == (next_url if stays else detail_url(opportunity, "activities"))
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", {"created": "已新建", "changed": "已修改", "owner changed": "已更换主要负责人", "owner": "主要负责人",
+                 "customer": "客户", "stage": "阶段", "amount": "金额", "close": "预计成交日期",
+                 "date": "2027年3月31日"}),
+    ("en", {"created": "Created", "changed": "Changed", "owner changed": "Primary owner changed",
+            "owner": "Primary owner", "customer": "Customer", "stage": "Stage", "amount": "Amount",
+            "close": "Expected close date", "date": "03/31/2027"}),
+])
+def test_history_rows_are_translated_and_each_change_shown_once(client, manager, owner, teammate, opportunity,
+                                                                language, words):
+    """One row per change, labels and values in the reader's language; the creation shows its starting owner
+    (not a change from nothing); an owner change is told once, by its owner-change row."""
+    from datetime import date
+
+    from opportunities import services
+    from tests.history import history_rows
+
+    manager.language = language  # the reader's language (the user's setting, as the pages read it)
+    manager.save(update_fields=["language"])
+    old_close = opportunity.expected_close_date
+    services.opportunity_update(opportunity=opportunity, by=owner,
+                                data={"amount": "300000", "expected_close_date": date(2027, 3, 31)})
+    services.opportunity_change_owner(opportunity=opportunity, new_owner=teammate, by=manager, reason="调整分工")
+    client.force_login(manager)
+    page = client.get(detail_url(opportunity, "history"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    rows = history_rows(page)
+    with translation.override(language):
+        old_close_text = formats.date_format(old_close, "SHORT_DATE_FORMAT")
+        stage_name = str(opportunity.stage)
+    assert rows == [
+        {"kind": "owner", "title": words["owner changed"], "values": [],
+         "changes": [(words["owner"], str(owner), str(teammate))]},
+        {"kind": "changed", "title": words["changed"], "values": [],
+         "changes": [(words["amount"], "100,000.00", "300,000.00"),
+                     (words["close"], old_close_text, words["date"])]},
+        {"kind": "created", "title": words["created"], "changes": [],
+         "values": [(words["owner"], str(owner)), (words["customer"], str(opportunity.customer)),
+                    (words["stage"], stage_name), (words["amount"], "100,000.00")]},
+    ]
+    assert page.count("调整分工") == 1
+
+
+def test_history_tab_costs_the_same_queries_however_long(client, manager, owner, teammate, opportunity):
+    """The history resolves names once per related model, not per row."""
+    from opportunities import services
+    from tests.factories import stage as a_stage
+
+    def count_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(detail_url(opportunity, "history")).status_code == 200
+        return len(queries)
+
+    client.force_login(manager)
+    services.opportunity_update(opportunity=opportunity, by=owner, data={"amount": "1"})
+    count_queries()  # the first request warms the caches (settings, stages)
+    small = count_queries()
+    for index in range(6):
+        services.opportunity_update(opportunity=opportunity, by=manager, data={"amount": str(index + 2)})
+        services.opportunity_change_owner(opportunity=opportunity, new_owner=teammate if index % 2 == 0 else owner,
+                                          by=manager, reason=f"第{index}次")
+        opportunity.refresh_from_db()
+        opportunity.stage = a_stage("02" if index % 2 == 0 else "01")  # ends where it began: the same page
+        opportunity.save()
+    assert count_queries() == small
