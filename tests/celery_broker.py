@@ -8,11 +8,10 @@ from crm.celery import app
 
 
 def forget_broker_connections() -> None:
-    """Drop the app's broker connection and producer pools, as Celery does after a fork, so the next publish
-    connects to the broker now configured. (`app.close()` would also take the app out of Celery's registry,
-    and later tests would find its tasks missing.)"""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Let go of the app's broker connection and producer pools, as Celery does after a fork, so the next
+    publish connects to the broker now configured. Nothing is closed: kombu keeps producer pools by broker
+    address, and a closed one would be handed out again ("Acquire on closed pool"). (`app.close()` would also
+    take the app out of Celery's registry, and later tests would find its tasks missing.)"""
     app._pool = None
     app.amqp._producer_pool = None
 
