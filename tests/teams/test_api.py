@@ -133,8 +133,11 @@ def test_a_locked_out_account_is_told_so_on_the_token_endpoint(api, settings):
     url = reverse("v1:api-token")
     for _ in range(3):
         api.post(url, {"username": "locked-person", "password": "nope"}, format="json")
+    answers = []
     for password in (TEST_PASSWORD, "still-wrong"):
         response = api.post(url, {"username": "locked-person", "password": password}, format="json")
         assert response.status_code == 429
-        assert "locked" in response.json()["detail"] and "30 minutes" in response.json()["detail"]
         assert response["Retry-After"] == "1800"
+        answers.append(response.json())
+    assert answers[0] == answers[1]
+    assert "锁定" in answers[0]["detail"] and "30 分钟" in answers[0]["detail"]  # locked, for 30 minutes
