@@ -329,10 +329,11 @@ def test_my_forecast_says_the_deadline_has_passed(client, world):
         assert 'data-testid="fc-deadline-passed"' not in as_user(client, world.am2).get(page).content.decode()
     with time_machine.travel(date(2026, 4, 8)):
         html = as_user(client, world.am2).get(page).content.decode()
-        assert 'data-testid="fc-deadline-passed"' in html and "截止日期已过" in html
-        assert 'data-testid="fc-overdue"' in html  # and nothing reported
+        # Nothing reported: one red badge, not a grey one beside it.
+        assert 'data-testid="fc-overdue"' in html and 'data-testid="fc-deadline-passed"' not in html
         html = as_user(client, world.am1).get(page).content.decode()
-        assert 'data-testid="fc-deadline-passed"' in html and 'data-testid="fc-overdue"' not in html
+        assert 'data-testid="fc-deadline-passed"' in html and "截止日期已过" in html
+        assert 'data-testid="fc-overdue"' not in html
 
 
 def test_workbench_says_the_deadline_has_passed_after_submitting(client, world):
