@@ -70,6 +70,11 @@ class StageQuerySet(models.QuerySet):
         return self.open().filter(active=True).order_by("order", "id").first()
 
 
+def _checklist_items(text: str | None) -> list[str]:
+    """A checklist's tasks: one per non-empty line, without list markers."""
+    return [line.strip(" \t-•·") for line in (text or "").splitlines() if line.strip(" \t-•·")]
+
+
 class Stage(models.Model):
     """A stage of the sales funnel with its win probability (percent, 0-100): configuration data that
     every opportunity points to; the funnel app keeps the history of moves between stages.
@@ -140,9 +145,11 @@ class Stage(models.Model):
 
     @property
     def checklist(self) -> list[str]:
-        """The stage's tasks in the current UI language, one item per non-empty line."""
-        text = self.checklist_en if in_english() else self.checklist_zh
-        return [line.strip(" \t-•·") for line in (text or "").splitlines() if line.strip(" \t-•·")]
+        """The stage's tasks in the current UI language, one item per non-empty line; the other language's
+        list where this one is empty. Both lists hold the same tasks in the same order (`clean`), so a tick
+        (kept by position) and the required-task rule mean the same in either language."""
+        chinese, english = _checklist_items(self.checklist_zh), _checklist_items(self.checklist_en)
+        return (english or chinese) if in_english() else (chinese or english)
 
     def clean(self) -> None:
         """The stage's rules, in one place for the stage service (funnel.services.stage_save, which the API and
@@ -157,6 +164,11 @@ class Stage(models.Model):
             raise ValidationError({"requirements": message})
         if isinstance(self.probability, int) and not 0 <= self.probability <= 100:
             raise ValidationError({"probability": _("The win probability is a percentage from 0 to 100.")})
+        chinese, english = _checklist_items(self.checklist_zh), _checklist_items(self.checklist_en)
+        if chinese and english and len(chinese) != len(english):
+            raise ValidationError({"checklist_en": _(
+                "List the same tasks in both languages, in the same order (the Chinese list has %(count)d).")
+                % {"count": len(chinese)}})
         if self.outcome != StageOutcome.OPEN and self.stuck_after_days:
             raise ValidationError({"stuck_after_days": _("A closed stage cannot be stuck; leave it empty.")})
         if Stage.objects.filter(code=self.code, outcome=self.outcome).exclude(pk=self.pk).exists():

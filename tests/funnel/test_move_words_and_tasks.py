@@ -87,3 +87,19 @@ def test_required_tasks_refuse_the_move_with_the_list(owner, opportunity):
         move(opportunity, "04", owner)
 
 
+
+
+def test_required_tasks_mean_the_same_in_either_language(owner, opportunity):
+    """A checklist written in one language only is the checklist in both (ticks are kept by position), and the
+    two lists must hold as many tasks: otherwise the move would be refused in Chinese and allowed in English."""
+    from django.core.exceptions import ValidationError
+
+    Stage.objects.filter(code="01").update(tasks_required=True, checklist_zh="甲\n乙", checklist_en="")
+    for language in ("zh-hans", "en"):
+        with translation.override(language), pytest.raises(DomainError, match="甲"):
+            move(opportunity, "02", owner)
+    stage = Stage.objects.get(code="01")
+    stage.checklist_en = "A"
+    with pytest.raises(ValidationError) as refused:
+        stage.clean()
+    assert "checklist_en" in refused.value.message_dict
