@@ -16,9 +16,10 @@ import uuid
 from datetime import timedelta
 
 from celery import Task
-from celery.exceptions import Retry
+from celery.exceptions import NotRegistered, Retry
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -36,42 +37,72 @@ def job_enqueue(task: str, *args, **kwargs):
     from crm.models import Job
 
     job = Job.objects.create(task=task, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: job_send(job))
+    # robust: whatever the send meets, the request that asked for the job has committed and succeeds.
+    transaction.on_commit(lambda: job_send(job), robust=True)
     return job
 
 
+def job_stale_after() -> timedelta:
+    """How long a job may stay queued or running before the sweep takes its message for lost: twice the
+    broker's visibility timeout (after one, Redis itself hands an unacknowledged message out again)."""
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return timedelta(seconds=2 * int(timeout))
+
+
 def job_send(job) -> bool:
-    """Hand a pending job to the broker (or run it now, without one). False, logged, when the broker cannot
-    be reached: the job stays pending for the sweep. A failure of an eagerly run job is on its row."""
+    """Hand a pending job to the broker (or run it now, without one). The row is claimed (pending to queued)
+    before the message goes, so two senders (the commit and a sweep) send it once. False, logged, when the
+    broker cannot be reached: the row goes back to pending for the sweep. A job of a task that no longer
+    exists fails on its row. A failure of an eagerly run job is on its row."""
     from crm.celery import app
     from crm.models import Job, JobState
 
-    task = _task(app, job.task)
+    claimed = Job.objects.filter(pk=job.pk, state=JobState.PENDING).update(
+        state=JobState.QUEUED, queued_at=timezone.now())
+    if not claimed:
+        return True  # another sender has it, or it already ran
+    try:
+        task = _task(app, job.task)
+    except NotRegistered as exc:
+        logger.error("job %s names a task that does not exist: %s", job.pk, job.task)
+        Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, finished_at=timezone.now(),
+                                             last_error=f"NotRegistered: {exc}"[:2000])
+        return True
     try:
         task.apply_async(args=job.args, kwargs=job.kwargs, task_id=str(job.pk), retry=False)
     except Exception as exc:
         if app.conf.task_always_eager:
             logger.exception("job %s (%s) failed", job.pk, job.task)
             return True
+        Job.objects.filter(pk=job.pk, state=JobState.QUEUED).update(state=JobState.PENDING, queued_at=None)
         logger.warning("job %s (%s) not queued, the broker cannot be reached (%s); it stays pending and the "
                        "sweep queues it when the broker is back", job.pk, job.task, exc)
         return False
-    Job.objects.filter(pk=job.pk, state=JobState.PENDING).update(state=JobState.QUEUED, queued_at=timezone.now())
     return True
 
 
 def _task(app, name: str) -> Task:
     if name not in app.tasks:
         app.loader.import_default_modules()
+    if name not in app.tasks:
+        raise NotRegistered(name)
     return app.tasks[name]
 
 
 def jobs_sweep(*, older_than: timedelta = JOB_SWEEP_AFTER) -> int:
     """Queue the jobs pending for longer than `older_than`, oldest first; stops at the first the broker
-    refuses (it is still away). Returns how many were queued."""
+    refuses (it is still away). A job queued or running for longer than `job_stale_after()` lost its
+    message (Redis lost it, or a worker took it while the database was away): it is pending again and sent
+    with the rest (its task is idempotent). Returns how many were queued."""
     from crm.models import Job, JobState
 
-    cutoff = timezone.now() - older_than
+    now = timezone.now()
+    stale = now - job_stale_after()
+    lost = Job.objects.filter(Q(state=JobState.QUEUED, queued_at__lte=stale)
+                              | Q(state=JobState.RUNNING, started_at__lte=stale))
+    if (resent := lost.update(state=JobState.PENDING, queued_at=None)):
+        logger.warning("job sweep: %d job(s) queued or running too long without an end; sending again", resent)
+    cutoff = now - older_than
     queued = 0
     for job in Job.objects.filter(state=JobState.PENDING, created_at__lte=cutoff).order_by("created_at")[
             :JOB_SWEEP_BATCH]:

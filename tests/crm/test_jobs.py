@@ -121,3 +121,42 @@ def test_a_retried_job_ends_done(db):
 def test_a_task_without_a_row_just_runs(db):
     assert record.apply(args=["beat"]).get() == "BEAT"
     assert not Job.objects.exists()
+
+
+def test_two_senders_of_one_job_send_it_once(db, monkeypatch):
+    """The commit's send and a sweep (or two sweeps) racing: the row is claimed before it is sent, so the
+    broker gets one message (two would run the job twice at once on two workers)."""
+    sent = []
+    monkeypatch.setattr(record, "apply_async", lambda *args, **kwargs: sent.append(kwargs["task_id"]))
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        job = Job.objects.create(task="tests.crm.record", args=["one"])
+        assert jobs.job_send(job) and jobs.job_send(job)
+    finally:
+        app.conf.task_always_eager = eager
+    assert sent == [str(job.pk)]
+    assert Job.objects.get().state == JobState.QUEUED
+
+
+def test_a_job_whose_message_was_lost_is_sent_again(db):
+    """Queued (or running) for longer than twice the broker's visibility timeout: Redis lost the message, or a
+    worker acknowledged it while the database was away. The sweep sends it again."""
+    long_ago = timezone.now() - jobs.job_stale_after() - timedelta(minutes=1)
+    lost = Job.objects.create(task="tests.crm.record", args=["lost"], state=JobState.QUEUED, queued_at=long_ago,
+                              created_at=long_ago)
+    recent = Job.objects.create(task="tests.crm.record", args=["recent"], state=JobState.QUEUED,
+                                queued_at=timezone.now(), created_at=long_ago)
+    assert jobs.jobs_sweep() == 1
+    lost.refresh_from_db(), recent.refresh_from_db()
+    assert (RUNS, lost.state, recent.state) == (["lost"], JobState.DONE, JobState.QUEUED)
+
+
+def test_a_job_of_an_unknown_task_fails_and_the_sweep_goes_on(db):
+    long_ago = timezone.now() - timedelta(hours=1)
+    renamed = Job.objects.create(task="tests.crm.renamed_away", created_at=long_ago - timedelta(minutes=1))
+    Job.objects.create(task="tests.crm.record", args=["next"], created_at=long_ago)
+    jobs.jobs_sweep()
+    renamed.refresh_from_db()
+    assert renamed.state == JobState.FAILED and "NotRegistered" in renamed.last_error
+    assert RUNS == ["next"]
