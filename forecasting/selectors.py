@@ -51,6 +51,7 @@ from forecasting.rules import (
     rules_for,
     stage_categories,
 )
+from teams.hierarchy import descendants_sql
 from teams.models import OrgUnit, OrgUnitKind, User
 from teams.selectors import reporting_line
 
@@ -613,30 +614,13 @@ def channel_forecast_list(*, viewer: User) -> QuerySet[ChannelForecast]:
 
 def forecast_amount(*, user: User | None = None, org_unit: OrgUnit | None = None, period_start: date,
                     period_end: date) -> Decimal:
-    """The latest reported forecast amount of a person (or of a unit's manager) over the periods
-    lying inside [period_start, period_end]: quarters first, then months outside those quarters,
-    so no month is counted twice."""
+    """The forecast of one person, or of a unit (its manager's figure), for [period_start, period_end]:
+    `forecast_amounts` for one id."""
     if user is None and org_unit is not None:
         user = org_unit.manager
     if user is None:
         return ZERO
-    periods = list(ForecastPeriod.objects.filter(start__gte=period_start, end__lte=period_end))
-    if not periods:
-        return ZERO
-    amounts: dict[int, Decimal] = {}
-    records = (Forecast.objects.filter(period__in=periods, owner=user, status__in=REPORTED_STATUSES)
-               .order_by("period_id", "-version").values_list("period_id", "amount"))
-    for period_id, amount in records:
-        amounts.setdefault(period_id, amount)
-    total, covered = ZERO, []
-    for period in sorted(periods, key=lambda p: (p.kind != PeriodKind.QUARTER, p.start)):
-        if period.pk not in amounts:
-            continue
-        if any(period.start <= other_end and other_start <= period.end for other_start, other_end in covered):
-            continue
-        total += amounts[period.pk]
-        covered.append((period.start, period.end))
-    return total
+    return forecast_amounts(user_ids=[user.pk], period_start=period_start, period_end=period_end)[user.pk]
 
 
 def workbench_panel(user: User) -> dict[str, Any] | None:
@@ -662,8 +646,17 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
 
 
 def forecast_amounts(*, user_ids, period_start: date, period_end: date) -> dict[int, Decimal]:
-    """`forecast_amount` for many people at once, in two queries whatever their number (for the quota
-    attainment dashboard): the same rule per person, each id mapped to its amount (0 without a forecast)."""
+    """What "the forecast for a period" is, wherever it is shown beside a quota or a won amount: each
+    person's figure in the forecast hierarchy, as the team forecast page shows it (`compute_figures`).
+
+    - A person who submits: the amount of their latest reported (submitted or approved) record; a manager's
+      record already holds their subordinates' (the roll-up). Nothing reported yet: 0.
+    - A level that does not submit (the company head, a unit whose level the rule leaves out): the sum of
+      the figures of the people below.
+    - A unit's forecast is its manager's figure.
+    Over the forecast periods lying inside [period_start, period_end]: quarters first, then months outside
+    those quarters, so no month is counted twice. Each id maps to its amount (0 without a forecast); a
+    constant number of queries whatever the number of people (two per forecast period in the range)."""
     ids = [pk for pk in dict.fromkeys(user_ids) if pk is not None]
     result = dict.fromkeys(ids, ZERO)
     if not ids:
@@ -672,20 +665,23 @@ def forecast_amounts(*, user_ids, period_start: date, period_end: date) -> dict[
                      key=lambda p: (p.kind != PeriodKind.QUARTER, p.start))
     if not periods:
         return result
-    latest: dict[tuple[int, int], Decimal] = {}
-    records = (Forecast.objects.filter(period__in=periods, owner__in=ids, status__in=REPORTED_STATUSES)
-               .order_by("owner_id", "period_id", "-version").values_list("owner_id", "period_id", "amount"))
-    for owner_id, period_id, amount in records:
-        latest.setdefault((owner_id, period_id), amount)
-    for pk in ids:
-        total, covered = ZERO, []
-        for period in periods:
-            amount = latest.get((pk, period.pk))
-            if amount is None:
+    if len(ids) <= 50:
+        subtrees = Q()
+        for pk in ids:
+            subtrees |= Q(pk__in=descendants_sql(User._meta.db_table, "manager_id", pk, include_root=True))
+        people = people_tree(User.objects.filter(subtrees).values("pk"))
+    else:
+        people = people_tree(User.objects.values("pk"))
+    covered: dict[int, list[tuple[date, date]]] = {pk: [] for pk in ids}
+    for period in periods:
+        _latest, reported = latest_records(period, list(people))
+        figures = compute_figures(people, {}, reported, {}, rules_for(period), root_ids=ids)
+        for pk in ids:
+            figure = figures.get(pk)
+            if figure is None or not figure.submitted_people:
+                continue  # nobody in this person's part of the tree reported for the period
+            if any(period.start <= end and start <= period.end for start, end in covered[pk]):
                 continue
-            if any(period.start <= other_end and other_start <= period.end for other_start, other_end in covered):
-                continue
-            total += amount
-            covered.append((period.start, period.end))
-        result[pk] = total
+            result[pk] += figure.amount
+            covered[pk].append((period.start, period.end))
     return result

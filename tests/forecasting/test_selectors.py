@@ -10,7 +10,7 @@ from django.urls import reverse
 from forecasting import services
 from forecasting.models import Category, PeriodKind, StageCategory
 from forecasting.rules import level_of, rules_for, stage_categories
-from forecasting.selectors import forecast_amount
+from forecasting.selectors import forecast_amount, forecast_amounts
 from tests.factories import stage
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,31 @@ def test_forecast_amount_prefers_quarters_and_never_counts_a_month_twice(world):
     submit(world.teamlead, world.period)
     assert forecast_amount(org_unit=world.team, **q2) == Decimal("195000.00")  # 170,000 + own 25,000
     assert forecast_amount(**q2) == Decimal("0.00")
+
+
+def test_a_unit_whose_head_does_not_submit_shows_the_roll_up_of_those_below(world):
+    """The company head does not submit (the rule's levels stop at the division): the company's forecast is
+    the division's, as on the forecast pages, not 0.00 (the attainment gauges showed 0.00 before)."""
+    q2 = {"period_start": date(2026, 4, 1), "period_end": date(2026, 6, 30)}
+    for person in (world.am1, world.teamlead, world.regional, world.divhead):
+        submit(person, world.period)
+    division = forecast_amount(org_unit=world.division, **q2)
+    assert division == forecast_amount(user=world.divhead, **q2) == Decimal("195000.00")  # region 2 is not in
+    assert forecast_amount(org_unit=world.company, **q2) == division
+    assert forecast_amounts(user_ids=[world.head.pk, world.divhead.pk, world.am2.pk], **q2) == {
+        world.head.pk: division, world.divhead.pk: division, world.am2.pk: Decimal("0.00")}
+
+
+def test_forecast_amounts_reads_a_constant_number_of_queries(world, django_assert_num_queries):
+    q2 = {"period_start": date(2026, 1, 1), "period_end": date(2026, 6, 30)}
+    submit(world.am1, world.period)
+    few = [world.am1.pk]
+    many = [world.am1.pk, world.am2.pk, world.am3.pk, world.teamlead.pk, world.regional.pk, world.head.pk]
+    # The periods; the tree (two); the records and the rule of each of the two quarters.
+    with django_assert_num_queries(7):
+        forecast_amounts(user_ids=few, **q2)
+    with django_assert_num_queries(7):
+        forecast_amounts(user_ids=many, **q2)
 
 
 def test_forecast_amount_takes_the_latest_reported_version(world):

@@ -60,6 +60,15 @@ def test_the_words_are_translated(owner, manager, opportunity):
     assert "推进" not in back
 
 
+def test_a_won_or_lost_move_reads_as_a_deal_not_a_tender(owner, manager, opportunity):
+    """"Won"/"lost" of a stage move is 赢单/丢单; 中标/未中标 is a tender's outcome."""
+    from django.utils.translation import pgettext
+
+    with translation.override("zh-hans"):
+        assert (pgettext("stage move", "Won"), pgettext("stage move", "Lost")) == ("赢单", "丢单")
+        assert (pgettext("bid status", "Won"), pgettext("bid status", "Lost")) == ("中标", "未中标")
+
+
 def test_the_page_says_lost_not_advanced(client, owner, opportunity):
     client.force_login(owner)
     response = client.post(reverse("funnel:opportunity-move", args=[opportunity.pk]),
