@@ -711,8 +711,9 @@ def bid_record_outcome(*, bid: BidProject, outcome: str, by: User, winning_brand
     current = opportunity.stage
     try:
         if outcome == BidOutcome.WON and current.outcome != StageOutcome.WON:
+            # The tender's outcome is the decision: the stage's checklist does not hold it back.
             opportunity_move(opportunity=opportunity, stage_code="08", outcome=StageOutcome.WON, by=by,
-                             note=reason or _("Tender won"))
+                             note=reason or _("Tender won"), skip_open_tasks=True)
         elif outcome == BidOutcome.LOST and current.outcome != StageOutcome.LOST:
             opportunity_move(opportunity=opportunity, stage_code="08", outcome=StageOutcome.LOST, by=by,
                              loss_reason=reason or _("Tender lost to %(brand)s") % {"brand": winning_brand},

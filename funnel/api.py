@@ -96,7 +96,10 @@ class MoveInputSerializer(serializers.Serializer):
     competitor = serializers.CharField(required=False, allow_blank=True, max_length=100,
                                        help_text="Who won instead, when lost.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
+    skip_open_tasks = serializers.BooleanField(
+        required=False, default=False,
+        help_text="A move that skips a stage and would leave checklist tasks open is refused (400, listing the "
+                  "tasks under this field) unless this is true. Required tasks are never skipped.")
 
 
 class StageChangeSerializer(ModelSerializer):
@@ -130,7 +133,8 @@ class OpportunityMoveView(IdempotentWrites, APIView):
         """Move the opportunity to another stage (`{"stage": "05"}`; stage 08 needs `"outcome": "won"` or
         `"lost"`, lost needs `loss_reason`). The primary owner, their superiors and administrators may;
         other team members get 403, people who cannot see it 404. Moving forward checks the entry
-        requirements (400); moving to the current stage changes nothing."""
+        requirements (400); skipping a stage with open tasks needs `skip_open_tasks` (400 without); moving to
+        the current stage changes nothing."""
         opportunity = opportunity_get(viewer=request.user, pk=pk)
         data = MoveInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -138,7 +142,7 @@ class OpportunityMoveView(IdempotentWrites, APIView):
         opportunity = services.opportunity_move(
             opportunity=opportunity, stage_code=values["stage"], outcome=values.get("outcome") or None, by=request.user,
             loss_reason=values.get("loss_reason", ""), competitor=values.get("competitor", ""),
-            note=values.get("note", ""),
+            note=values.get("note", ""), skip_open_tasks=values["skip_open_tasks"],
         )
         if not hasattr(opportunity, "last_stage_change"):
             opportunity.last_stage_change = None

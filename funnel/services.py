@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from crm.money import CENT, MAX_MONEY, money_round, to_decimal
@@ -75,16 +76,37 @@ def _check_required_tasks(left: list[selectors.OpenTask], *, target: Stage) -> N
                           field="stage")
 
 
+class OpenTasksToConfirm(DomainError):
+    """A forward move that skips a stage would leave checklist tasks open (none required): the person is asked
+    once, with the list, and moves with `skip_open_tasks=True` if they mean it."""
+
+    def __init__(self, tasks: list[selectors.OpenTask], *, target: Stage) -> None:
+        stages = ", ".join(dict.fromkeys(task.stage.code for task in tasks))
+        super().__init__(ngettext(
+            "Moving to stage %(code)s skips a stage and leaves %(count)d checklist task open (stage %(stages)s). "
+            "Confirm to move anyway.",
+            "Moving to stage %(code)s skips a stage and leaves %(count)d checklist tasks open (stages %(stages)s). "
+            "Confirm to move anyway.", len(tasks)) % {"code": target.code, "count": len(tasks), "stages": stages},
+            field="skip_open_tasks")
+        self.tasks = tasks
+
+
+def _check_skipped_tasks(left: list[selectors.OpenTask], *, current: Stage, target: Stage) -> None:
+    if any(task.stage.pk not in (current.pk, target.pk) for task in left):
+        raise OpenTasksToConfirm(left, target=target)
+
+
 @transaction.atomic
 def opportunity_move(
     *, opportunity: Opportunity, stage_code: str, by: User | None, outcome: str | None = None,
-    loss_reason: str = "", competitor: str = "", note: str = "",
+    loss_reason: str = "", competitor: str = "", note: str = "", skip_open_tasks: bool = False,
 ) -> Opportunity:
     """Move an opportunity to another stage: the primary owner, their superiors or an administrator (never
     another team member) may; a closed one is reopened only by a superior or an administrator; moving
     forward needs the entry requirements of every stage passed; 08-lost needs a loss reason; moving to the
     stage it is in does nothing. Moving forward never leaves a required checklist task open (the stage's
-    `tasks_required`). The move is recorded
+    `tasks_required`); a person who skips a stage and would leave other tasks open is asked first
+    (`OpenTasksToConfirm`, unless `skip_open_tasks`). The move is recorded
     with the stage as it was (StageChange); a close dates the opportunity (`closed_on`), a reopening clears it.
 
     `by=None` is a move on the system's own authority (a background job, another app's service acting on
@@ -122,7 +144,10 @@ def opportunity_move(
     if unmet:
         raise DomainError(" ".join([_("Cannot move to stage %(code)s yet:") % {"code": target.code}, *unmet]),
                           field="stage")
-    _check_required_tasks(selectors.open_tasks_left(opportunity=opportunity, target=target), target=target)
+    left = selectors.open_tasks_left(opportunity=opportunity, target=target)
+    _check_required_tasks(left, target=target)
+    if by is not None and not skip_open_tasks:
+        _check_skipped_tasks(left, current=current, target=target)
     if current.is_closed:
         direction = "reopen" if target.outcome == StageOutcome.OPEN else "reclose"
     elif target.is_closed:

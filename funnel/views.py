@@ -188,17 +188,24 @@ def opportunity_move(request, pk: int):
         "loss_reason": request.POST.get("loss_reason", ""),
         "competitor": request.POST.get("competitor", ""),
         "note": request.POST.get("note", ""),
+        "skip_open_tasks": request.POST.get("skip_open_tasks") == "1",
     }
     if request.method == "POST" and request.POST.get("choice"):
         values["stage"], _sep, values["outcome"] = request.POST["choice"].partition("|")
-    error, status = None, 200
+    error, status, confirm = None, 200, None
     if request.method == "POST":
         try:
             moved = services.opportunity_move(
                 opportunity=opportunity, stage_code=values["stage"], outcome=values["outcome"] or None,
                 by=request.user, loss_reason=values["loss_reason"], competitor=values["competitor"],
-                note=values["note"],
+                note=values["note"], skip_open_tasks=values["skip_open_tasks"],
             )
+        except services.OpenTasksToConfirm as exc:
+            # A question, not a refusal: the move page asks, with the list and a "move anyway" box.
+            confirm = exc
+            if htmx:
+                return render(request, "funnel/_stage_path.html", {"opportunity": opportunity, "move_confirm": exc,
+                                                                    "move_values": values})
         except (DomainError, PermissionDenied, ValidationError) as exc:
             error = refusal_message(exc)
             status = 403 if isinstance(exc, PermissionDenied) else 400
@@ -220,7 +227,7 @@ def opportunity_move(request, pk: int):
     stages = list(Stage.objects.filter(active=True).order_by("order", "id"))
     return render(request, "funnel/move.html", {
         "opportunity": opportunity, "stages": stages, "values": values, "error": error,
-        "lost": values["outcome"] == StageOutcome.LOST, "next": _back(request, opportunity),
+        "lost": values["outcome"] == StageOutcome.LOST, "next": _back(request, opportunity), "confirm": confirm,
     }, status=status)
 
 

@@ -21,6 +21,7 @@ def _no_requirements(db):
 
 
 def move(opportunity, code, by, **kwargs):
+    kwargs.setdefault("skip_open_tasks", True)  # the checklists are not what these tests are about
     return services.opportunity_move(opportunity=opportunity, stage_code=code, by=by, **kwargs)
 
 
@@ -96,6 +97,37 @@ def test_required_tasks_refuse_the_move_with_the_list(owner, opportunity):
         move(opportunity, "04", owner)
 
 
+def test_skipping_a_stage_with_open_tasks_asks_first(owner, manager, opportunity):
+    """The person is asked (with the list) before a move that skips a stage leaves tasks open; the next stage
+    with the current stage's tasks unticked is not a skip; the system's own moves are not asked."""
+    with translation.override("en"):
+        with pytest.raises(services.OpenTasksToConfirm) as asked:
+            move(opportunity, "04", owner, skip_open_tasks=False)
+        assert {task.stage.code for task in asked.value.tasks} == {"01", "02", "03"}
+        assert "skips a stage" in asked.value.message and asked.value.field == "skip_open_tasks"
+        assert Opportunity.objects.get(pk=opportunity.pk).stage.code == "01"
+        assert move(opportunity, "02", owner, skip_open_tasks=False).stage.code == "02"
+        assert move(opportunity, "04", owner, skip_open_tasks=True).stage.code == "04"
+        assert move(opportunity, "06", None, skip_open_tasks=False).stage.code == "06"
+
+
+def test_the_move_page_asks_before_skipping_and_moves_once_confirmed(client, owner, opportunity):
+    client.force_login(owner)
+    url = reverse("funnel:opportunity-move", args=[opportunity.pk])
+    asked = client.post(url, {"stage": "03", "next": "/"}, HTTP_ACCEPT_LANGUAGE="en")
+    text = asked.content.decode()
+    assert asked.status_code == 200 and 'data-testid="move-confirm"' in text
+    assert Stage.objects.get(code="02").checklist[0] in text and 'name="skip_open_tasks"' in text
+    assert Opportunity.objects.get(pk=opportunity.pk).stage.code == "01"
+    moved = client.post(url, {"stage": "03", "skip_open_tasks": "1", "form": "page", "next": "/"})
+    assert moved.status_code == 302 and Opportunity.objects.get(pk=opportunity.pk).stage.code == "03"
+
+
+def test_the_api_refuses_a_skip_over_open_tasks_unless_told(api_as, owner, opportunity):
+    url = reverse("v1:opportunity-move", args=[opportunity.pk])
+    refused = api_as(owner).post(url, {"stage": "03"}, format="json")
+    assert refused.status_code == 400 and list(refused.json()) == ["skip_open_tasks"]
+    assert api_as(owner).post(url, {"stage": "03", "skip_open_tasks": True}, format="json").status_code == 200
 
 
 def test_required_tasks_mean_the_same_in_either_language(owner, opportunity):

@@ -105,7 +105,7 @@ def test_one_click_move_redirects_back_with_a_message(client, owner, opportunity
 def test_htmx_move_returns_the_refreshed_panel(client, owner, opportunity):
     client.force_login(owner)
     url = reverse("funnel:opportunity-move", args=[opportunity.pk])
-    response = client.post(url, {"stage": "03"}, HTTP_HX_REQUEST="true")
+    response = client.post(url, {"stage": "02"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and response["HX-Trigger"] == "funnelMoved"
     assert 'data-testid="funnel-stage-panel"' in response.content.decode()
     refused = client.post(url, {"stage": "08"}, HTTP_HX_REQUEST="true")
