@@ -69,8 +69,9 @@ def api_docs_sign_in_first(view):
 
 @require_GET
 def healthz(request):
-    """For the proxy and docker-compose: whether the database and the broker answer. 200 when both do (no
-    broker configured counts as answering: jobs run in-process), 503 otherwise; JSON either way."""
+    """For the proxy and docker-compose: whether the database and the broker (Redis, or the embedded default's
+    SQLite file) answer. 200 when both do (eager mode, the test suite's, counts as answering: jobs run
+    in-process), 503 otherwise; JSON either way."""
     checks = {"database": _database_answers(), "broker": _broker_answers()}
     healthy = all(checks.values())
     response = JsonResponse({"status": "ok" if healthy else "unavailable",
@@ -98,6 +99,10 @@ def _broker_answers() -> bool:
     try:
         with app.connection_for_write() as broker:
             broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
+            # A connection to a virtual transport (the embedded SQLite broker) is opened lazily: reading the
+            # queue's length is what reaches its storage.
+            with broker.SimpleQueue(app.conf.task_default_queue) as queue:
+                queue.qsize()
     except Exception:  # any failure to reach it: kombu raises its own and the transport's errors
         return False
     return True

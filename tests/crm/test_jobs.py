@@ -4,6 +4,7 @@ again by the sweep while the broker is away, marked by the task as it runs, neve
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -160,3 +161,50 @@ def test_a_job_of_an_unknown_task_fails_and_the_sweep_goes_on(db):
     renamed.refresh_from_db()
     assert renamed.state == JobState.FAILED and "NotRegistered" in renamed.last_error
     assert RUNS == ["next"]
+
+
+# --- Celery beat's ticks: a row each, for the workbench's job panel; re-run; pruning -------------------------
+
+def _tick(word: str, schedule: str = "tests: record every minute") -> str:
+    """What the worker does with a message Celery beat sent (django_celery_beat names its schedule in it)."""
+    task_id = str(uuid.uuid4())
+    record.apply(args=[word], task_id=task_id, headers={"periodic_task_name": schedule}, throw=True)
+    return task_id
+
+
+def test_a_tick_of_beat_becomes_a_job_row_with_its_schedule_duration_and_failure(db):
+    done_id = _tick("hello")
+    with pytest.raises(ValueError, match="boom"):
+        _tick("boom")
+    done, failed = Job.objects.get(pk=done_id), Job.objects.exclude(pk=done_id).get()
+    assert (done.task, done.schedule, done.state, done.args, done.attempts) == (
+        "tests.crm.record", "tests: record every minute", JobState.DONE, ["hello"], 1)
+    assert done.duration is not None and done.duration >= timedelta(0)
+    assert (failed.state, failed.last_error) == (JobState.FAILED, "ValueError: boom")
+    record.apply(args=["plain"])  # a call that is no tick and no outbox job writes no row
+    assert Job.objects.count() == 2 and RUNS == ["hello", "boom", "plain"]
+
+
+def test_a_failed_tick_runs_again_as_a_new_job_of_its_schedule(db, django_capture_on_commit_callbacks):
+    with pytest.raises(ValueError):
+        _tick("boom")
+    failed = Job.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = jobs.job_rerun(job_id=failed.pk)
+    again.refresh_from_db()
+    assert again.pk != failed.pk
+    assert (again.task, again.args, again.schedule, again.state) == (
+        "tests.crm.record", ["boom"], failed.schedule, JobState.FAILED)
+    assert RUNS == ["boom", "boom"]
+
+
+def test_week_old_ticks_are_pruned_but_each_schedule_keeps_its_latest_and_started_jobs_stay(db):
+    old = timezone.now() - jobs.JOB_KEEP_TICKS - timedelta(hours=1)
+    for word in ("a", "b"):
+        _tick(word)
+    _tick("c", schedule="tests: nightly")
+    Job.objects.create(task="tests.crm.record", args=["person"], state=JobState.DONE)
+    Job.objects.update(created_at=old)
+    _tick("d")  # this week's tick of the first schedule
+    assert jobs.jobs_prune() == 2  # "a" and "b": older than a week, and their schedule ran since
+    assert sorted(word for (word,) in Job.objects.values_list("args", flat=True)) == ["c", "d", "person"]
