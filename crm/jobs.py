@@ -166,16 +166,41 @@ def _scheduled_job(request, name: str, args, kwargs):
     return job_id
 
 
-def job_rerun(*, job_id, schedule: str | None = None):
-    """Run a scheduled job again now, as a new job of the same task, arguments and schedule: the re-run
-    button of the workbench's job panel. Returns the new Job row."""
+@transaction.atomic
+def schedule_run_now(*, periodic_task_id: int, by):
+    """An administrator runs a scheduled job now (the workbench's job panel, after a failure say): a new job
+    of the schedule's task and arguments, counted as a run of that schedule. Returns the Job row."""
+    import json
+
+    from django.core.exceptions import PermissionDenied
+    from django_celery_beat.models import PeriodicTask
+
+    if not getattr(by, "is_admin", False):
+        raise PermissionDenied
+    periodic = PeriodicTask.objects.get(pk=periodic_task_id)
+    job = job_enqueue(periodic.task, *json.loads(periodic.args or "[]"), **json.loads(periodic.kwargs or "{}"))
+    job.schedule = periodic.name[:200]
+    job.save(update_fields=["schedule"])
+    return job
+
+
+def scheduled_jobs(*, user) -> list | None:
+    """Each Celery beat schedule with its latest run (a Job row or None), for administrators; None for anyone
+    else. Two queries whatever the number of schedules."""
+    from django.db.models import OuterRef, Subquery
+    from django_celery_beat.models import PeriodicTask
+
     from crm.models import Job
 
-    job = Job.objects.get(pk=job_id)
-    again = job_enqueue(job.task, *job.args, **job.kwargs)
-    again.schedule = schedule if schedule is not None else job.schedule
-    again.save(update_fields=["schedule"])
-    return again
+    if not getattr(user, "is_admin", False):
+        return None
+    latest = Job.objects.filter(schedule=OuterRef("name")).order_by("-created_at").values("pk")[:1]
+    periodic = list(PeriodicTask.objects.exclude(task__startswith="celery.").select_related(
+        "interval", "crontab").annotate(last_job_id=Subquery(latest)).order_by("name"))
+    jobs = Job.objects.in_bulk([task.last_job_id for task in periodic if task.last_job_id])
+    for task in periodic:
+        task.last_job = jobs.get(task.last_job_id)
+    return periodic
 
 
 class JobTask(Task):

@@ -5,14 +5,17 @@ from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.urls import reverse as reverse_url
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -42,6 +45,22 @@ def home(request):
         "panels": [panel for panel in panels if not panel.get("wide")],
         "wide_panels": [panel for panel in panels if panel.get("wide")],
     })
+
+
+@login_required
+@require_POST
+def scheduled_job_run(request, pk: int):
+    """The job panel's run-now button (administrators): the scheduled job runs now, on the worker."""
+    from django_celery_beat.models import PeriodicTask
+
+    from crm.jobs import schedule_run_now
+
+    if not getattr(request.user, "is_admin", False):
+        raise Http404
+    periodic = get_object_or_404(PeriodicTask, pk=pk)
+    schedule_run_now(periodic_task_id=periodic.pk, by=request.user)
+    messages.success(request, _("“%(name)s” will run in a moment.") % {"name": periodic.name})
+    return redirect(f"{reverse_url('home')}#scheduled-jobs")
 
 
 @extend_schema(exclude=True)
