@@ -27,3 +27,14 @@ def broker(url: str):
     finally:
         app.conf.task_always_eager, app.conf.broker_url = saved
         forget_broker_connections()
+
+
+@contextmanager
+def embedded_worker(folder):
+    """A real Celery worker (the solo pool, in a thread of this process) consuming from an embedded broker, a
+    SQLite file in `folder`, as `make run` has: jobs queued inside the block run on it, not in the request."""
+    from celery.contrib.testing.worker import start_worker
+
+    with broker(f"sqla+sqlite:///{folder / 'broker.sqlite3'}"), \
+            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker

@@ -8,16 +8,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts import imports
 from accounts.models import Customer, ImportBatch, ImportStatus
-from crm.celery import app
 from crm.models import Job, JobState
 from tests.accounts.test_import import csv_bytes
-from tests.celery_broker import broker
+from tests.celery_broker import embedded_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,14 +23,12 @@ ROWS = 200
 
 
 @pytest.fixture
-def embedded_worker(tmp_path):
-    """A worker (one thread, the solo pool) consuming from a SQLite broker file of this test only."""
-    with broker(f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"), \
-            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
-        yield worker
+def worker(tmp_path):
+    with embedded_worker(tmp_path) as running:
+        yield running
 
 
-def test_an_upload_returns_at_once_and_a_real_worker_imports_it_with_progress(client, owner, embedded_worker,
+def test_an_upload_returns_at_once_and_a_real_worker_imports_it_with_progress(client, owner, worker,
                                                                               monkeypatch):
     # Chunks of 20 rows on either database, so that the progress moves several times in a small file.
     monkeypatch.setattr(imports, "ROWS_PER_COMMIT", 20)
