@@ -27,9 +27,9 @@ migrate: install ## Apply database migrations
 seed: migrate ## Load the demo company (idempotent)
 	$(DEV) $(BIN)/python manage.py seed_demo
 
-run: seed ## Install, migrate, load demo data and serve on http://127.0.0.1:8000
-	@echo "Open http://$(HOST):$(PORT)/ and sign in as zhangwei / demo-pass-2026"
-	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+run: seed ## Install, migrate, load demo data; serve on http://127.0.0.1:8000 with a worker and beat
+	@echo "Open http://$(HOST):$(PORT)/ and sign in as zhangwei / demo-pass-2026 (Ctrl-C stops all)"
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(DEV) $(BIN)/honcho start --port $(PORT)
 
 test: install ## Run the whole test suite (browser journeys included when Chromium exists)
 	$(BIN)/pytest
@@ -52,5 +52,5 @@ messages: install ## Extract and compile translations (needs GNU gettext)
 bench: install ## Measure list pages, endpoints and jobs on a scaled demo (see BENCHMARKS.md)
 	$(DEV) $(BIN)/python -m benchmarks.run $(SECTIONS)
 
-clean: ## Remove the virtualenv, the SQLite database and collected static files
-	rm -rf $(VENV) db.sqlite3 staticfiles
+clean: ## Remove the virtualenv, the SQLite databases (and the embedded broker's) and collected static files
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm broker.sqlite3 staticfiles

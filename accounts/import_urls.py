@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/", import_views.import_detail, name="import-detail"),
     path("<int:pk>/progress/", import_views.import_progress, name="import-progress"),
     path("<int:pk>/rerun/", import_views.import_rerun, name="import-rerun"),
+    path("<int:pk>/cancel/", import_views.import_cancel, name="import-cancel"),
     path("<int:pk>/report.csv", import_views.import_report, name="import-report"),
 ]

@@ -22,6 +22,7 @@ from accounts.imports import (
     FIELD_LABELS,
     IMPORT_MAX_BYTES,
     ReportOutcome,
+    import_batch_cancel,
     import_batch_create,
     import_batch_duplicates,
     import_batch_rerun,
@@ -35,7 +36,7 @@ from crm.form_tokens import one_time_form
 from crm.forms import form_add_error
 
 REPORT_PAGE_SIZE = 50
-FINISHED = (ImportStatus.DONE, ImportStatus.FAILED)
+FINISHED = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED)
 
 
 class ImportUploadForm(forms.Form):
@@ -157,6 +158,20 @@ def import_rerun(request, pk: int):
         return redirect("accounts:import-detail", pk=batch.pk)
     messages.success(request, _("The import will start again shortly."))
     return redirect("accounts:import-detail", pk=again.pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request, pk: int):
+    """Cancel a waiting or running import; the page shows what was taken in before it stopped."""
+    batch = _visible_batch(request, pk)
+    try:
+        import_batch_cancel(batch=batch, by=request.user)
+    except (DomainError, PermissionDenied) as exc:
+        messages.error(request, str(getattr(exc, "message", exc)))
+    else:
+        messages.success(request, _("The import is cancelled; the rows taken in before stay."))
+    return redirect("accounts:import-detail", pk=batch.pk)
 
 
 @login_required

@@ -170,6 +170,20 @@ def import_batch_rerun(*, batch: ImportBatch, by: User) -> ImportBatch:
     return again
 
 
+@transaction.atomic
+def import_batch_cancel(*, batch: ImportBatch, by: User) -> ImportBatch:
+    """Whoever may see a waiting or running import may cancel it: it stops before its next chunk (the chunk
+    under way is rolled back whole), the rows taken in before stay, and the report lists them."""
+    if not (by and by.is_active and ImportBatch.objects.visible_to(by).filter(pk=batch.pk).exists()):
+        raise PermissionDenied(_("You cannot import customers."))
+    cancelled = ImportBatch.objects.filter(
+        pk=batch.pk, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING],
+    ).update(status=ImportStatus.CANCELLED, finished_at=timezone.now())
+    if not cancelled:
+        raise DomainError(_("The import has already finished."))
+    return _reloaded(batch)
+
+
 # --- Reading the file ------------------------------------------------------------------------
 
 @dataclass
@@ -597,7 +611,12 @@ def import_batch_process(*, batch_id: int) -> ImportBatch | None:
         try:
             _import_rows(batch, run)
         except ImportAbandonedError:
-            logger.warning("import %s was reset while it ran; stopped", batch_id)
+            # Cancelled: the report lists the rows of the chunks committed before (a stuck reset keeps its own).
+            if ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.CANCELLED).update(
+                    processed_rows=len(run.report), report=run.report, **run.counts):
+                logger.info("import %s cancelled after %d rows", batch_id, len(run.report))
+            else:
+                logger.warning("import %s was reset while it ran; stopped", batch_id)
     return _reloaded(batch)
 
 
@@ -623,21 +642,26 @@ def _import_rows(batch: ImportBatch, run: _Run) -> None:
                 run.save_progress()
             continue
         except ImportAbandonedError:
+            run.undo(checkpoint)  # the chunk was rolled back: its rows are not in the report
             raise
         except Exception:  # the chunk is rolled back whole; it goes again row by row, below
             logger.warning("import %s: the chunk from row %s failed; taking it row by row", batch.pk,
                            rows[0].number, exc_info=True)
             run.undo(checkpoint)
         failure = None
-        with transaction.atomic():
-            for row in rows:
-                try:
-                    run.take(row)
-                except Exception as exc:  # the row's savepoint is rolled back; the rows before it stay
-                    logger.exception("import %s stopped at row %s", batch.pk, row.number)
-                    failure = (row, exc)
-                    break
-            run.save_progress()
+        try:
+            with transaction.atomic():
+                for row in rows:
+                    try:
+                        run.take(row)
+                    except Exception as exc:  # the row's savepoint is rolled back; the rows before it stay
+                        logger.exception("import %s stopped at row %s", batch.pk, row.number)
+                        failure = (row, exc)
+                        break
+                run.save_progress()
+        except ImportAbandonedError:
+            run.undo(checkpoint)
+            raise
         if failure:
             row, exc = failure
             run.add(row, ReportOutcome.ERROR, message=_("Unexpected error: %(error)s") % {"error": exc})

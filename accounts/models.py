@@ -254,6 +254,7 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class ImportBatchQuerySet(models.QuerySet):
@@ -301,8 +302,29 @@ class ImportBatch(models.Model):
     @property
     def percent(self) -> int:
         if not self.total_rows:
-            return 100 if self.status in (ImportStatus.DONE, ImportStatus.FAILED) else 0
+            return 100 if self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED) else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def rows_per_second(self) -> float | None:
+        """Rows taken in per second from the start to the last progress (None before the first chunk)."""
+        if not (self.started_at and self.progress_at and self.processed_rows):
+            return None
+        seconds = (self.progress_at - self.started_at).total_seconds()
+        return self.processed_rows / seconds if seconds > 0 else None
+
+    @property
+    def seconds_left(self) -> int | None:
+        """The time the rows still to go take at the speed so far (None while unknown or when finished)."""
+        rate = self.rows_per_second
+        if self.status != ImportStatus.RUNNING or not rate or not self.total_rows:
+            return None
+        return round(max(0, self.total_rows - self.processed_rows) / rate)
+
+    @property
+    def minutes_left(self) -> int | None:
+        seconds = self.seconds_left
+        return None if seconds is None else round(seconds / 60)
 
 
 class IntakeOutcome(models.TextChoices):

@@ -10,6 +10,15 @@ class CrmConfig(AppConfig):
     label = "crm"
     verbose_name = _("Platform")
 
+    def workbench_panel(self, user):
+        """Administrators: each scheduled job's last run, how long it took, whether it failed, a run-now button."""
+        from crm.jobs import scheduled_jobs
+
+        schedules = scheduled_jobs(user=user)
+        if schedules is None:
+            return None
+        return {"template": "crm/_scheduled_jobs.html", "wide": True, "schedules": schedules}
+
     def ready(self) -> None:
         from crm import history
 

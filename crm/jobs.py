@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 JOB_SWEEP_AFTER = timedelta(seconds=30)
 # Rows the sweep hands over per run; the next run takes the rest.
 JOB_SWEEP_BATCH = 500
+# Finished ticks of Celery beat are kept this long (the sweep alone ticks 1,440 times a day), and so are
+# the messages the embedded broker has delivered.
+JOB_KEEP_TICKS = timedelta(days=7)
 
 
 def job_enqueue(task: str, *args, **kwargs):
@@ -45,8 +48,7 @@ def job_enqueue(task: str, *args, **kwargs):
 def job_stale_after() -> timedelta:
     """How long a job may stay queued or running before the sweep takes its message for lost: twice the
     broker's visibility timeout (after one, Redis itself hands an unacknowledged message out again)."""
-    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
-    return timedelta(seconds=2 * int(timeout))
+    return timedelta(seconds=2 * settings.JOB_VISIBILITY_TIMEOUT)
 
 
 def job_send(job) -> bool:
@@ -114,6 +116,32 @@ def jobs_sweep(*, older_than: timedelta = JOB_SWEEP_AFTER) -> int:
     return queued
 
 
+def jobs_prune(*, older_than: timedelta = JOB_KEEP_TICKS) -> int:
+    """Delete the finished ticks of Celery beat older than `older_than`, keeping each schedule's latest
+    (the workbench's job panel shows it); jobs a person or a service started are kept. On the embedded
+    broker, its delivered messages go too (kombu's SQLAlchemy transport keeps them, marked invisible).
+    Returns how many jobs were deleted."""
+    from django.db.models import Max
+
+    from crm.celery import app
+    from crm.models import Job, JobState
+
+    cutoff = timezone.now() - older_than
+    latest = Job.objects.exclude(schedule="").values("schedule").annotate(last=Max("created_at"))
+    old = Job.objects.exclude(schedule="").filter(state__in=[JobState.DONE, JobState.FAILED], created_at__lt=cutoff)
+    for row in latest:
+        old = old.exclude(schedule=row["schedule"], created_at=row["last"])
+    deleted, _by_model = old.delete()
+    if str(app.conf.broker_url or "").startswith("sqla+") and not app.conf.task_always_eager:
+        with app.connection_for_write() as broker:
+            channel = broker.default_channel
+            message = channel.message_cls
+            with channel.session as session:
+                session.query(message).filter(message.visible.is_(False), message.sent_at < cutoff).delete()
+                session.commit()
+    return deleted
+
+
 def _job_id(task_id: str | None) -> uuid.UUID | None:
     try:
         return uuid.UUID(task_id) if task_id else None
@@ -121,15 +149,72 @@ def _job_id(task_id: str | None) -> uuid.UUID | None:
         return None
 
 
+def _scheduled_job(request, name: str, args, kwargs):
+    """A tick of Celery beat (django_celery_beat names its schedule in the message's headers) becomes a Job
+    row with the tick's task id, so that each scheduled job's last run, duration and failure are rows like
+    any job's (the workbench's job panel). None for a call that is neither beat's nor an outbox job's."""
+    from crm.models import Job, JobState
+
+    schedule = getattr(request, "periodic_task_name", None) or (request.headers or {}).get("periodic_task_name")
+    job_id = _job_id(request.id)
+    if not schedule or job_id is None:
+        return None
+    now = timezone.now()
+    Job.objects.get_or_create(pk=job_id, defaults={
+        "task": name, "args": list(args), "kwargs": dict(kwargs), "schedule": str(schedule)[:200],
+        "state": JobState.QUEUED, "created_at": now, "queued_at": now})
+    return job_id
+
+
+@transaction.atomic
+def schedule_run_now(*, periodic_task_id: int, by):
+    """An administrator runs a scheduled job now (the workbench's job panel, after a failure say): a new job
+    of the schedule's task and arguments, counted as a run of that schedule. Returns the Job row."""
+    import json
+
+    from django.core.exceptions import PermissionDenied
+    from django_celery_beat.models import PeriodicTask
+
+    if not getattr(by, "is_admin", False):
+        raise PermissionDenied
+    periodic = PeriodicTask.objects.get(pk=periodic_task_id)
+    job = job_enqueue(periodic.task, *json.loads(periodic.args or "[]"), **json.loads(periodic.kwargs or "{}"))
+    job.schedule = periodic.name[:200]
+    job.save(update_fields=["schedule"])
+    return job
+
+
+def scheduled_jobs(*, user) -> list | None:
+    """Each Celery beat schedule with its latest run (a Job row or None), for administrators; None for anyone
+    else. Two queries whatever the number of schedules."""
+    from django.db.models import OuterRef, Subquery
+    from django_celery_beat.models import PeriodicTask
+
+    from crm.models import Job
+
+    if not getattr(user, "is_admin", False):
+        return None
+    latest = Job.objects.filter(schedule=OuterRef("name")).order_by("-created_at").values("pk")[:1]
+    periodic = list(PeriodicTask.objects.exclude(task__startswith="celery.").select_related(
+        "interval", "crontab").annotate(last_job_id=Subquery(latest)).order_by("name"))
+    jobs = Job.objects.in_bulk([task.last_job_id for task in periodic if task.last_job_id])
+    for task in periodic:
+        task.last_job = jobs.get(task.last_job_id)
+    return periodic
+
+
 class JobTask(Task):
     """The base of every Celery task: a task that runs an outbox job (its id is a Job row's) marks the row
     running, then done or failed; a job already done or failed is not run again (a second delivery). A
-    retry puts it back to queued. Tasks without a row (beat's) just run."""
+    retry puts it back to queued. A tick of Celery beat gets its row as it starts (`_scheduled_job`); other
+    calls without a row just run."""
 
     def __call__(self, *args, **kwargs):
         from crm.models import Job, JobState
 
         job_id = _job_id(self.request.id)
+        if job_id is not None and not Job.objects.filter(pk=job_id).exists():
+            job_id = _scheduled_job(self.request, self.name, args, kwargs)
         if job_id is not None:
             now = timezone.now()
             started = Job.objects.filter(

@@ -38,15 +38,28 @@ class Job(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     progress_done = models.PositiveIntegerField(_("done"), null=True, blank=True)
     progress_total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    # The name of the Celery beat schedule (django_celery_beat's PeriodicTask) whose tick, or whose re-run
+    # from the workbench, this job is; empty for a job a person or a service started.
+    schedule = models.CharField(_("schedule"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "created_at"], name="crm_job_state_created")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="crm_job_state_created"),
+            models.Index(fields=["schedule", "created_at"], name="crm_job_schedule_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task} ({self.get_state_display()})"
+
+    @property
+    def duration(self):
+        """How long the last run took (None while it has not finished)."""
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
 
 # --- Request safety: one-time form tokens and idempotent API writes (crm.form_tokens, crm.idempotency) ---
 # The person is kept as a plain id: these rows are short-lived records of requests, below the teams app.

@@ -103,8 +103,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several requests and the in-process jobs share the file: wait instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default: the web server, the worker and beat write the same file side by side. WAL lets
+    # readers go on while one writes; a writer waits for the lock (busy timeout, 20 s) instead of failing; and
+    # a transaction takes the write lock when it begins (IMMEDIATE), so two transactions that read and then
+    # write never deadlock into "database is locked" (SQLite cannot wait out a lock upgrade).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -246,10 +253,14 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Background jobs --------------------------------------------------------------------
-# No broker: tasks run in-process (eagerly), so the embedded default needs nothing else.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
-CELERY_TASK_EAGER_PROPAGATES = True
+# Production: Redis (CELERY_BROKER_URL). The embedded default (`make run`, no CELERY_BROKER_URL): kombu's
+# SQLAlchemy transport on a SQLite file of its own (BROKER_DB), shared by the web server, the worker and
+# beat that `make run` starts (Procfile): nothing else to install, and the broker's polling never takes the
+# lock of the database the pages write (README "Background jobs"). Eager mode (tasks run in-process, no
+# worker) is for the test suite only: pytest sets CELERY_TASK_ALWAYS_EAGER.
+BROKER_DB = Path(env_str("BROKER_DB", str(BASE_DIR / "broker.sqlite3")))
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or f"sqla+sqlite:///{BROKER_DB}"
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
@@ -263,16 +274,28 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Redis gives an unacknowledged message to another worker after the visibility timeout: it must exceed
 # the longest job, or a job still running would start twice. Longest: a 100,000-row import, about 430 s
 # (10,000 rows take 42.9 s, BENCHMARKS.md); the funnel snapshot at 300,000 opportunities takes 1.6 s.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", "900")),
-    # Publishing gives up after one quick retry (about half a second) when Redis is away: the job stays
-    # pending in the outbox (crm.jobs) and the sweep queues it later, the request does not wait.
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
-    "socket_connect_timeout": 2,
-}
+# The job outbox's sweep (crm.jobs) sends a job again once it has been queued or running for twice as long.
+JOB_VISIBILITY_TIMEOUT = int(env_str("CELERY_VISIBILITY_TIMEOUT", "900"))
+
+
+def broker_transport_options(url: str) -> dict:
+    """kombu's transport options for the broker at `url` (the tests that switch brokers use it too)."""
+    if url.startswith("sqla+"):
+        # The embedded broker: SQLAlchemy's engine options only. A writer waits up to 20 s for SQLite's lock.
+        return {"connect_args": {"timeout": 20}}
+    return {
+        "visibility_timeout": JOB_VISIBILITY_TIMEOUT,
+        # Publishing gives up after one quick retry (about half a second) when Redis is away: the job stays
+        # pending in the outbox (crm.jobs) and the sweep queues it later, the request does not wait.
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+        "socket_connect_timeout": 2,
+    }
+
+
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
 # The worker keeps trying to reach Redis while it is away, and at start-up.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

@@ -7,7 +7,10 @@ from celery import shared_task
 
 @shared_task(name="crm.jobs_sweep")
 def jobs_sweep() -> int:
-    """Queue the jobs left pending while the broker was away (Celery beat, every minute; migration 0002)."""
+    """Queue the jobs left pending while the broker was away (Celery beat, every minute; migration 0002),
+    and delete the week-old ticks of beat."""
+    from crm.jobs import jobs_prune
     from crm.jobs import jobs_sweep as sweep
 
+    jobs_prune()
     return sweep()

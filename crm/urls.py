@@ -24,6 +24,7 @@ handler500 = views.server_error
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("scheduled-jobs/<int:pk>/run/", views.scheduled_job_run, name="scheduled-job-run"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("teams.account_urls")),

@@ -5,14 +5,17 @@ from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.urls import reverse as reverse_url
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -44,6 +47,22 @@ def home(request):
     })
 
 
+@login_required
+@require_POST
+def scheduled_job_run(request, pk: int):
+    """The job panel's run-now button (administrators): the scheduled job runs now, on the worker."""
+    from django_celery_beat.models import PeriodicTask
+
+    from crm.jobs import schedule_run_now
+
+    if not getattr(request.user, "is_admin", False):
+        raise Http404
+    periodic = get_object_or_404(PeriodicTask, pk=pk)
+    schedule_run_now(periodic_task_id=periodic.pk, by=request.user)
+    messages.success(request, _("“%(name)s” will run in a moment.") % {"name": periodic.name})
+    return redirect(f"{reverse_url('home')}#scheduled-jobs")
+
+
 @extend_schema(exclude=True)
 @api_view(["GET"])
 def api_root(request, format=None):
@@ -69,8 +88,9 @@ def api_docs_sign_in_first(view):
 
 @require_GET
 def healthz(request):
-    """For the proxy and docker-compose: whether the database and the broker answer. 200 when both do (no
-    broker configured counts as answering: jobs run in-process), 503 otherwise; JSON either way."""
+    """For the proxy and docker-compose: whether the database and the broker (Redis, or the embedded default's
+    SQLite file) answer. 200 when both do (eager mode, the test suite's, counts as answering: jobs run
+    in-process), 503 otherwise; JSON either way."""
     checks = {"database": _database_answers(), "broker": _broker_answers()}
     healthy = all(checks.values())
     response = JsonResponse({"status": "ok" if healthy else "unavailable",
@@ -98,6 +118,10 @@ def _broker_answers() -> bool:
     try:
         with app.connection_for_write() as broker:
             broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=2)
+            # A connection to a virtual transport (the embedded SQLite broker) is opened lazily: reading the
+            # queue's length is what reaches its storage.
+            with broker.SimpleQueue(app.conf.task_default_queue) as queue:
+                queue.qsize()
     except Exception:  # any failure to reach it: kombu raises its own and the transport's errors
         return False
     return True

@@ -62,6 +62,7 @@ db_created=1
 
 # Only this script's settings: development mode, our database, Celery tasks run eagerly.
 unset CELERY_BROKER_URL PYTHONPATH
+export CELERY_TASK_ALWAYS_EAGER=1
 export DEBUG=1 DATABASE_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/${DB}"
 export DJANGO_SETTINGS_MODULE=crm.settings
 

@@ -19,11 +19,25 @@ def forget_broker_connections() -> None:
 @contextmanager
 def broker(url: str):
     """Jobs go to the broker at `url` (not run eagerly) inside the block."""
-    saved = app.conf.task_always_eager, app.conf.broker_url
+    from crm.settings import broker_transport_options
+
+    saved = app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options
     app.conf.task_always_eager, app.conf.broker_url = False, url
+    app.conf.broker_transport_options = broker_transport_options(url)
     forget_broker_connections()
     try:
         yield app
     finally:
-        app.conf.task_always_eager, app.conf.broker_url = saved
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = saved
         forget_broker_connections()
+
+
+@contextmanager
+def embedded_worker(folder):
+    """A real Celery worker (the solo pool, in a thread of this process) consuming from an embedded broker, a
+    SQLite file in `folder`, as `make run` has: jobs queued inside the block run on it, not in the request."""
+    from celery.contrib.testing.worker import start_worker
+
+    with broker(f"sqla+sqlite:///{folder / 'broker.sqlite3'}"), \
+            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker

@@ -90,6 +90,16 @@ def test_healthz_reports_a_broker_that_does_not_answer(db, client):
     assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
 
 
+def test_healthz_answers_for_the_embedded_broker_of_make_run(db, client, tmp_path):
+    """The SQLite broker file of `make run` answers; one that cannot be opened (its folder is gone) does not."""
+    with broker(f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"):
+        response = client.get(reverse("healthz"))
+    assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "ok", "broker": "ok"})
+    with broker(f"sqla+sqlite:///{tmp_path / 'gone' / 'broker.sqlite3'}"):
+        response = client.get(reverse("healthz"))
+    assert (response.status_code, response.json()["broker"]) == (503, "unavailable")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_killed_under_a_request_answers_503_then_the_next_request_is_served(client, owner):
     """Fault test on PostgreSQL: the server ends the request's connection (as a restart does) mid-request."""

@@ -4,6 +4,7 @@ again by the sweep while the broker is away, marked by the task as it runs, neve
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -160,3 +161,83 @@ def test_a_job_of_an_unknown_task_fails_and_the_sweep_goes_on(db):
     renamed.refresh_from_db()
     assert renamed.state == JobState.FAILED and "NotRegistered" in renamed.last_error
     assert RUNS == ["next"]
+
+
+# --- Celery beat's ticks: a row each, for the workbench's job panel; re-run; pruning -------------------------
+
+def _tick(word: str, schedule: str = "tests: record every minute") -> str:
+    """What the worker does with a message Celery beat sent (django_celery_beat names its schedule in it)."""
+    task_id = str(uuid.uuid4())
+    record.apply(args=[word], task_id=task_id, headers={"periodic_task_name": schedule}, throw=True)
+    return task_id
+
+
+def test_a_tick_of_beat_becomes_a_job_row_with_its_schedule_duration_and_failure(db):
+    done_id = _tick("hello")
+    with pytest.raises(ValueError, match="boom"):
+        _tick("boom")
+    done, failed = Job.objects.get(pk=done_id), Job.objects.exclude(pk=done_id).get()
+    assert (done.task, done.schedule, done.state, done.args, done.attempts) == (
+        "tests.crm.record", "tests: record every minute", JobState.DONE, ["hello"], 1)
+    assert done.duration is not None and done.duration >= timedelta(0)
+    assert (failed.state, failed.last_error) == (JobState.FAILED, "ValueError: boom")
+    record.apply(args=["plain"])  # a call that is no tick and no outbox job writes no row
+    assert Job.objects.count() == 2 and RUNS == ["hello", "boom", "plain"]
+
+
+def test_an_administrator_runs_a_schedule_now_as_a_new_job_of_that_schedule(db, admin_user, owner,
+                                                                           django_capture_on_commit_callbacks):
+    from django.core.exceptions import PermissionDenied
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=1, period="days")
+    periodic = PeriodicTask.objects.create(name="tests: nightly record", task="tests.crm.record", interval=every,
+                                           args='["nightly"]')
+    with pytest.raises(PermissionDenied):
+        jobs.schedule_run_now(periodic_task_id=periodic.pk, by=owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.schedule_run_now(periodic_task_id=periodic.pk, by=admin_user)
+    job.refresh_from_db()
+    assert (job.task, job.args, job.schedule, job.state) == ("tests.crm.record", ["nightly"], periodic.name,
+                                                             JobState.DONE)
+    assert RUNS == ["nightly"]
+    listed = {task.name: task for task in jobs.scheduled_jobs(user=admin_user)}
+    assert listed[periodic.name].last_job == job
+    assert listed["platform: queue pending background jobs"].last_job is None  # never ran in this test
+    assert jobs.scheduled_jobs(user=owner) is None
+
+
+def test_week_old_ticks_are_pruned_but_each_schedule_keeps_its_latest_and_started_jobs_stay(db):
+    old = timezone.now() - jobs.JOB_KEEP_TICKS - timedelta(hours=1)
+    for word in ("a", "b"):
+        _tick(word)
+    _tick("c", schedule="tests: nightly")
+    Job.objects.create(task="tests.crm.record", args=["person"], state=JobState.DONE)
+    Job.objects.update(created_at=old)
+    _tick("d")  # this week's tick of the first schedule
+    assert jobs.jobs_prune() == 2  # "a" and "b": older than a week, and their schedule ran since
+    assert sorted(word for (word,) in Job.objects.values_list("args", flat=True)) == ["c", "d", "person"]
+
+
+def test_the_workbench_shows_administrators_the_scheduled_jobs_and_runs_one_again(
+        client, admin_user, owner, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+    from django_celery_beat.models import PeriodicTask
+
+    with pytest.raises(ValueError):
+        _tick("boom", schedule="platform: queue pending background jobs")
+    client.force_login(owner)
+    assert 'data-testid="scheduled-jobs"' not in client.get(reverse("home")).content.decode()
+    sweep = PeriodicTask.objects.get(name="platform: queue pending background jobs")
+    assert client.post(reverse("scheduled-job-run", args=[sweep.pk])).status_code == 404
+
+    client.force_login(admin_user)
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-testid="scheduled-jobs"' in html
+    assert html.count('data-testid="scheduled-job"') == PeriodicTask.objects.exclude(task__startswith="celery.").count()
+    assert "ValueError: boom" in html and "再次运行" in html  # the failure, and the button to run it again
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("scheduled-job-run", args=[sweep.pk]), follow=True)
+    assert response.status_code == 200
+    latest = Job.objects.filter(schedule=sweep.name).order_by("-created_at").first()
+    assert (latest.task, latest.state) == ("crm.jobs_sweep", JobState.DONE)

@@ -18,7 +18,7 @@ def run_django(extra_env: dict, *args: str) -> subprocess.CompletedProcess:
     """Start Django in a fresh process with only the given variables, as a server would."""
     clean = {k: v for k, v in os.environ.items() if k not in {
         "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL",
-        "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+        "CELERY_TASK_ALWAYS_EAGER", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     clean.update(extra_env)
     command = args or ("check",)
     return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
@@ -86,6 +86,23 @@ def test_settings_defaults(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.AUTH_USER_MODEL == "teams.User"
     assert settings.USE_TZ is True
-    # No broker configured: jobs run in-process.
-    if not os.environ.get("CELERY_BROKER_URL"):
-        assert settings.CELERY_TASK_ALWAYS_EAGER is True
+    # The test suite runs jobs in-process (pytest sets CELERY_TASK_ALWAYS_EAGER); nothing else does.
+    assert settings.CELERY_TASK_ALWAYS_EAGER is True
+
+
+def test_the_embedded_default_queues_jobs_on_a_sqlite_broker_and_runs_them_on_a_worker(tmp_path):
+    """`make run` without CELERY_BROKER_URL: jobs go to kombu's SQLAlchemy transport on a SQLite file (no
+    eager mode), and the database writes side by side with the worker (WAL, a busy timeout)."""
+    show = ("from django.conf import settings as s; from django.db import connection as c; "
+            "c.ensure_connection(); cur = c.cursor(); cur.execute('PRAGMA journal_mode'); "
+            "print(s.CELERY_BROKER_URL, s.CELERY_TASK_ALWAYS_EAGER, cur.fetchone()[0], "
+            "s.DATABASES['default']['OPTIONS']['timeout'], s.DATABASES['default']['OPTIONS']['transaction_mode'])")
+    result = run_django({"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                         "BROKER_DB": str(tmp_path / "broker.sqlite3")}, "shell", "-v", "0", "-c", show)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}", "False", "wal", "20",
+                                     "IMMEDIATE"]
+    redis = run_django({"DEBUG": "1", "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}, "shell", "-v", "0", "-c",
+                       "from django.conf import settings as s; print(s.CELERY_BROKER_TRANSPORT_OPTIONS"
+                       "['visibility_timeout'], s.CELERY_TASK_ALWAYS_EAGER)")
+    assert redis.stdout.split() == ["900", "False"]  # production's broker, as before
