@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
@@ -101,6 +102,30 @@ def _broker_answers() -> bool:
     except Exception:  # any failure to reach it: kombu raises its own and the transport's errors
         return False
     return True
+
+
+def _error_page(request, status: int, *, heading: str, advice: str, icon: str, reason: str = ""):
+    """The 403 and 404 answers: JSON for an API client (a path under /api/), else a page in the app's layout."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": reason or heading}, status=status)
+    return render(request, "error.html", {"status": status, "heading": heading, "advice": advice, "icon": icon,
+                                          "reason": reason}, status=status)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    """handler403: the page says why, in the words the service refused with (a PermissionDenied's message)."""
+    reason = str(exception) if exception is not None and exception.args else ""
+    return _error_page(request, 403, heading=_("You may not do this"), icon="shield-lock", reason=reason,
+                       advice=_("If you think you should, ask your manager or an administrator."))
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    """handler404: the same page for a missing record and for one outside what the person may see (never says
+    which), so nobody learns that a record exists."""
+    return _error_page(request, 404, heading=_("Page not found"), icon="signpost-split",
+                       advice=_("The link may be old, or the record was removed or is not shared with you."))
 
 
 @requires_csrf_token
