@@ -96,6 +96,7 @@ LEGACY = {
     "Reopened: stage %(old)s → %(new)s": ["重新打开:阶段 %(old)s → %(new)s"],
     "Moved back: stage %(old)s → %(new)s": ["退回:阶段 %(old)s → %(new)s"],
     "Moved forward: stage %(old)s → %(new)s": ["推进:阶段 %(old)s → %(new)s"],
+    "Demo data": ["演示数据", "demo"],  # the note of the demo company's rows
 }
 APPS = ("teams", "accounts", "opportunities", "funnel", "forecasting", "bids", "sales_planning")
 
