@@ -27,6 +27,7 @@ from accounts.models import (
 )
 from crm.api import ID_RANGE, ModelSerializer
 from crm.idempotency import IdempotentWrites
+from crm.stored_text import render_all
 from teams.models import User
 
 
@@ -40,7 +41,7 @@ def candidates_for(user, candidates: list[Candidate], visible: set[int] | None =
         visible = visible_customer_ids(user, [c.customer_id for c in candidates])
     return [
         {"id": c.customer_id if c.customer_id in visible else None, "name": c.name, "score": c.score,
-         "reasons": c.reasons, "visible": c.customer_id in visible}
+         "reasons": render_all(c.reasons), "visible": c.customer_id in visible}
         for c in candidates
     ]
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import (
@@ -29,6 +30,7 @@ from accounts.models import (
     Source,
 )
 from accounts.validators import credit_code_check_char
+from crm.stored_text import Text, encode
 from teams.models import AssignmentRule, AssignmentStrategy, OrgUnit, Role, Territory, User
 
 # city, province, region code of the credit code, phone area code, pinyin, the team that covers it
@@ -183,7 +185,7 @@ def seed(command, scale: int) -> None:
     if new_customers:
         by_number = {c._demo["number"]: c for c in new_customers}
         bulk_create_with_history(new_customers, Customer, batch_size=500, default_user=admin,
-                                 default_change_reason="demo")
+                                 default_change_reason=encode(Text(gettext_lazy("Demo data"))))
         # bulk_create gives no ids on every database: read them back by credit code.
         ids = dict(Customer.objects.filter(credit_code__in=[c.credit_code for c in new_customers])
                    .values_list("credit_code", "pk"))

@@ -34,6 +34,7 @@ from accounts.models import ImportBatch, ImportStatus, Source
 from crm.errors import DomainError
 from crm.form_tokens import one_time_form
 from crm.forms import form_add_error
+from crm.stored_text import render as render_text
 
 REPORT_PAGE_SIZE = 50
 FINISHED = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED)
@@ -210,7 +211,7 @@ def import_report(request, pk: int):
             _spreadsheet_safe(entry.get("name", "")),
             customer if visible else "",
             _spreadsheet_safe(names.get(customer, "")),
-            _spreadsheet_safe(entry.get("message", "")),
+            _spreadsheet_safe(render_text(entry.get("message", ""))),
         ])
     return response
 

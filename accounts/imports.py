@@ -51,6 +51,7 @@ from accounts.models import Customer, ImportBatch, ImportStatus, IntakeOutcome, 
 from accounts.services import CustomerIntakeBatch, IntakeRules, customer_clean_data, customer_intake
 from crm.errors import DomainError
 from crm.jobs import job_enqueue
+from crm.stored_text import Text, encode
 from teams.models import User
 
 logger = logging.getLogger(__name__)
@@ -443,10 +444,10 @@ class _Run:
         self.rules: IntakeRules | None = None
         self.report_saved = 0  # rows of the report already written to the batch
 
-    def add(self, row: FileRow, outcome: str, *, customer: int | None = None, message: str = "",
+    def add(self, row: FileRow, outcome: str, *, customer: int | None = None, message: Text | str = "",
             intake: int | None = None) -> None:
         entry = {"row": row.number, "outcome": str(outcome), "customer": customer,
-                 "name": row.data.get("name", "")[:200], "message": message}
+                 "name": row.data.get("name", "")[:200], "message": encode(message)}
         if intake:
             entry["intake"] = intake  # the review queue item of a probable match
         self.report.append(entry)
@@ -560,18 +561,19 @@ class _Run:
         self.counts, self.keys = counts, keys
 
     @staticmethod
-    def _describe(result) -> str:
+    def _describe(result) -> Text:
+        """The report's line for a row, kept as a stored text (the report is read later, in either language)."""
         best = result.candidates[0] if result.candidates else None
         if result.outcome == IntakeOutcome.CREATED:
             owner = result.customer.owner
             if owner is None:
-                return _("New customer, waiting in the unassigned queue.")
-            return _("New customer, assigned to %(owner)s.") % {"owner": owner}
-        reasons = ", ".join(best.reasons) if best else ""
+                return Text(gettext_lazy("New customer, waiting in the unassigned queue."))
+            return Text(gettext_lazy("New customer, assigned to %(owner)s."), owner=owner)
+        reasons = best.reasons if best else []
         if result.outcome == IntakeOutcome.MATCHED:
-            return _("Existing customer (%(reasons)s).") % {"reasons": reasons}
-        return _("Probable match (score %(score)d: %(reasons)s); waiting for a person in the review queue.") % {
-            "score": best.score if best else 0, "reasons": reasons}
+            return Text(gettext_lazy("Existing customer (%(reasons)s)."), reasons=reasons)
+        return Text(gettext_lazy("Probable match (score %(score)d: %(reasons)s); waiting for a person in the review "
+                                 "queue."), score=best.score if best else 0, reasons=reasons)
 
     def save_progress(self, **extra: Any) -> None:
         """Write the counters (and `extra`, and the report every REPORT_SAVE_EVERY rows) while the batch

@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 
 from django.db import connection
 from django.db.models import Q
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crm.stored_text import Text, encode
 
 SURE_SCORE = 90
 PROBABLE_SCORE = 60
@@ -167,21 +168,17 @@ class Incoming:
         return {name: value for name, value in keys.items() if value}
 
 
-def _reason_texts() -> dict[str, str]:
-    """The reasons in the active language, translated once per language (scoring runs per candidate)."""
-    language = get_language()
-    texts = _REASONS.get(language)
-    if texts is None:
-        texts = _REASONS[language] = {
-            "code": _("same unified social credit code"), "name": _("same name after normalisation"),
-            "contains": _("one name contains the other"), "similar": _("similar name (%(percent)d%%)"),
-            "city": _("same city"), "other_city": _("different city"), "phone": _("same phone"),
-            "website": _("same website"), "email": _("same e-mail domain"), "codes": _("different credit codes"),
-        }
-    return texts
-
-
-_REASONS: dict[str | None, dict[str, str]] = {}
+# The reasons are stored with the candidates (the review queue shows them later, to readers of either
+# language): each is a message code (crm.stored_text), rendered when shown. Encoded once, at import.
+_REASON_CODES = {
+    "code": gettext_lazy("same unified social credit code"), "name": gettext_lazy("same name after normalisation"),
+    "contains": gettext_lazy("one name contains the other"), "city": gettext_lazy("same city"),
+    "other_city": gettext_lazy("different city"), "phone": gettext_lazy("same phone"),
+    "website": gettext_lazy("same website"), "email": gettext_lazy("same e-mail domain"),
+    "codes": gettext_lazy("different credit codes"),
+}
+REASONS = {key: encode(Text(message)) for key, message in _REASON_CODES.items()}
+SIMILAR_NAME = gettext_lazy("similar name (%(percent)d%%)")
 
 
 def _stored_key(customer, key: str, derive, raw: str, limit: int) -> str:
@@ -194,8 +191,8 @@ def _stored_key(customer, key: str, derive, raw: str, limit: int) -> str:
 
 
 def score_pair(incoming: Incoming, existing, name_similarity: float | None = None) -> Candidate:
-    """Score one existing customer against the incoming record, with the reasons in words."""
-    texts = _reason_texts()
+    """Score one existing customer against the incoming record, with the reasons (stored texts: render them)."""
+    texts = REASONS
     reasons: list[str] = []
     if incoming.credit_code and existing.credit_code and incoming.credit_code == existing.credit_code:
         return Candidate(existing.pk, existing.name, 100, [texts["code"]])
@@ -213,7 +210,7 @@ def score_pair(incoming: Incoming, existing, name_similarity: float | None = Non
             reasons.append(texts["contains"])
         if sim >= TRIGRAM_THRESHOLD:
             score = round(sim * 85)
-            reasons.append(texts["similar"] % {"percent": round(sim * 100)})
+            reasons.append(encode(Text(SIMILAR_NAME, percent=round(sim * 100))))
     if score and incoming.city and existing.city:
         if incoming.memo("city", normalize_text, incoming.city) == normalize_text(existing.city):
             score += 5

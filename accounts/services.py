@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from accounts.matching import (
@@ -56,6 +57,7 @@ from accounts.models import (
 from accounts.validators import credit_code_problem, normalize_credit_code
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from crm.relations import relations_to
+from crm.stored_text import Text
 from teams.models import AssignmentRule, AssignmentStrategy, Role, User
 from teams.services import notify, notify_many
 
@@ -412,8 +414,8 @@ def _customer_create(*, cleaned: dict, source: str, by: User | None, owner: User
     return customer
 
 
-def _owner_message(customer: Customer) -> str:
-    return _("New customer assigned to you: %(name)s") % {"name": customer.name}
+def _owner_message(customer: Customer) -> Text:
+    return Text(gettext_lazy("New customer assigned to you: %(name)s"), name=customer.name)
 
 
 def _notify_owner(customer: Customer, owner: User) -> None:
@@ -516,12 +518,12 @@ def customer_enrich(*, customer: Customer, data: dict[str, Any], source: str,
                 )
                 proposed.append(name)
     if filled:
-        customer._change_reason = _("Filled from %(source)s") % {"source": Source(source).label}
+        customer._change_reason = Text(gettext_lazy("Filled from %(source)s"), source=Source(source).label)
         customer.save(update_fields=[*filled, "updated_at"])
         customer_classify(customer=customer, rules=rules)
     if proposed and customer.owner_id:
         notify(recipient=customer.owner, kind="enrichment_review",
-               message=_("New information waits for your review: %(name)s") % {"name": customer.name},
+               message=Text(gettext_lazy("New information waits for your review: %(name)s"), name=customer.name),
                url=customer.get_absolute_url())
     return {"filled": filled, "proposed": proposed}
 
@@ -554,7 +556,7 @@ def enrichment_decide(*, proposal: EnrichmentProposal, accept: bool, by: User) -
                 pk=customer.pk).exists():
             raise ConflictError(_("Another customer already has this credit code: merge them instead."))
         setattr(customer, proposal.field, value)
-        customer._change_reason = _("Accepted from %(source)s") % {"source": proposal.get_source_display()}
+        customer._change_reason = Text(gettext_lazy("Accepted from %(source)s"), source=Source(proposal.source).label)
         customer.save(update_fields=[proposal.field, "updated_at"])
         customer_classify(customer=customer)
     proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
@@ -596,7 +598,7 @@ def intake_resolve(*, intake: CustomerIntake, resolution: str, by: User,
                 setattr(customer, name, value)
                 changed.append(name)
             if changed:
-                customer._change_reason = _("Merged from a reviewed intake record")
+                customer._change_reason = gettext_lazy("Merged from a reviewed intake record")
                 customer.save(update_fields=[*changed, "updated_at"])
                 customer_classify(customer=customer)
         else:
@@ -787,7 +789,7 @@ def customer_merge(*, survivor: Customer, merged: Customer, by: User, reason: st
     merged.delete()
     if "credit_code" in filled:
         survivor.credit_code = merged_code
-    survivor._change_reason = _("Merged %(name)s into this customer") % {"name": record.merged_name}
+    survivor._change_reason = Text(gettext_lazy("Merged %(name)s into this customer"), name=record.merged_name)
     survivor.save()
     customer_classify(customer=survivor)
     return record
@@ -865,7 +867,8 @@ def account_plan_submit(*, plan: AccountPlan, by: User) -> AccountPlan:
     plan.save(update_fields=["status", "updated_at"])
     reviewer = plan.customer.owner.manager if plan.customer.owner else None
     notify(recipient=reviewer, kind="plan_review",
-           message=_("Account plan to review: %(plan)s") % {"plan": plan}, url=plan.customer.get_absolute_url())
+           message=Text(gettext_lazy("Account plan to review: %(plan)s"), plan=plan),
+           url=plan.customer.get_absolute_url())
     return plan
 
 
@@ -883,8 +886,9 @@ def account_plan_review(*, plan: AccountPlan, approve: bool, comment: str, by: U
     plan.review_comment, plan.reviewed_by, plan.reviewed_at = comment.strip(), by, timezone.now()
     plan.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
     notify(recipient=plan.author, kind="plan_reviewed",
-           message=(_("Account plan approved: %(plan)s") if approve else _("Account plan returned: %(plan)s"))
-           % {"plan": plan}, url=plan.customer.get_absolute_url())
+           message=Text(gettext_lazy("Account plan approved: %(plan)s") if approve
+                        else gettext_lazy("Account plan returned: %(plan)s"), plan=plan),
+           url=plan.customer.get_absolute_url())
     return plan
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from accounts.validators import ALPHABET, credit_code_check_char
@@ -42,10 +43,12 @@ from bids.models import (
     ThreatLevel,
 )
 from bids.services import MILESTONE_ACTIVITY_KIND
+from crm.stored_text import Text, encode
 from opportunities.models import Activity, Opportunity, OpportunityLine, OpportunityTeamMember
 
 CENT = Decimal("0.01")
-REASON = "演示数据"
+# The history note of demo rows: a stored text, read in each reader's language.
+REASON = encode(Text(gettext_lazy("Demo data")))
 G, E, F, P = CreditRating.GOOD, CreditRating.EXCELLENT, CreditRating.FAIR, CreditRating.POOR
 # name, region, kind, [(rating, days ago, source)], [(contact, title, phone)]
 PARTNERS = [

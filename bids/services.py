@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bids.models import (
     MILESTONE_FIELDS,
@@ -276,7 +277,7 @@ def _brand(value: Any, *, field: str, by: User | None) -> CompetitorBrand:
     brand = CompetitorBrand.objects.filter(name__iexact=name).first()
     if brand is None:
         brand = CompetitorBrand(name=name)
-        _for_history(brand, by, _("Named on a tender"))
+        _for_history(brand, by, gettext_lazy("Named on a tender"))
         brand.save()
     return brand
 
@@ -349,18 +350,18 @@ def _write_agents(bid: BidProject, agents: list[dict[str, Any]], by: User | None
     wanted = {item["partner"].pk for item in agents}
     for partner_id, row in current.items():
         if partner_id not in wanted:
-            _for_history(row, by, _("Agent removed"))
+            _for_history(row, by, gettext_lazy("Agent removed"))
             row.delete()
     for position, item in enumerate(agents, start=1):
         row = current.get(item["partner"].pk)
         if row is None:
             row = BidAgent(bid=bid, partner=item["partner"], scheme=item["scheme"], quote=item["quote"],
                            position=position)
-            _for_history(row, by, _("Agent added"))
+            _for_history(row, by, gettext_lazy("Agent added"))
             row.save()
         elif (row.scheme, row.quote, row.position) != (item["scheme"], item["quote"], position):
             row.scheme, row.quote, row.position = item["scheme"], item["quote"], position
-            _for_history(row, by, _("Agent changed"))
+            _for_history(row, by, gettext_lazy("Agent changed"))
             row.save()
 
 
@@ -369,28 +370,28 @@ def _write_competitors(bid: BidProject, competitors: list[dict[str, Any]], by: U
     wanted = {item["brand"].pk for item in competitors}
     for brand_id, row in current.items():
         if brand_id not in wanted:
-            _for_history(row, by, _("Competitor removed"))
+            _for_history(row, by, gettext_lazy("Competitor removed"))
             row.delete()
     for position, item in enumerate(competitors, start=1):
         row = current.get(item["brand"].pk)
         if row is None:
             row = BidCompetitor(bid=bid, brand=item["brand"], known_price=item["known_price"], note=item["note"],
                                 position=position)
-            _for_history(row, by, _("Competitor added"))
+            _for_history(row, by, gettext_lazy("Competitor added"))
             row.save()
         elif (row.known_price, row.note, row.position) != (item["known_price"], item["note"], position):
             row.known_price, row.note, row.position = item["known_price"], item["note"], position
-            _for_history(row, by, _("Competitor changed"))
+            _for_history(row, by, gettext_lazy("Competitor changed"))
             row.save()
 
 
 def _write_lines(bid: BidProject, lines: list[dict[str, Any]], by: User | None) -> None:
     for row in bid.lines.all():
-        _for_history(row, by, _("Lines replaced"))
+        _for_history(row, by, gettext_lazy("Lines replaced"))
         row.delete()
     for position, values in enumerate(lines, start=1):
         row = BidLine(bid=bid, position=position, **values)
-        _for_history(row, by, _("Lines replaced"))
+        _for_history(row, by, gettext_lazy("Lines replaced"))
         row.save()
 
 
@@ -569,7 +570,7 @@ def bid_line_add(*, bid: BidProject, by: User, data: Mapping[str, Any]) -> BidLi
     _check_open(bid)
     top = bid.lines.aggregate(top=Max("position"))["top"] or 0
     line = BidLine(bid=bid, position=top + 1, **bid_line_values(data))
-    _for_history(line, by, _("Line added"))
+    _for_history(line, by, gettext_lazy("Line added"))
     line.save()
     _recompute_totals(bid)
     return line
@@ -584,7 +585,7 @@ def bid_line_update(*, line: BidLine, by: User, data: Mapping[str, Any]) -> BidL
     line = BidLine.objects.select_for_update().get(pk=line.pk, bid=bid)
     for name, value in bid_line_values(data, current=line).items():
         setattr(line, name, value)
-    _for_history(line, by, _("Line changed"))
+    _for_history(line, by, gettext_lazy("Line changed"))
     line.save()
     _recompute_totals(bid)
     return line
@@ -597,7 +598,7 @@ def bid_line_remove(*, line: BidLine, by: User) -> None:
     _check_may_edit(bid, by)
     _check_open(bid)
     line = BidLine.objects.get(pk=line.pk, bid=bid)
-    _for_history(line, by, _("Line removed"))
+    _for_history(line, by, gettext_lazy("Line removed"))
     line.delete()
     _recompute_totals(bid)
 
@@ -627,7 +628,7 @@ def bid_agent_remove(*, bid: BidProject, by: User, partner: Partner) -> None:
     row = bid.bid_agents.filter(partner=partner).first()
     if row is None:
         raise DomainError(_("This partner does not take part in the tender."), field="partner")
-    _for_history(row, by, _("Agent removed"))
+    _for_history(row, by, gettext_lazy("Agent removed"))
     row.delete()
 
 
@@ -656,7 +657,7 @@ def bid_competitor_remove(*, bid: BidProject, by: User, brand: CompetitorBrand) 
     row = bid.bid_competitors.filter(brand=brand).first()
     if row is None:
         raise DomainError(_("This brand is not named in the tender."), field="brand")
-    _for_history(row, by, _("Competitor removed"))
+    _for_history(row, by, gettext_lazy("Competitor removed"))
     row.delete()
 
 
@@ -674,7 +675,7 @@ def bid_submit(*, bid: BidProject, by: User) -> BidProject:
                           % {"missing": "; ".join(problems)})
     bid.status = BidStatus.SUBMITTED
     bid.submitted_at = timezone.now()
-    _for_history(bid, by, _("Submitted"))
+    _for_history(bid, by, gettext_lazy("Submitted"))
     bid.save(update_fields=["status", "submitted_at", "updated_at"])
     return bid
 
@@ -705,7 +706,7 @@ def bid_record_outcome(*, bid: BidProject, outcome: str, by: User, winning_brand
     bid.status = outcome
     bid.winning_brand, bid.winning_price, bid.outcome_reason = winning_brand, price, reason
     bid.outcome_at, bid.outcome_by = timezone.now(), by
-    _for_history(bid, by, reason or str(BidOutcome(outcome).label))
+    _for_history(bid, by, reason or BidOutcome(outcome).label)
     bid.save(update_fields=["status", "winning_brand", "winning_price", "outcome_reason", "outcome_at",
                             "outcome_by", "updated_at"])
     current = opportunity.stage
@@ -739,7 +740,7 @@ def bid_reopen(*, bid: BidProject, by: User, reason: str = "") -> BidProject:
     bid.status = BidStatus.PREPARING
     bid.winning_brand, bid.winning_price, bid.outcome_reason, bid.outcome_at, bid.outcome_by = "", None, "", None, None
     bid.submitted_at = None
-    _for_history(bid, by, _text(reason, one_line=False) or _("Reopened for a re-issued tender"))
+    _for_history(bid, by, _text(reason, one_line=False) or gettext_lazy("Reopened for a re-issued tender"))
     bid.save()
     bid_sync_agenda(bid=bid, by=by)
     return bid
@@ -814,15 +815,15 @@ def partner_save(*, partner: Partner, by: User, data: Mapping[str, Any]) -> Part
         contacts = [_contact_values(item, field=f"contacts[{index}]") for index, item in enumerate(data["contacts"])]
     if creating:
         partner.created_by = by
-    _for_history(partner, by, _("Created") if creating else _("Edited"))
+    _for_history(partner, by, gettext_lazy("Created") if creating else gettext_lazy("Edited"))
     partner.save()
     if contacts is not None:
         for contact in partner.contacts.all():
-            _for_history(contact, by, _("Contacts replaced"))
+            _for_history(contact, by, gettext_lazy("Contacts replaced"))
             contact.delete()
         for values in contacts:
             contact = PartnerContact(partner=partner, **values)
-            _for_history(contact, by, _("Contacts replaced"))
+            _for_history(contact, by, gettext_lazy("Contacts replaced"))
             contact.save()
     return partner
 
@@ -832,7 +833,7 @@ def partner_contact_add(*, partner: Partner, by: User, data: Mapping[str, Any]) 
     """Sales managers and administrators add the people to call at a partner."""
     _check_manager(by, _("Only sales managers and administrators can change partners."))
     contact = PartnerContact(partner=partner, **_contact_values(data, field="contact"))
-    _for_history(contact, by, _("Created"))
+    _for_history(contact, by, gettext_lazy("Created"))
     contact.save()
     return contact
 
@@ -840,7 +841,7 @@ def partner_contact_add(*, partner: Partner, by: User, data: Mapping[str, Any]) 
 @transaction.atomic
 def partner_contact_remove(*, contact: PartnerContact, by: User) -> None:
     _check_manager(by, _("Only sales managers and administrators can change partners."))
-    _for_history(contact, by, _("Removed"))
+    _for_history(contact, by, gettext_lazy("Removed"))
     contact.delete()
 
 
@@ -866,7 +867,7 @@ def partner_rate_credit(*, partner: Partner, by: User, rating: str, rated_on: da
             latest.rating, latest.rated_on, latest.source):
         partner.credit_rating, partner.credit_rated_on, partner.credit_source = (latest.rating, latest.rated_on,
                                                                                  latest.source)
-        _for_history(partner, by, _("Credit standing rated"))
+        _for_history(partner, by, gettext_lazy("Credit standing rated"))
         partner.save(update_fields=["credit_rating", "credit_rated_on", "credit_source", "updated_at"])
     return record
 
@@ -900,7 +901,7 @@ def competitor_brand_save(*, brand: CompetitorBrand, by: User, data: Mapping[str
         raise DomainError(_("Give the brand's name."), field="name")
     if CompetitorBrand.objects.filter(name__iexact=brand.name).exclude(pk=brand.pk).exists():
         raise DomainError(_("This brand is already on the list."), field="name")
-    _for_history(brand, by, _("Edited") if brand.pk else _("Created"))
+    _for_history(brand, by, gettext_lazy("Edited") if brand.pk else gettext_lazy("Created"))
     brand.save()
     return brand
 

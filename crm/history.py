@@ -7,6 +7,9 @@ money, localised dates, yes/no, "—" for nothing). The fields an audit row alre
 its reason, a tier change...) are left to that row, so a change is shown once. Generic over any model: the
 apps pass their records and, where they have them, their audit rows as entries.
 
+A service's change reason is a `crm.stored_text.Text` (or a lazy translation): stored as its code and shown
+in the reader's language; a reason a person typed is shown as typed.
+
 The change reason every record keeps is a summary in a bounded column: a longer reason (a tender's outcome
 note, a tier override's explanation) is shortened there, never refused by the database (`connect`, called
 from CrmConfig.ready); the full text stays in the record's own field.
@@ -23,11 +26,13 @@ from typing import Any, NamedTuple
 
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.signals import pre_create_historical_record
 
 from crm.money import MONEY_FIELD, format_money
+from crm.stored_text import Text, encode, render
 
 EMPTY = "—"
 NOISE = {"updated_at"}  # bookkeeping that changes with every save
@@ -122,7 +127,7 @@ def record_entries(records: Iterable, model: type[models.Model], *, exclude: Ite
     for record in records:
         previous = previous_by_id.get(record.id)
         previous_by_id[record.id] = record
-        note = record.history_change_reason or ""
+        note = render(record.history_change_reason or "")
         note = "" if note in generic else note
         about = subject(record) if subject else ""
         if previous is None and record.history_type != "+":
@@ -167,7 +172,12 @@ def _bound_change_reason(sender, history_instance, **kwargs) -> None:
     reason = history_instance.history_change_reason
     if reason:
         limit = history_instance._meta.get_field("history_change_reason").max_length
-        history_instance.history_change_reason = shorten(reason, limit)
+        if isinstance(reason, Promise):  # a service's own reason: kept as its code, shown in the reader's language
+            reason = Text(reason)
+        if isinstance(reason, Text):
+            history_instance.history_change_reason = encode(reason, limit)
+        else:
+            history_instance.history_change_reason = shorten(str(reason), limit)
 
 
 def connect() -> None:

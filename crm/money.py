@@ -61,15 +61,49 @@ def parse_money(value: Any, *, field: str, allow_none: bool = False) -> Decimal 
     return number
 
 
-def format_money(value: Any, *, places: int = 2, signed: bool = False) -> str:
+CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "JPY": "JP¥", "GBP": "£"}
+
+
+def currency_symbol(code: str | None = None) -> str:
+    """The symbol people read for a currency code (the company's default currency when none is given)."""
+    from django.conf import settings
+
+    code = (code or getattr(settings, "DEFAULT_CURRENCY", "CNY") or "CNY").upper()
+    return CURRENCY_SYMBOLS.get(code, f"{code} ")
+
+
+def format_money(value: Any, *, places: int = 2, signed: bool = False, currency: bool | str = False,
+                 short: bool = False) -> str:
     """1234567.5 -> "1,234,567.50": grouped by thousands whatever the UI language (Chinese finance pages do
     the same; Django's Chinese number format has none), half-up; "+" before a gain when `signed`; "—" for
-    nothing."""
+    nothing. `currency` puts the symbol in front (True: the company's currency; a code: that one). `short` is
+    for summaries and tiles, the way the charts count: 1.5万 / 3.2亿 in Chinese, 15.0K / 320.0M in English."""
     if value is None or value == "":
         return "—"
     try:
         number = money_round(value if isinstance(value, Decimal) else Decimal(str(value)), places)
     except (InvalidOperation, ValueError):
         return str(value)
-    text = f"{number:,}"
-    return f"+{text}" if signed and number > 0 else text
+    text = _short(number) if short else f"{number:,}"
+    sign = ""
+    if text.startswith("-"):
+        sign, text = "-", text[1:]
+    elif signed and number > 0:
+        sign = "+"
+    if currency:
+        text = currency_symbol(currency if isinstance(currency, str) else None) + text
+    return sign + text
+
+
+def _short(number: Decimal) -> str:
+    from django.utils.translation import get_language
+
+    size = abs(number)
+    if (get_language() or "").startswith("en"):
+        steps = [(Decimal("1e9"), "B", 1), (Decimal("1e6"), "M", 1), (Decimal("1e3"), "K", 1)]
+    else:
+        steps = [(Decimal("1e8"), "亿", 2), (Decimal("1e4"), "万", 1)]
+    for step, unit, digits in steps:
+        if size >= step:
+            return f"{money_round(number / step, digits):,}{unit}"
+    return f"{money_round(number, 0):,}"

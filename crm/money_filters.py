@@ -1,5 +1,7 @@
-"""The money filters of every page (a template builtin, see TEMPLATES in settings): `{{ amount|money }}`
--> 1,250,000.50; `|money0` -> 1,250,001 for dense tables and tiles; `|signed_money` -> +12,000.00 for gaps."""
+"""The money filters of every page (a template builtin, see TEMPLATES in settings), all through
+`crm.money.format_money`: `{{ amount|money }}` -> ¥1,250,000.50 (the company's currency; `|money:"USD"` for
+another); `|money0` -> ¥1,250,001 for dense tables; `|money_short` -> ¥125.0万 / ¥1.3M for summaries and
+tiles; `|signed_money` -> +¥12,000.00 for gaps."""
 
 from django import template
 
@@ -9,15 +11,20 @@ register = template.Library()
 
 
 @register.filter
-def money(value) -> str:
-    return format_money(value)
+def money(value, currency=True) -> str:
+    return format_money(value, currency=currency or True)
 
 
 @register.filter
-def money0(value) -> str:
-    return format_money(value, places=0)
+def money0(value, currency=True) -> str:
+    return format_money(value, places=0, currency=currency or True)
 
 
 @register.filter
-def signed_money(value) -> str:
-    return format_money(value, signed=True)
+def money_short(value, currency=True) -> str:
+    return format_money(value, short=True, currency=currency or True)
+
+
+@register.filter
+def signed_money(value, currency=True) -> str:
+    return format_money(value, signed=True, currency=currency or True)

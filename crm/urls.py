@@ -20,6 +20,9 @@ api_v1 = [
 
 # Every uncaught error: 503 for a lost database connection (crm.middleware), else JSON or a page with an error id.
 handler500 = views.server_error
+# 403 and 404: a page in the app's layout (the reason the service gave, if any), JSON under /api/.
+handler403 = views.permission_denied
+handler404 = views.page_not_found
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -127,6 +127,30 @@ def _broker_answers() -> bool:
     return True
 
 
+def _error_page(request, status: int, *, heading: str, advice: str, icon: str, reason: str = ""):
+    """The 403 and 404 answers: JSON for an API client (a path under /api/), else a page in the app's layout."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": reason or heading}, status=status)
+    return render(request, "error.html", {"status": status, "heading": heading, "advice": advice, "icon": icon,
+                                          "reason": reason}, status=status)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    """handler403: the page says why, in the words the service refused with (a PermissionDenied's message)."""
+    reason = str(exception) if exception is not None and exception.args else ""
+    return _error_page(request, 403, heading=_("You may not do this"), icon="shield-lock", reason=reason,
+                       advice=_("If you think you should, ask your manager or an administrator."))
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    """handler404: the same page for a missing record and for one outside what the person may see (never says
+    which), so nobody learns that a record exists."""
+    return _error_page(request, 404, heading=_("Page not found"), icon="signpost-split",
+                       advice=_("The link may be old, or the record was removed or is not shared with you."))
+
+
 @requires_csrf_token
 def server_error(request):
     """handler500: what an uncaught error answers, with an error id the log also has. An API client (a path under

@@ -31,9 +31,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from crm.money import CENT, money_round, parse_money, to_decimal
+from crm.stored_text import Text
 from forecasting.models import (
     COUNTED_CATEGORIES,
     Category,
@@ -395,8 +397,8 @@ def forecast_submit(*, forecast: Forecast, by: User, lock_version: Any = None,
     manager = by.manager
     if manager is not None:
         url = reverse("forecasting:forecast-detail", args=[forecast.pk])
-        message = _("%(person)s submitted the forecast for %(period)s: %(amount)s") % {
-            "person": by, "period": forecast.period, "amount": f"{forecast.amount:,.2f}"}
+        message = Text(gettext_lazy("%(person)s submitted the forecast for %(period)s: %(amount)s"),
+                       person=by, period=forecast.period, amount=forecast.amount)
         transaction.on_commit(lambda: notify(recipient=manager, kind="forecast_submitted", message=message, url=url))
     return forecast
 
@@ -424,10 +426,11 @@ def _decide(forecast: Forecast, by: User, *, status: str, kind: str, reason: str
     owner = forecast.owner
     url = reverse("forecasting:forecast-detail", args=[forecast.pk])
     if status == ForecastStatus.RETURNED:
-        message = _("%(person)s returned your forecast for %(period)s: %(reason)s") % {
-            "person": by, "period": forecast.period, "reason": reason}
+        message = Text(gettext_lazy("%(person)s returned your forecast for %(period)s: %(reason)s"),
+                       person=by, period=forecast.period, reason=reason)
     else:
-        message = _("%(person)s approved your forecast for %(period)s.") % {"person": by, "period": forecast.period}
+        message = Text(gettext_lazy("%(person)s approved your forecast for %(period)s."), person=by,
+                       period=forecast.period)
     transaction.on_commit(lambda: notify(recipient=owner, kind=f"forecast_{status}", message=message, url=url))
     return forecast
 
@@ -711,7 +714,7 @@ def forecast_send_reminders(*, period: ForecastPeriod, today: date | None = None
     recipients = {user.pk: user for user in User.objects.filter(pk__in=[person.id for person, _due in targets])}
     url = reverse("forecasting:my-forecast") + f"?period={period.pk}"
     for person, due in targets:
-        message = _("Your forecast for %(period)s is due on %(due)s.") % {"period": period, "due": due.isoformat()}
+        message = Text(gettext_lazy("Your forecast for %(period)s is due on %(due)s."), period=period, due=due)
         notify(recipient=recipients.get(person.id), kind="forecast_deadline", message=message, url=url)
     return len(targets)
 

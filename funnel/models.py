@@ -13,10 +13,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.stored_text import Bilingual, Text
 from opportunities.models import Opportunity, Stage, in_english
 from teams.models import managed_unit_ids, signed_in
 
@@ -99,26 +100,30 @@ class StageChange(models.Model):
         }
         return texts[self.kind] % {"code": self.to_code, "stage": self.to_name}
 
-    def history_note(self) -> str:
-        """The short note of the move on the opportunity's own history: "Moved back: stage 05 → 03"."""
-        labels = {
-            "won": pgettext("stage move", "Won"), "lost": pgettext("stage move", "Lost"),
-            "reopened": pgettext("stage move", "Reopened"), "back": pgettext("stage move", "Moved back"),
-            "forward": pgettext("stage move", "Moved forward"),
-        }
-        return gettext("%(what)s: stage %(old)s → %(new)s") % {
-            "what": labels[self.kind], "old": self.from_code or "—", "new": self.to_code}
-
-    def notification(self, *, by, name: str) -> str:
-        """The message to the primary owner when someone else moved their opportunity."""
+    def history_note(self) -> Text:
+        """The short note of the move on the opportunity's own history: "Moved back: stage 05 → 03" (stored as a
+        code, so each reader sees it in their language; short enough for the change reason's column)."""
         texts = {
-            "won": gettext("%(by)s closed %(name)s as won (stage %(code)s)."),
-            "lost": gettext("%(by)s closed %(name)s as lost (stage %(code)s)."),
-            "reopened": gettext("%(by)s reopened %(name)s at stage %(code)s %(stage)s."),
-            "back": gettext("%(by)s moved %(name)s back to stage %(code)s %(stage)s."),
-            "forward": gettext("%(by)s moved %(name)s forward to stage %(code)s %(stage)s."),
+            "won": gettext_lazy("Won: stage %(old)s → %(new)s"),
+            "lost": gettext_lazy("Lost: stage %(old)s → %(new)s"),
+            "reopened": gettext_lazy("Reopened: stage %(old)s → %(new)s"),
+            "back": gettext_lazy("Moved back: stage %(old)s → %(new)s"),
+            "forward": gettext_lazy("Moved forward: stage %(old)s → %(new)s"),
         }
-        return texts[self.kind] % {"by": by, "name": name, "code": self.to_code, "stage": self.to_name}
+        return Text(texts[self.kind], old=self.from_code or "—", new=self.to_code)
+
+    def notification(self, *, by, name: str) -> Text:
+        """The message to the primary owner when someone else moved their opportunity (in the reader's
+        language: the stage's two names are both kept)."""
+        texts = {
+            "won": gettext_lazy("%(by)s closed %(name)s as won (stage %(code)s)."),
+            "lost": gettext_lazy("%(by)s closed %(name)s as lost (stage %(code)s)."),
+            "reopened": gettext_lazy("%(by)s reopened %(name)s at stage %(code)s %(stage)s."),
+            "back": gettext_lazy("%(by)s moved %(name)s back to stage %(code)s %(stage)s."),
+            "forward": gettext_lazy("%(by)s moved %(name)s forward to stage %(code)s %(stage)s."),
+        }
+        return Text(texts[self.kind], by=by, name=name, code=self.to_code,
+                    stage=Bilingual(zh=self.to_name_zh, en=self.to_name_en))
 
     @property
     def to_name(self) -> str:

@@ -14,9 +14,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Contact, Customer
+from crm.stored_text import Text, encode
 from opportunities.models import (
     ActionPlan,
     Activity,
@@ -163,7 +165,7 @@ def _seed_opportunities(customers, products, stages, account_managers):
             helpers = pick.sample(pool, min(len(pool), pick.choice([0, 0, 1, 1, 2])))
             pending.append((opportunity, lines, helpers))
     created = bulk_create_with_history([item[0] for item in pending], Opportunity, batch_size=1000,
-                                       default_change_reason="演示数据")
+                                       default_change_reason=encode(Text(gettext_lazy("Demo data"))))
     # bulk_create_with_history returns the objects with their ids (PostgreSQL and SQLite alike).
     opportunities = list(created)
     all_lines, members = [], []

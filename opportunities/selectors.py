@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.history import Change, HistoryEntry, field_label, newest_first, record_entries
+from crm.stored_text import render
 from opportunities.models import (
     ActionPlan,
     Activity,
@@ -143,7 +144,7 @@ def opportunity_timeline(*, opportunity: Opportunity) -> list[HistoryEntry]:
         entries.append(HistoryEntry(change.created_at, change.changed_by, "owner", _("Primary owner changed"),
                                     changes=[Change(field_label(Opportunity, "primary_owner"),
                                                     str(change.old_owner), str(change.new_owner))],
-                                    note=change.reason))
+                                    note=render(change.reason)))
     for assessment in assessment_history(opportunity=opportunity):
         entries.append(HistoryEntry(
             assessment.created_at, assessment.author, "assessment", _("Assessed"),

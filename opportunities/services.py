@@ -18,10 +18,12 @@ from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Contact, Customer, Source
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from crm.money import CENT, MAX_MONEY, parse_money, to_decimal
+from crm.stored_text import Text, encode
 from opportunities.models import (
     ActionPlan,
     Activity,
@@ -159,7 +161,7 @@ def opportunity_create(
     )
     if currency:
         opportunity.currency = currency
-    _for_history(opportunity, by, _("Created"))
+    _for_history(opportunity, by, gettext_lazy("Created"))
     opportunity.save()
     OpportunityTeamMember.objects.create(opportunity=opportunity, user=owner, role=TeamRole.SALES, is_primary=True,
                                          added_by=by)
@@ -173,7 +175,7 @@ def opportunity_create(
                               field="amount")
     if owner.pk != by.pk:
         notify(recipient=owner, kind="opportunity_assigned",
-               message=_("%(by)s created the opportunity %(name)s for you.") % {"by": by, "name": name},
+               message=Text(gettext_lazy("%(by)s created the opportunity %(name)s for you."), by=by, name=name),
                url=opportunity.get_absolute_url())
     return opportunity
 
@@ -213,7 +215,7 @@ def opportunity_update(*, opportunity: Opportunity, by: User, data: Mapping[str,
             setattr(opportunity, field, value)
             changed.append(field)
     if changed:
-        _for_history(opportunity, by, _("Edited"))
+        _for_history(opportunity, by, gettext_lazy("Edited"))
         opportunity.save(update_fields=[*changed, "updated_at"])
     return opportunity
 
@@ -227,7 +229,8 @@ def opportunity_set_confirmed(*, opportunity: Opportunity, confirmed: bool, by: 
     if opportunity.confirmed != confirmed:
         opportunity.confirmed = confirmed
         opportunity.confirmed_at = timezone.now() if confirmed else None
-        _for_history(opportunity, by, _("Confirmed") if confirmed else _("Confirmation withdrawn"))
+        _for_history(opportunity, by,
+                     gettext_lazy("Confirmed") if confirmed else gettext_lazy("Confirmation withdrawn"))
         opportunity.save(update_fields=["confirmed", "confirmed_at", "updated_at"])
     return opportunity
 
@@ -269,18 +272,19 @@ def opportunity_change_owner(
         member.is_primary = True
         member.save(update_fields=["is_primary"])
     OwnerChange.objects.create(opportunity=opportunity, old_owner=old_owner, new_owner=new_owner, changed_by=by,
-                               reason=(reason or "").strip())
+                               reason=encode(reason, OwnerChange._meta.get_field("reason").max_length)
+                               if isinstance(reason, Text) else (reason or "").strip())
     opportunity.primary_owner = new_owner
     # Confirmation is the owner's own commitment to the forecast: the new owner gives it again.
     opportunity.confirmed = False
     opportunity.confirmed_at = None
-    _for_history(opportunity, by, reason or _("Primary owner changed"))
+    _for_history(opportunity, by, reason or gettext_lazy("Primary owner changed"))
     opportunity.save(update_fields=["primary_owner", "confirmed", "confirmed_at", "updated_at"])
     # The apps built on opportunities act here, in this transaction (bids: the tenders' open key dates follow).
     opportunity_owner_changed.send(sender=Opportunity, opportunity=opportunity, old_owner=old_owner,
                                    new_owner=new_owner, by=by)
     notify(recipient=new_owner, kind="opportunity_owner",
-           message=_("%(by)s made you the primary owner of %(name)s.") % {"by": by, "name": opportunity.name},
+           message=Text(gettext_lazy("%(by)s made you the primary owner of %(name)s."), by=by, name=opportunity.name),
            url=opportunity.get_absolute_url())
     return opportunity
 
@@ -306,7 +310,8 @@ def team_member_add(*, opportunity: Opportunity, user: User, role: str, by: User
         member.save(update_fields=["role"])
     if created and user.pk != by.pk:
         notify(recipient=user, kind="opportunity_team",
-               message=_("%(by)s added you to the sales team of %(name)s.") % {"by": by, "name": opportunity.name},
+               message=Text(gettext_lazy("%(by)s added you to the sales team of %(name)s."), by=by,
+                            name=opportunity.name),
                url=opportunity.get_absolute_url())
     return member
 
@@ -381,7 +386,7 @@ def _recompute_amount(opportunity: Opportunity) -> Decimal:
     total = total.quantize(CENT)
     if total != opportunity.amount:
         opportunity.amount = total
-        _for_history(opportunity, getattr(opportunity, "_history_user", None), _("Lines changed"))
+        _for_history(opportunity, getattr(opportunity, "_history_user", None), gettext_lazy("Lines changed"))
         opportunity.save(update_fields=["amount", "updated_at"])
     return total
 
@@ -552,7 +557,7 @@ def activity_create(
         activity.contacts.set(contacts)
     if owner.pk != by.pk:
         notify(recipient=owner, kind="activity_assigned",
-               message=_("%(by)s assigned you: %(subject)s") % {"by": by, "subject": subject},
+               message=Text(gettext_lazy("%(by)s assigned you: %(subject)s"), by=by, subject=subject),
                url=reverse("opportunities:agenda"))
     return activity
 
@@ -672,6 +677,6 @@ def product_save(*, product: Product, by: User, data: Mapping[str, Any]) -> Prod
         setattr(product, field, value)
     if Product.objects.filter(code=product.code).exclude(pk=product.pk).exists():
         raise DomainError(_("Another product has this code."), field="code")
-    _for_history(product, by, _("Edited") if product.pk else _("Created"))
+    _for_history(product, by, gettext_lazy("Edited") if product.pk else gettext_lazy("Created"))
     product.save()
     return product

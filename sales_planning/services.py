@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Customer
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from crm.money import CENT, parse_money
+from crm.stored_text import Text
 from opportunities.models import Opportunity
 from opportunities.services import opportunity_change_owner
 from sales_planning.models import (
@@ -337,7 +338,7 @@ def redeploy_execute(
     )
     record.customers.set(current["customer_ids"])
     record.opportunities.set(current["opportunity_ids"])
-    history_reason = (_("Re-deployment #%(id)s: %(reason)s") % {"id": record.pk, "reason": reason})[:100]
+    history_reason = Text(gettext_lazy("Re-deployment #%(id)s: %(reason)s"), id=record.pk, reason=reason)
     if current["opportunity_ids"]:
         # The opportunities app keeps the one-primary-owner rule and the OwnerChange history.
         for opportunity in Opportunity.objects.filter(pk__in=current["opportunity_ids"]).select_related(
@@ -887,7 +888,7 @@ def _bonuses_supersede(*, plan_ids: list[int], by: User, new_plan: IncentivePlan
     """Payouts of replaced versions still waiting for approval are marked superseded (their figures untouched, a
     history row says by whom and why); approved and paid ones stay as they are."""
     count = 0
-    reason = (_("Replaced by version %(version)s") % {"version": new_plan.version})[:100]
+    reason = Text(gettext_lazy("Replaced by version %(version)s"), version=new_plan.version)
     for bonus in Bonus.objects.select_for_update(of=("self",)).filter(plan__in=plan_ids,
                                                                        status=BonusStatus.CALCULATED):
         bonus.status = BonusStatus.SUPERSEDED

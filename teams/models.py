@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.stored_text import render
 from teams.hierarchy import ancestors_sql, descendants_sql
 
 
@@ -249,7 +250,12 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox")]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The message in the active language (it is stored as a code and its parameters)."""
+        return render(self.message)
 
 
 class TerritoryQuerySet(models.QuerySet):

@@ -6,15 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from crm.money import parse_money
 from crm.relations import is_referred_to
+from crm.stored_text import Text, encode
 from teams.models import (
     ASSIGNMENT_SOURCES,
     AssignmentRule,
@@ -106,26 +105,26 @@ def user_set_language(*, user: User, language: str) -> User:
     return user
 
 
-def notify(*, recipient: User | None, kind: str, message: str, url: str = "") -> None:
+def notify(*, recipient: User | None, kind: str, message: Text | str, url: str = "") -> None:
     """Leave an in-app notification for one person (nothing happens for nobody or an inactive person)."""
     notify_many(kind=kind, notes=[(recipient, message, url)])
 
 
-def notify_many(*, kind: str, notes: Iterable[tuple[User | None, str, str]]) -> int:
+def notify_many(*, kind: str, notes: Iterable[tuple[User | None, Text | str, str]]) -> int:
     """Leave one notification of `kind` per (recipient, message, url) in one insert; nobody and inactive people
-    get none. Returns how many were written."""
-    rows = [Notification(recipient=recipient, kind=kind, message=str(message)[:300], url=url)
+    get none. A message is a `crm.stored_text.Text` (its code and parameters), so each reader sees it in the
+    language they read in when they open it. Returns how many were written."""
+    limit = Notification._meta.get_field("message").max_length
+    rows = [Notification(recipient=recipient, kind=kind, message=encode(message, limit)[:limit], url=url)
             for recipient, message, url in notes if recipient is not None and recipient.is_active]
     Notification.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
 
 def notify_in_language(recipient: User | None, kind: str, message, url: str = "", **params) -> None:
-    """Notify one person in their own language (`message` is a lazy translation)."""
-    if recipient is None:
-        return
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        notify(recipient=recipient, kind=kind, message=str(message) % params if params else str(message), url=url)
+    """Notify one person: `message` (a lazy translation) and its parameters are stored as a `Text`, rendered in
+    the language the person reads in."""
+    notify(recipient=recipient, kind=kind, message=Text(message, **params), url=url)
 
 
 def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:

@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import imports, services, tasks
 from accounts.matching import Incoming, customer_match_candidates, needs_trigram_search, trigram_only_ceiling
@@ -26,6 +26,7 @@ from accounts.models import (
     TierChange,
 )
 from crm.errors import DomainError
+from crm.stored_text import render, render_all
 from teams.models import AssignmentRule, AssignmentStrategy, Notification, Territory
 from tests.accounts.test_import import BAD_CODE, CODE_A, CODE_B, CODE_EXISTING, by_row, code, csv_bytes, make_batch, run
 from tests.factories import CustomerFactory, ManagerFactory, OrgUnitFactory, UserFactory
@@ -54,15 +55,21 @@ def row_by_row(monkeypatch) -> None:
 
 
 def outcome_snapshot(batch: ImportBatch) -> dict:
-    """What an import did, by names (ids differ between two runs)."""
+    """What an import did, by names (ids differ between two runs), its texts read in English."""
+    with translation.override("en"):
+        return _snapshot(batch)
+
+
+def _snapshot(batch: ImportBatch) -> dict:
     names = dict(Customer.objects.values_list("pk", "name"))
-    report = [(e["row"], e["outcome"], names.get(e["customer"]), e["message"], bool(e.get("intake")))
+    report = [(e["row"], e["outcome"], names.get(e["customer"]), render(e["message"]), bool(e.get("intake")))
               for e in batch.report]
     customers = sorted(Customer.objects.values_list("name", "owner__username", "tier", "tier_score", "city",
                                                     "phone", "credit_code"))
     intakes = sorted(
         (i.row_number, i.outcome, i.status, i.customer.name if i.customer else None,
-         tuple((names.get(c["id"]), c["score"], tuple(c["reasons"])) for c in i.candidates), tuple(i.raw_data.items()))
+         tuple((names.get(c["id"]), c["score"], tuple(render_all(c["reasons"]))) for c in i.candidates),
+         tuple(i.raw_data.items()))
         for i in CustomerIntake.objects.filter(batch=batch).select_related("customer")
     )
     history = sorted(Customer.history.values_list("name", "history_type", "owner_id"))
@@ -72,7 +79,8 @@ def outcome_snapshot(batch: ImportBatch) -> dict:
         "report": report, "customers": customers, "intakes": intakes, "history_rows": len(history),
         "names": sorted(CustomerName.objects.values_list("normalized_name", flat=True)),
         "tier_changes": sorted(TierChange.objects.values_list("customer__name", "old_tier", "new_tier")),
-        "notifications": sorted(Notification.objects.values_list("recipient__username", "message")),
+        "notifications": sorted((note.recipient.username, note.text)
+                                for note in Notification.objects.select_related("recipient")),
     }
 
 

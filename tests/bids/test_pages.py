@@ -83,7 +83,7 @@ def test_detail_shows_everything_grouped(client, owner, bid, partner, poor_partn
         {"partner": poor_partner, "scheme": "方案 B", "quote": "340000"}], "competitors": ["华为"]})
     services.bid_competitor_set(bid=bid, by=owner, brand="华为", known_price="330000")
     html = page(client, owner, reverse("bids:bid-detail", args=[bid.pk])).content.decode()
-    assert "344,000.00" in html and "320,000.00" in html and "+24,000.00" in html and "+7.50%" in html
+    assert "344,000.00" in html and "320,000.00" in html and "+¥24,000.00" in html and "+7.50%" in html
     assert 'data-testid="bid-warnings"' in html and poor_partner.name in html
     assert "方案 B" in html and "340,000.00" in html
     assert "华为" in html and "330,000.00" in html

@@ -71,4 +71,19 @@ def test_format_money_groups_rounds_half_up_and_signs():
 def test_every_template_has_the_money_filters():
     html = Template("{{ a|money }} {{ a|money0 }} {{ b|signed_money }} {{ c|money }}").render(
         Context({"a": Decimal("1234.565"), "b": Decimal("5"), "c": None}))
-    assert html == "1,234.57 1,235 +5.00 —"
+    assert html == "¥1,234.57 ¥1,235 +¥5.00 —"
+
+
+@pytest.mark.parametrize(("language", "value", "expected"), [
+    ("zh-hans", "15000", "¥1.5万"), ("zh-hans", "320000000", "¥3.20亿"), ("zh-hans", "-25000", "-¥2.5万"),
+    ("zh-hans", "9999", "¥9,999"), ("en", "15000", "¥15.0K"), ("en", "1464904000", "¥1.5B"),
+    ("en", "2500000", "¥2.5M"), ("en", "999", "¥999"),
+])
+def test_summaries_count_in_the_readers_units(language, value, expected):
+    with translation.override(language):
+        assert Template("{{ a|money_short }}").render(Context({"a": Decimal(value)})) == expected
+
+
+def test_an_amount_shows_its_own_currency():
+    html = Template("{{ a|money:'USD' }} {{ a|money }}").render(Context({"a": Decimal("1050000")}))
+    assert html == "$1,050,000.00 ¥1,050,000.00"

@@ -150,7 +150,7 @@ def test_team_page_query_count_is_constant(client, world, django_assert_max_num_
     client = as_user(client, world.teamlead)
     url = reverse("forecasting:team-forecast") + q(world)
     client.get(url)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
 

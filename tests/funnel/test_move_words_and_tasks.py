@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from crm.errors import DomainError
+from crm.stored_text import render
 from funnel import services
 from funnel.models import StageChange, StageTaskDone
 from opportunities.models import Opportunity, Stage
@@ -26,8 +27,9 @@ def move(opportunity, code, by, **kwargs):
 
 
 def notes(opportunity):
-    return list(Opportunity.history.filter(id=opportunity.pk).exclude(history_change_reason=None)
-                .order_by("history_date").values_list("history_change_reason", flat=True))
+    """The history notes as the reader sees them (stored as codes, rendered in the active language)."""
+    return [render(note) for note in Opportunity.history.filter(id=opportunity.pk).exclude(
+        history_change_reason=None).order_by("history_date").values_list("history_change_reason", flat=True)]
 
 
 def test_the_words_say_which_way_the_move_went(owner, manager, opportunity):
@@ -38,13 +40,14 @@ def test_the_words_say_which_way_the_move_went(owner, manager, opportunity):
         move(opportunity, "03", manager)
         move(opportunity, "08", manager, outcome="won")
         summaries = [change.summary() for change in StageChange.objects.order_by("changed_at", "id")]
-        messages = list(Notification.objects.filter(recipient=owner).order_by("id").values_list("message", flat=True))
+        messages = [note.text for note in Notification.objects.filter(recipient=owner).order_by("id")]
+        english_notes = notes(opportunity)[-5:]
     assert summaries[0].startswith("Moved forward to stage 02")
     assert summaries[1].startswith("Moved back to stage 01")
     assert summaries[2].startswith("Lost: the opportunity is closed at stage 08")
     assert summaries[3].startswith("Reopened at stage 03")
     assert summaries[4].startswith("Won: the opportunity is closed at stage 08")
-    assert notes(opportunity)[-5:] == ["Moved forward: stage 01 → 02", "Moved back: stage 02 → 01",
+    assert english_notes == ["Moved forward: stage 01 → 02", "Moved back: stage 02 → 01",
                                        "Lost: stage 01 → 08", "Reopened: stage 08 → 03", "Won: stage 03 → 08"]
     assert "moved 华远二期产线改造 back to stage 01" in messages[1]
     assert "closed 华远二期产线改造 as lost" in messages[2]
