@@ -146,7 +146,7 @@ AXES_FAILURE_LIMIT = int(env_str("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "teams.views.locked_out"  # the styled page, how long, Retry-After
 AXES_VERBOSE = False
 
 # --- Language and time ------------------------------------------------------------------

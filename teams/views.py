@@ -65,3 +65,14 @@ def notification_mark_read(request):
     else:
         services.notifications_mark_read(user=request.user)
     return redirect("teams:notifications")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer on the sign-in page to a locked-out name and address (AXES_LOCKOUT_CALLABLE): the
+    styled page saying the account is locked and for how long, 429 with Retry-After. The same whatever the
+    password, so it tells an attacker nothing about it."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60))
+    response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
+

@@ -58,6 +58,22 @@ def test_login_is_throttled(client, owner, settings):
     assert client.get(reverse("home")).status_code == 302  # not signed in
 
 
+@pytest.mark.parametrize("password", [TEST_PASSWORD, "still-wrong"])
+def test_a_locked_out_sign_in_page_says_locked_and_for_how_long_whatever_the_password(client, owner, settings,
+                                                                                      password):
+    """The styled page in the app's layout with DEBUG off (not a bare 429), the time from the settings, and
+    the same answer for the right password and a wrong one."""
+    settings.AXES_ENABLED, settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME = True, 3, 0.25
+    settings.DEBUG = False
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "owner", "password": "nope"})
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("login"), {"username": "owner", "password": password})
+    text = response.content.decode()
+    assert response.status_code == 429 and response["Retry-After"] == "900"
+    assert 'data-testid="locked-out"' in text and "paused for 15 minutes" in text and "login-card" in text
+
+
 def test_workbench_shows_reporting_line_and_team(client, manager, owner, teammate):
     client.force_login(manager)
     html = client.get(reverse("home")).content.decode()
