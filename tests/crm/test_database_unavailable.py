@@ -86,8 +86,9 @@ def test_healthz_reports_a_broker_that_does_not_answer(db, client):
         port = probe.getsockname()[1]
     with broker(f"redis://127.0.0.1:{port}/0"):
         response = client.get(reverse("healthz"))
-    assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
+    # Still 200: the pages serve and jobs wait in the outbox; a proxy must not drop the node for it.
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "broker": "unavailable"}
 
 
 def test_healthz_answers_for_the_embedded_broker_of_make_run(db, client, tmp_path):
@@ -97,7 +98,8 @@ def test_healthz_answers_for_the_embedded_broker_of_make_run(db, client, tmp_pat
     assert (response.status_code, response.json()) == (200, {"status": "ok", "database": "ok", "broker": "ok"})
     with broker(f"sqla+sqlite:///{tmp_path / 'gone' / 'broker.sqlite3'}"):
         response = client.get(reverse("healthz"))
-    assert (response.status_code, response.json()["broker"]) == (503, "unavailable")
+    assert (response.status_code, response.json()["status"], response.json()["broker"]) == (
+        200, "degraded", "unavailable")
 
 
 @pytest.mark.django_db(transaction=True)
