@@ -26,6 +26,7 @@ from accounts.models import (
     Tier,
     TierChange,
 )
+from crm.counting import list_tally
 from crm.history import Change, HistoryEntry, field_label, newest_first, record_entries
 from teams.models import User
 
@@ -339,14 +340,15 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
     panel = {
         "template": "accounts/_workbench.html",
         "personal": user.has_own_book,
-        "my_customers": mine.count(),
-        "key_customers": mine.filter(tier=Tier.KEY).count(),
+        # Each count reads at most the exact-count limit's rows (crm.counting): bounded whoever looks.
+        "my_customers": list_tally(mine),
+        "key_customers": list_tally(mine.filter(tier=Tier.KEY)),
         "team_customers": None,
         "pending_reviews": review_queue(viewer=user).count(),
         "pending_proposals": enrichment_reviews(viewer=user).count(),
         "unassigned": None,
     }
     if user.is_manager or not user.has_own_book:
-        panel["team_customers"] = visible.count()
-        panel["unassigned"] = visible.filter(owner__isnull=True).count()
+        panel["team_customers"] = list_tally(visible)
+        panel["unassigned"] = list_tally(visible.filter(owner__isnull=True))
     return panel

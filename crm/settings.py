@@ -83,7 +83,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["crm.money_filters", "crm.form_tokens"],
+            "builtins": ["crm.money_filters", "crm.counting_filters", "crm.form_tokens"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -56,10 +56,16 @@ def opportunity_list_api(*, viewer: User) -> QuerySet[Opportunity]:
     )
 
 
-def customer_opportunities(*, viewer: User, customer) -> list[Opportunity]:
-    """The opportunities with one customer that `viewer` may see, newest first, for the customer page (one
-    query)."""
-    return list(opportunity_list(viewer=viewer).filter(customer=customer).order_by("-created_at", "-id"))
+CUSTOMER_TAB_ROWS = 20
+
+
+def customer_opportunities(*, viewer: User, customer) -> tuple[list[Opportunity], bool]:
+    """The newest CUSTOMER_TAB_ROWS opportunities with one customer that `viewer` may see, for the customer page,
+    and whether there are more (the tab then links to the full list, filtered on the customer): one query,
+    however many the customer has."""
+    rows = list(opportunity_list_rows(viewer=viewer).filter(customer=customer)
+                .order_by("-created_at", "-id")[: CUSTOMER_TAB_ROWS + 1])
+    return rows[:CUSTOMER_TAB_ROWS], len(rows) > CUSTOMER_TAB_ROWS
 
 
 def opportunity_get(*, viewer: User, pk: int) -> Opportunity:

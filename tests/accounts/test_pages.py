@@ -690,7 +690,7 @@ def test_workbench_panel_counts_and_links(client, owner, manager, mine, waiting,
     login(client, manager)
     response = client.get(reverse("home"))
     panel = next(p for p in response.context["panels"] if p["template"] == "accounts/_workbench.html")
-    assert (panel["pending_reviews"], panel["pending_proposals"], panel["unassigned"]) == (1, 1, 1)
+    assert (panel["pending_reviews"], panel["pending_proposals"], panel["unassigned"].count) == (1, 1, 1)
     assert reverse("accounts:unassigned") in html(response)
 
 
