@@ -34,7 +34,8 @@ def test_my_customers_is_one_definition_for_list_workbench_and_api(client, api_a
     assert _listed(client) == names  # the list opens on "My customers"
     assert _listed(client, scope="mine") == names
     assert _listed(client, scope="all") == names | {theirs.name}  # everything I can see, on request
-    assert selectors.workbench_panel(owner)["my_customers"].count == len(mine) == selectors.my_customers(viewer=owner).count()
+    panel = selectors.workbench_panel(owner)
+    assert panel["my_customers"].count == len(mine) == selectors.my_customers(viewer=owner).count()
     api = api_as(owner)
     assert api.get(reverse("v1:customer-list"), {"mine": "true"}).json()["count"] == len(mine)
     assert api.get(reverse("v1:customer-list")).json()["count"] == len(mine) + 1
