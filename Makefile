@@ -8,7 +8,7 @@ PORT   ?= 8000
 DEV    := DEBUG=1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test e2e lint format migrate seed messages bench clean
+.PHONY: help install run test e2e lint format migrate seed messages bench bench-http clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ messages: install ## Extract and compile translations (needs GNU gettext)
 
 bench: install ## Measure list pages, endpoints and jobs on a scaled demo (see BENCHMARKS.md)
 	$(DEV) $(BIN)/python -m benchmarks.run $(SECTIONS)
+
+bench-http: install ## The large lists over HTTP: gunicorn on a built 300,000-opportunity database (BENCHMARKS.md)
+	$(BIN)/python -m benchmarks.http $(ARGS)
 
 clean: ## Remove the virtualenv, the SQLite databases (and the embedded broker's) and collected static files
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm broker.sqlite3 staticfiles

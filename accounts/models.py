@@ -11,6 +11,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from teams.models import User
+
 
 class Source(models.TextChoices):
     CAMPAIGN = "campaign", _("Marketing campaign")
@@ -45,27 +47,36 @@ class Attitude(models.TextChoices):
 
 
 class CustomerQuerySet(models.QuerySet):
+    # Above this many customers seen through a provider, its ids stay a subquery instead of a literal list.
+    OTHER_IDS_INLINE_LIMIT = 5000
+
     def visible_to(self, user) -> CustomerQuerySet:
         """Owners see theirs, managers their subtree's and the unassigned queue, admins everything.
 
         Members of an opportunity's sales team also see that opportunity's customer.
+
+        The subtree's ids and the other customers' ids are read first (small queries) and given to the
+        database as literal lists, as `Opportunity.objects.visible_to` does: an OR of subqueries hides the
+        row counts from the planner, which then reads and sorts every customer (124,000: 270 ms a page).
         """
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
         owners = user.visible_owner_ids()
         if owners is None:
             return self.all()
-        condition = Q(owner__in=owners)
+        condition = Q(owner_id__in=list(User.objects.filter(pk__in=owners).values_list("pk", flat=True)))
         if user.is_manager:  # a sales manager (administrators were answered above)
             condition |= Q(owner__isnull=True)
         for provider in CUSTOMER_ACCESS_PROVIDERS.values():
-            condition |= Q(pk__in=provider(user))
+            others = provider(user)
+            ids = list(others[: self.OTHER_IDS_INLINE_LIMIT + 1])
+            condition |= Q(pk__in=others if len(ids) > self.OTHER_IDS_INLINE_LIMIT else ids)
         return self.filter(condition)
 
 
 # Apps above accounts that let people see customers they do not own (the opportunities: a sales team member
 # sees the opportunity's customer) register a provider here from their AppConfig.ready(): a function
-# `(user) -> queryset of customer ids`, used as a subquery of `Customer.objects.visible_to(user)`.
+# `(user) -> values_list queryset of customer ids`, used as a subquery of `Customer.objects.visible_to(user)`.
 CUSTOMER_ACCESS_PROVIDERS: dict[str, Callable[[Any], QuerySet]] = {}
 
 
@@ -119,7 +130,11 @@ class Customer(models.Model):
                                     name="customer_unique_credit_code"),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="customer_not_own_parent"),
         ]
-        indexes = [models.Index(fields=["owner", "name"], name="customer_owner_name")]
+        indexes = [
+            models.Index(fields=["owner", "name"], name="customer_owner_name"),
+            # The list's order (name, id): a page walks this index instead of sorting every visible customer.
+            models.Index(fields=["name", "id"], name="customer_name_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -10,6 +10,7 @@ import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from accounts.models import (
     Tier,
     TierChange,
 )
+from crm.counting import list_tally
 from crm.history import Change, HistoryEntry, field_label, newest_first, record_entries
 from teams.models import User
 
@@ -99,12 +101,25 @@ def customer_list(*, viewer: User, filters: dict[str, Any] | None = None) -> Que
     return customers.order_by(*CUSTOMER_SORTS[sort])
 
 
+FILTER_CHOICES_SECONDS = 300
+
+
 def customer_filter_choices(*, viewer: User) -> dict[str, list]:
-    """Values the list's filters offer: provinces and industries of visible customers, visible owners."""
-    visible = Customer.objects.visible_to(viewer)
-    provinces = list(visible.exclude(province="").order_by("province").values_list("province", flat=True).distinct())
-    industries = list(visible.exclude(industry="").order_by("industry").values_list("industry", flat=True).distinct())
-    return {"provinces": provinces, "industries": industries}
+    """Values the list's filters offer: provinces and industries of visible customers, visible owners.
+
+    Reading them means reading every visible customer (120 ms at 124,000), so they are kept in the shared
+    cache for a few minutes per viewer: a new province shows in the filter a little later, nothing else."""
+
+    def read() -> dict[str, list]:
+        visible = Customer.objects.visible_to(viewer).order_by()
+        return {
+            "provinces": list(visible.exclude(province="").order_by("province").values_list("province", flat=True)
+                              .distinct()),
+            "industries": list(visible.exclude(industry="").order_by("industry").values_list("industry", flat=True)
+                               .distinct()),
+        }
+
+    return cache.get_or_set(f"customer-filter-choices:{viewer.pk}", read, FILTER_CHOICES_SECONDS)
 
 
 def visible_people(*, viewer: User) -> QuerySet[User]:
@@ -325,14 +340,15 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
     panel = {
         "template": "accounts/_workbench.html",
         "personal": user.has_own_book,
-        "my_customers": mine.count(),
-        "key_customers": mine.filter(tier=Tier.KEY).count(),
+        # Each count reads at most the exact-count limit's rows (crm.counting): bounded whoever looks.
+        "my_customers": list_tally(mine),
+        "key_customers": list_tally(mine.filter(tier=Tier.KEY)),
         "team_customers": None,
         "pending_reviews": review_queue(viewer=user).count(),
         "pending_proposals": enrichment_reviews(viewer=user).count(),
         "unassigned": None,
     }
     if user.is_manager or not user.has_own_book:
-        panel["team_customers"] = visible.count()
-        panel["unassigned"] = visible.filter(owner__isnull=True).count()
+        panel["team_customers"] = list_tally(visible)
+        panel["unassigned"] = list_tally(visible.filter(owner__isnull=True))
     return panel

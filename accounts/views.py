@@ -50,6 +50,7 @@ from accounts.models import (
     PlanStatus,
 )
 from accounts.page_parts import customer_actions, customer_parts
+from crm.counting import TallyPaginator, list_tally, wants_exact
 from crm.errors import DomainError, refusal_message
 from crm.form_tokens import one_time_form
 from crm.forms import form_add_error
@@ -142,7 +143,9 @@ def customer_list(request):
     """The customers visible to me: search, filters, sort, pagination; a constant number of queries."""
     form, filters, customers = _filtered_customers(request)
     per_page = filters.get("per_page") or PAGE_SIZES[0]
-    page = Paginator(customers, per_page).get_page(request.GET.get("page"))
+    # Counted up to the exact-count limit, an estimate above it (crm.counting); exact on request.
+    tally = list_tally(customers, exact=wants_exact(request))
+    page = TallyPaginator(customers, per_page, tally=tally).get_page(request.GET.get("page"))
     return _render(request, "accounts/customer_list.html", {
         "form": form, "page": page, "sort": filters.get("sort") or selectors.DEFAULT_SORT,
         "filtered": any(filters.get(name) for name in ("q", "tier", "source", "owner", "province", "industry",

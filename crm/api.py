@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import logging
 import uuid
+from functools import partial
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from crm.counting import TallyPaginator, exact_count_limit, list_tally, wants_exact
 from crm.errors import DomainError
 from crm.money import MONEY_FIELD
 
@@ -44,9 +48,59 @@ class ModelSerializer(serializers.ModelSerializer):
 
 
 class Pagination(PageNumberPagination):
+    """`{"count", "count_exact", "next", "previous", "results"}`: `count` is exact up to
+    LIST_EXACT_COUNT_LIMIT rows and PostgreSQL's estimate above it (`count_exact: false`; `?exact_count=1`
+    counts everything); pages stop at that depth (crm.counting), so no request reads every visible row."""
+
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
+    too_deep_message = gettext_lazy("No such page: pages stop at %(limit)s rows; narrow the filters or sort the "
+                                    "other way.")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.tally = list_tally(queryset, exact=wants_exact(request))
+        self.django_paginator_class = partial(TallyPaginator, tally=self.tally)
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            if self.tally.exact and self.tally.count <= exact_count_limit():
+                raise
+            raise exceptions.NotFound(self.too_deep_message % {"limit": intcomma(exact_count_limit())}) from None
+
+    def get_paginated_response(self, data):
+        return Response({
+            "count": self.tally.count,
+            "count_exact": self.tally.exact,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"] = {
+            "count": schema["properties"]["count"],
+            "count_exact": {"type": "boolean", "example": True,
+                            "description": "False when `count` is an estimate (above the exact-count limit); "
+                                           "?exact_count=1 counts exactly."},
+            **{name: value for name, value in schema["properties"].items() if name != "count"},
+        }
+        schema["required"] = [*schema.get("required", []), "count_exact"]
+        return schema
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """An object by id among those the caller may see (`Model.objects.visible_to(user)`), given as
+    `queryset=Model.objects.none()`. The visible set is built when a value is checked, not each time the
+    serializer is made: `visible_to` reads the viewer's ids first, which a list's every GET would pay for."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.queryset
+        return self.queryset.model.objects.visible_to(user)
 
 
 def enum_field(choices_class, **kwargs) -> serializers.ChoiceField:

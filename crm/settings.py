@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from kombu import Queue
 
 from crm.env import allowed_hosts, env_bool, env_list, env_str, secret_key
 
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # With a read replica configured: which database this request reads from (crm.db_router).
+    "crm.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,7 +83,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["crm.money_filters", "crm.text_filters", "crm.form_tokens"],
+            "builtins": ["crm.money_filters", "crm.text_filters", "crm.counting_filters", "crm.form_tokens"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -115,15 +118,38 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Read replica (README "Scaling out") -------------------------------------------------------
+# With DATABASE_REPLICA_URL, the reads of GET requests go to the replica (crm.db_router), except for a
+# person who wrote in the last DATABASE_REPLICA_PIN_SECONDS (their reads stay on the primary, so they see
+# what they just saved) and the rest of any request that wrote. In tests it mirrors the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_PIN_SECONDS = int(env_str("DATABASE_REPLICA_PIN_SECONDS", "10"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["crm.db_router.PrimaryReplicaRouter"]
+
 # --- Cache: one for every web process -------------------------------------------------------
 # Throttles (the token endpoint's per-address rate) and anything else cached must count the same on every
 # gunicorn worker and every node: Redis with CACHE_URL (or REDIS_URL), else a table in the database (created
 # by migration crm 0004), never a process's own memory.
+# On Redis (django-redis), an outage fails open: a read is a miss and a write is dropped, each logged
+# (logger django_redis), so the token endpoint's throttle lets requests through instead of answering 500, and
+# nothing else the cache holds is a source of truth (sign-in lock-outs are database rows, django-axes).
 CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
     if CACHE_URL else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "crm_cache"},
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- People and sign-in -----------------------------------------------------------------
 AUTH_USER_MODEL = "teams.User"
@@ -266,6 +292,17 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Queues by kind, so a company can run workers for each on their own machines (README "Scaling out"):
+# imports (a large file can take minutes), reports (the nightly snapshot, roll-ups, payouts) and default
+# (everything else: the job sweep, watchdogs, quick jobs). A worker started without -Q consumes all three.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "imports", "reports")]
+CELERY_TASK_ROUTES = {
+    "accounts.import_batch_run": {"queue": "imports"},
+    "funnel.tasks.funnel_daily_snapshot": {"queue": "reports"},
+    "forecasting.tasks.*": {"queue": "reports"},
+    "teams.incentive_payouts_*": {"queue": "reports"},
+}
 
 # --- Background jobs when Redis or PostgreSQL goes away (README "When Redis or PostgreSQL goes away") ---
 # A worker killed mid-job gives its message back: acknowledged only once the job ends (acks late, above),
@@ -311,3 +348,8 @@ LOGGING = {
 
 # --- Business defaults --------------------------------------------------------------------
 DEFAULT_CURRENCY = env_str("DEFAULT_CURRENCY", "CNY")
+
+# --- Large lists (crm.counting) ----------------------------------------------------------------
+# A list counts exactly up to this many rows; above it, the database's estimate shown as "about …" with the
+# exact figure on request, and pages stop at this depth (README "Large lists").
+LIST_EXACT_COUNT_LIMIT = int(env_str("LIST_EXACT_COUNT_LIMIT", "10000"))

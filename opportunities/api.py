@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Contact, Customer, Source
-from crm.api import ModelSerializer
+from crm.api import ModelSerializer, VisibleRelatedField
 from crm.idempotency import IdempotentWrites
 from crm.params import parse_id
 from opportunities import selectors, services
@@ -96,7 +96,7 @@ class StageCodeField(serializers.CharField):
 
 
 class OpportunitySerializer(ModelSerializer):
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none())
+    customer = VisibleRelatedField(queryset=Customer.objects.none())
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     stage = StageCodeField(required=False, max_length=8, help_text="Stage code, e.g. \"01\". Set on creation; "
                            "later moves go through the funnel.")
@@ -123,12 +123,6 @@ class OpportunitySerializer(ModelSerializer):
             "created_at", "updated_at",
         ]
         read_only_fields = ["id", "currency", "assessment_score", "high_value", "created_at", "updated_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        viewer = _viewer(self)
-        if viewer is not None and viewer.is_authenticated:
-            self.fields["customer"].queryset = Customer.objects.visible_to(viewer)
 
     def validate(self, attrs):
         if self.instance is not None:
@@ -350,15 +344,14 @@ class ActivityKindField(serializers.ChoiceField):
 
 class ActivitySerializer(ModelSerializer):
     kind = ActivityKindField(choices=ActivityKind.choices)
-    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.none(), required=False,
-                                                  help_text="Defaults to the opportunity's customer.")
-    opportunity = serializers.PrimaryKeyRelatedField(queryset=Opportunity.objects.none(), required=False,
-                                                     allow_null=True)
+    customer = VisibleRelatedField(queryset=Customer.objects.none(), required=False,
+                                   help_text="Defaults to the opportunity's customer.")
+    opportunity = VisibleRelatedField(queryset=Opportunity.objects.none(), required=False, allow_null=True)
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), required=False,
                                                help_text="Defaults to the caller.")
     participants = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), many=True,
                                                       required=False)
-    contacts = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.none(), many=True, required=False)
+    contacts = VisibleRelatedField(queryset=Contact.objects.none(), many=True, required=False)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     owner_name = serializers.CharField(source="owner.__str__", read_only=True)
 
@@ -368,14 +361,6 @@ class ActivitySerializer(ModelSerializer):
                   "participants", "contacts", "location", "due_at", "done_at", "notes", "outcome", "plan",
                   "sequence", "created_at"]
         read_only_fields = ["id", "plan", "sequence", "created_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        viewer = _viewer(self)
-        if viewer is not None and viewer.is_authenticated:
-            self.fields["customer"].queryset = Customer.objects.visible_to(viewer)
-            self.fields["opportunity"].queryset = Opportunity.objects.visible_to(viewer)
-            self.fields["contacts"].child_relation.queryset = Contact.objects.visible_to(viewer)
 
     def validate(self, attrs):
         if self.instance is not None:

@@ -46,9 +46,9 @@ def _customer_opportunities(request, customer) -> str:
 
     from opportunities.selectors import customer_opportunities
 
+    rows, more = customer_opportunities(viewer=request.user, customer=customer)
     return render_to_string("opportunities/_customer_opportunities.html",
-                            {"opportunities": customer_opportunities(viewer=request.user, customer=customer)},
-                            request=request)
+                            {"opportunities": rows, "more": more, "customer": customer}, request=request)
 
 
 def _everyone(user, customer) -> bool:

@@ -313,6 +313,8 @@ class Opportunity(models.Model):
             models.Index(fields=["-updated_at"], name="opportunity_updated"),
             models.Index(fields=["-amount", "id"], name="opportunity_amount"),
             models.Index(fields=["closed_on"], name="opportunity_closed_on"),
+            # The customers of a person's opportunities (who sees which customer), read index-only.
+            models.Index(fields=["primary_owner", "customer"], name="opportunity_owner_customer"),
         ]
 
     def __str__(self) -> str:
@@ -392,6 +394,11 @@ class OpportunityTeamMember(models.Model):
             # writes); the NOT NULL Opportunity.primary_owner makes it at least one.
             models.UniqueConstraint(fields=["opportunity"], condition=Q(is_primary=True),
                                     name="opportunityteam_one_primary_owner"),
+        ]
+        indexes = [
+            # The memberships besides the primary owner's, read by every visibility check (index-only).
+            models.Index(fields=["user", "opportunity"], condition=Q(is_primary=False),
+                         name="opportunityteam_secondary"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Customer
+from crm.counting import TallyPaginator, list_tally, wants_exact
 from crm.errors import DomainError, PermissionDenied, refusal_message
 from crm.form_tokens import one_time_form
 from crm.forms import form_add_error
@@ -56,20 +56,21 @@ def _detail_url(pk: int, tab: str = "lines") -> str:
 def opportunity_list(request):
     """Filters (stage, owner, customer, close date, high value, confirmed), sorting and pages, in a
     constant number of queries whatever the number of rows."""
-    queryset = selectors.opportunity_list(viewer=request.user)
+    queryset = selectors.opportunity_list_rows(viewer=request.user)
     params = request.GET.copy()
     if "stage" not in params:
         params["stage"] = "open"  # the page starts with the open funnel; "all" shows the closed ones too
     filterset = OpportunityFilter(params, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
-    totals = selectors.opportunity_totals(rows)
-    paginator = Paginator(rows, PAGE_SIZE)
-    paginator.count = totals["count"]  # already counted with the total amount: no second COUNT(*)
-    page = paginator.get_page(request.GET.get("page"))
+    # Counted and summed in one query up to the exact-count limit; above it an estimate, exact on request.
+    totals = list_tally(rows, amount_field="amount", exact=wants_exact(request))
+    page = TallyPaginator(rows, PAGE_SIZE, tally=totals).get_page(request.GET.get("page"))
     owners = services.owner_choices(request.user).order_by("username")
     sort_query = request.GET.copy()  # the sort links keep the filters, not the page or the old sort
     sort_query.pop("page", None)
     sort_query.pop("ordering", None)
+    exact_query = request.GET.copy()
+    exact_query["exact"] = "1"
     filter_customer = None
     customer_id = parse_id(request.GET.get("customer"))
     if customer_id is not None:
@@ -83,6 +84,7 @@ def opportunity_list(request):
         "filter_customer": filter_customer,
         "params": params,
         "sort_query": sort_query.urlencode(),
+        "exact_query": exact_query.urlencode(),
         "ordering": request.GET.get("ordering", ""),
         "sort_keys": OPPORTUNITY_ORDERING,
     })

@@ -92,9 +92,10 @@ def test_an_upload_while_redis_is_down_succeeds_and_the_import_runs_once_redis_i
 
 
 def run_one_message(app) -> None:
-    """Take the next message off Redis's default queue and run its task as a worker would."""
+    """Take the next message off Redis's imports queue (where imports are routed) and run its task as a worker
+    would."""
     with app.connection_for_read() as broker:
-        queue = broker.SimpleQueue(app.conf.task_default_queue)
+        queue = broker.SimpleQueue(app.amqp.router.route({}, "accounts.import_batch_run")["queue"].name)
         message = queue.get(timeout=10)
         args, kwargs, _embed = message.decode()
         app.tasks[message.headers["task"]].apply(args=args, kwargs=kwargs, task_id=message.headers["id"])

@@ -184,6 +184,7 @@ def test_list_costs_a_constant_number_of_queries(client, manager, owner, teammat
         return len(queries)
 
     CustomerFactory.create_batch(3, owner=owner)
+    count(25)  # the first view fills the filter choices kept in the shared cache for a few minutes
     small = count(25)
     for number in range(120):
         CustomerFactory(name=f"客户{number}有限公司", owner=[owner, teammate, None][number % 3],
@@ -689,7 +690,7 @@ def test_workbench_panel_counts_and_links(client, owner, manager, mine, waiting,
     login(client, manager)
     response = client.get(reverse("home"))
     panel = next(p for p in response.context["panels"] if p["template"] == "accounts/_workbench.html")
-    assert (panel["pending_reviews"], panel["pending_proposals"], panel["unassigned"]) == (1, 1, 1)
+    assert (panel["pending_reviews"], panel["pending_proposals"], panel["unassigned"].count) == (1, 1, 1)
     assert reverse("accounts:unassigned") in html(response)
 
 

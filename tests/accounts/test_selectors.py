@@ -114,8 +114,8 @@ def test_queues_and_workbench_panel(owner, teammate, manager):
     assert selectors.enrichment_reviews(viewer=teammate).count() == 0
     panel = selectors.workbench_panel(owner)
     assert panel["template"] == "accounts/_workbench.html"
-    assert (panel["my_customers"], panel["key_customers"], panel["pending_reviews"], panel["pending_proposals"],
-            panel["unassigned"], panel["team_customers"]) == (1, 1, 1, 1, None, None)
+    assert (panel["my_customers"].count, panel["key_customers"].count, panel["pending_reviews"],
+            panel["pending_proposals"], panel["unassigned"], panel["team_customers"]) == (1, 1, 1, 1, None, None)
     panel = selectors.workbench_panel(manager)
-    assert (panel["my_customers"], panel["unassigned"], panel["team_customers"]) == (0, 1, 2)
+    assert (panel["my_customers"].count, panel["unassigned"].count, panel["team_customers"].count) == (0, 1, 2)
     assert selectors.workbench_panel(AnonymousUser()) is None

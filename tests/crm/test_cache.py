@@ -5,7 +5,8 @@ from django.db import connection
 
 from tests.crm.test_settings import GOOD_KEY, run_django
 
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "crm.example.com"}
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "crm.example.com",
+              "CACHE_URL": "", "REDIS_URL": ""}
 SHOW = ("shell", "-c", "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])")
 
 
@@ -19,7 +20,7 @@ def test_without_redis_the_cache_is_the_database_not_a_process_memory():
 
 @pytest.mark.parametrize("variable", ["CACHE_URL", "REDIS_URL"])
 def test_with_redis_the_cache_is_redis(variable):
-    assert backend({variable: "redis://127.0.0.1:6379/1"}) == "django.core.cache.backends.redis.RedisCache"
+    assert backend({variable: "redis://127.0.0.1:6379/1"}) == "django_redis.cache.RedisCache"
 
 
 @pytest.mark.django_db
@@ -29,3 +30,20 @@ def test_the_migrations_create_the_cache_table():
     assert "crm_cache" in connection.introspection.table_names()
     cache.set("shared", 1)
     assert cache.get("shared") == 1
+
+
+@pytest.mark.django_db
+def test_a_redis_outage_lets_the_token_endpoint_answer_and_is_logged(settings, caplog, owner):
+    """Redis away: the throttle's cache read is a logged miss (django-redis IGNORE_EXCEPTIONS), not a 500."""
+    from rest_framework.test import APIClient
+
+    from tests.factories import TEST_PASSWORD
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+    }}
+    response = APIClient().post("/api/v1/auth/token/", {"username": owner.username, "password": TEST_PASSWORD},
+                                format="json")
+    assert response.status_code == 200 and response.json()["token"]
+    assert any(record.name.startswith("django_redis") for record in caplog.records)

@@ -34,7 +34,8 @@ def test_my_customers_is_one_definition_for_list_workbench_and_api(client, api_a
     assert _listed(client) == names  # the list opens on "My customers"
     assert _listed(client, scope="mine") == names
     assert _listed(client, scope="all") == names | {theirs.name}  # everything I can see, on request
-    assert selectors.workbench_panel(owner)["my_customers"] == len(mine) == selectors.my_customers(viewer=owner).count()
+    panel = selectors.workbench_panel(owner)
+    assert panel["my_customers"].count == len(mine) == selectors.my_customers(viewer=owner).count()
     api = api_as(owner)
     assert api.get(reverse("v1:customer-list"), {"mine": "true"}).json()["count"] == len(mine)
     assert api.get(reverse("v1:customer-list")).json()["count"] == len(mine) + 1
@@ -69,3 +70,22 @@ def test_customer_opportunities_tab_says_when_there_are_none(client, owner, book
     page = client.get(mine[2].get_absolute_url(), {"tab": "opportunities"})
     assert page.status_code == 200
     assert 'data-testid="customer-opportunities-empty"' in page.content.decode()
+
+
+def test_customer_opportunities_tab_shows_the_newest_twenty_and_links_to_all_in_constant_queries(
+        client, owner, book, django_assert_max_num_queries):
+    mine, _theirs = book
+    customer = mine[0]
+    for number in range(3):
+        OpportunityFactory(customer=customer, primary_owner=owner, name=f"早期商机{number}")
+    client.force_login(owner)
+    url = customer.get_absolute_url()
+    with django_assert_max_num_queries(60) as few:
+        content = client.get(url, {"tab": "opportunities"}).content.decode()
+    assert 'data-testid="customer-opportunities-all"' not in content
+    for number in range(22):
+        OpportunityFactory(customer=customer, primary_owner=owner, name=f"后来商机{number:02d}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        content = client.get(url, {"tab": "opportunities"}).content.decode()
+    assert content.count('class="fw-semibold"') >= 20 and "后来商机21" in content and "早期商机0" not in content
+    assert f"?customer={customer.pk}&amp;stage=all" in content

@@ -1,0 +1,111 @@
+"""How many rows a list holds, without reading every row of a large one.
+
+A list counts exactly up to `LIST_EXACT_COUNT_LIMIT` rows (default 10,000): one query that stops
+reading at the limit, so its cost does not grow with the visible set. Above the limit the figure is
+PostgreSQL's own estimate of the filtered query (EXPLAIN, a millisecond), which pages show as
+"about 296,000" and the API marks with `count_exact: false`; the exact figure is computed only when
+asked (`?exact=1` on a page, `?exact_count=1` in the API). SQLite has no estimate: the list then
+says "more than 10,000". Pages and API pages stop at the same depth, so every page offered exists
+and no query skips more than that many rows.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Count, QuerySet, Sum
+from django.utils.functional import cached_property
+
+
+def exact_count_limit() -> int:
+    return settings.LIST_EXACT_COUNT_LIMIT
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A list's size: `count` is exact when `exact`, otherwise an estimate above the limit (or the limit
+    itself when the database gives none, `estimated` False). `amount` is the sum of the amount column when
+    it was asked for and the count is exact; None otherwise (never a partial sum)."""
+
+    count: int
+    exact: bool
+    amount: Decimal | None = None
+    estimated: bool = False
+
+    @property
+    def more_than(self) -> int:
+        """What an inexact count surely exceeds."""
+        return exact_count_limit()
+
+
+def _round_estimate(rows: float) -> int:
+    """Three significant figures: an estimate does not pretend to be exact to the unit."""
+    value = max(int(rows), 1)
+    digits = len(str(value))
+    step = 10 ** max(digits - 3, 0)
+    return round(value / step) * step
+
+
+def estimated_count(queryset: QuerySet) -> int | None:
+    """The planner's estimate of how many rows the query returns (PostgreSQL only; None elsewhere)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return _round_estimate(plan[0]["Plan"]["Plan Rows"])
+
+
+def list_tally(queryset: QuerySet, *, amount_field: str | None = None, exact: bool = False) -> Tally:
+    """Count `queryset` (and sum `amount_field`) reading at most the limit's rows, in one query; above the
+    limit, the planner's estimate (one more query). `exact` counts and sums everything, however many."""
+    limit = exact_count_limit()
+    rows = queryset.order_by()
+    aggregates = {"count": Count("pk")}
+    if amount_field:
+        aggregates["amount"] = Sum(amount_field)
+    if not exact:
+        rows = rows[: limit + 1]
+    totals = rows.aggregate(**aggregates)
+    count = totals["count"] or 0
+    amount = (totals.get("amount") or Decimal("0.00")) if amount_field else None
+    if exact or count <= limit:
+        return Tally(count=count, exact=True, amount=amount)
+    estimate = estimated_count(queryset)
+    if estimate is None or estimate <= limit:
+        # No estimate, or one that contradicts what was just read: say only what is known.
+        return Tally(count=limit, exact=False, estimated=False)
+    return Tally(count=estimate, exact=False, estimated=True)
+
+
+class TallyPaginator(Paginator):
+    """Django's paginator over a list counted by `list_tally`: its pages stop at the exact-count limit, so
+    every page it offers exists (a count above the limit is known to exceed it) and no page skips more than
+    the limit's rows."""
+
+    def __init__(self, object_list, per_page, *, tally: Tally, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.tally = tally
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.tally.count, exact_count_limit())
+
+    @property
+    def truncated(self) -> bool:
+        """Whether rows exist beyond the last page offered."""
+        return not self.tally.exact or self.tally.count > exact_count_limit()
+
+
+def wants_exact(request) -> bool:
+    """Whether the reader asked for the exact figures (?exact=1 on a page, ?exact_count=1 in the API)."""
+    return (request.GET.get("exact") or request.GET.get("exact_count") or "") in ("1", "true", "yes")
