@@ -357,7 +357,11 @@ def _jsonable(data: dict) -> dict:
 
 
 def _check_may_set_owner(*, by: User | None, owner: User) -> None:
-    """Admins name any owner; managers someone in their subtree (or themselves); others only themselves."""
+    """The owner is a salesperson (active, not an administrator: they carry no customers); an administrator names
+    any of them, a manager someone in their subtree (or themselves), others only themselves."""
+    if not owner.is_active or owner.is_superuser or owner.is_admin:
+        raise DomainError(_("%(name)s cannot own customers: only active sales people do.") % {"name": owner},
+                          field="owner")
     if by is None or by.is_admin:
         return
     if owner.pk == by.pk or by.is_superior_of(owner):

@@ -212,6 +212,21 @@ def test_assign_from_unassigned_queue(manager, owner, teammate):
     assert Notification.objects.filter(recipient=owner).exists()
 
 
+def test_only_active_sales_people_own_customers(manager, owner):
+    """An administrator could give a customer to another administrator (or to someone who has left) through the
+    API: they carry no customers and would hide it from every sales list."""
+    from tests.factories import AdminFactory
+
+    admin, other_admin = AdminFactory(username="a1"), AdminFactory(username="a2")
+    gone = UserFactory(username="gone", manager=manager, is_active=False)
+    customer = CustomerFactory(owner=None)
+    for not_a_seller in (other_admin, gone):
+        with pytest.raises(DomainError) as refused:
+            services.customer_assign(customer=customer, owner=not_a_seller, by=admin)
+        assert refused.value.field == "owner"
+    assert services.customer_assign(customer=customer, owner=owner, by=admin).owner == owner
+
+
 # --- Enrichment ----------------------------------------------------------------------------
 
 def test_enrichment_fills_empty_and_proposes_conflicts(owner):
