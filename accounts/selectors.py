@@ -247,7 +247,7 @@ def customer_history(*, customer: Customer) -> dict[str, Any]:
     records = list(customer.history.select_related("history_user").order_by("-history_date", "-history_id")
                    [: HISTORY_LIMIT + 1])
     entries = record_entries(reversed(records), Customer, exclude=("tier_score", "tier_suggested", "created_by"),
-                             told_elsewhere=("tier",), on_create=("owner", "tier", "source"))
+                             told_elsewhere=("tier", "tier_overridden"), on_create=("owner", "tier", "source"))
     tier_label = field_label(Customer, "tier")
     for change in TierChange.objects.filter(customer=customer).select_related("changed_by")[:HISTORY_LIMIT]:
         entries.append(HistoryEntry(

@@ -112,8 +112,9 @@ def record_entries(records: Iterable, model: type[models.Model], *, exclude: Ite
                    generic_reasons: Iterable[str] = ()) -> list[HistoryEntry]:
     """Display entries for simple-history `records` of `model` (of one or many objects, oldest first).
 
-    `exclude`: fields never shown. `told_elsewhere`: fields an audit row tells; a record that changes one of
-    them is left to that row. `on_create`: the starting values a creation shows. `kind`: the entries' kind
+    `exclude`: fields never shown. `told_elsewhere`: fields an audit row tells; they are left to that row
+    (with the record's reason), the record's other changes shown.
+    `on_create`: the starting values a creation shows. `kind`: the entries' kind
     (else created, changed or deleted). `titles`: the created/changed/deleted titles; `subject` names the
     object after it. `generic_reasons`: change reasons that only repeat the title."""
     records = list(records)
@@ -142,14 +143,16 @@ def record_entries(records: Iterable, model: type[models.Model], *, exclude: Ite
             what = "deleted" if record.history_type == "-" else "changed"
             values = []
             delta = record.diff_against(previous, included_fields=list(fields))
-            if told & set(delta.changed_fields):
-                continue  # an audit row tells this change, with its reason
+            # A field an audit row tells (with its reason) is left to that row; the rest of the record's changes
+            # (an owner change that also resets `confirmed`) are shown here.
             changes = [Change(capfirst(str(fields[c.field].verbose_name)),
                               display_value(fields[c.field], c.old, names.get(c.field)),
                               display_value(fields[c.field], c.new, names.get(c.field)))
-                       for c in delta.changes]
+                       for c in delta.changes if c.field not in told]
             if what == "changed" and not changes:
                 continue
+            if told & set(delta.changed_fields):
+                note = ""  # the reason belongs to the audit row that tells the told field
         title = titles[what] + (f": {about}" if about else "")
         entries.append(HistoryEntry(record.history_date, record.history_user, kind or what, title,
                                     changes=changes, values=values, note=note))

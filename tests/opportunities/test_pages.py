@@ -359,6 +359,24 @@ def test_history_shows_an_owner_change_once(client, manager, teammate, opportuni
     assert html.count("调整分工") == 1
 
 
+def test_history_keeps_what_else_an_owner_change_changed(manager, teammate, opportunity):
+    """The owner change is told by its audit row; the same save also cleared `confirmed`, which only the model
+    history tells: it is shown, not dropped with the owner."""
+    from django.utils.text import capfirst
+
+    from opportunities import selectors, services
+    from opportunities.models import Opportunity
+
+    opportunity.confirmed = True
+    opportunity.save()  # a history record with confirmed = yes
+    services.opportunity_change_owner(opportunity=opportunity, new_owner=teammate, by=manager, reason="调整分工")
+    entries = selectors.opportunity_timeline(opportunity=opportunity)
+    confirmed = capfirst(str(Opportunity._meta.get_field("confirmed").verbose_name))
+    told = [(old, new) for entry in entries for label, old, new in entry.changes if label == confirmed]
+    assert len(told) == 2  # set by hand, then cleared by the owner change (it was dropped with the owner)
+    assert sum(1 for entry in entries if entry.note == "调整分工") == 1
+
+
 def test_edit_page(client, owner, opportunity):
     client.force_login(owner)
     url = reverse("opportunities:opportunity-edit", args=[opportunity.pk])
