@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -112,7 +113,7 @@ class Customer(models.Model):
 
     class Meta:
         verbose_name = _("customer")
-        verbose_name_plural = _("customers")
+        verbose_name_plural = pgettext_lazy("model name", "customers")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""),
