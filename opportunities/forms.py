@@ -117,7 +117,8 @@ class LineForm(BootstrapMixin, forms.Form):
 
 
 class TeamMemberForm(BootstrapMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.filter(is_active=True).order_by("username"))
+    user = forms.ModelChoiceField(label=_("Team member"),
+                                  queryset=User.objects.filter(is_active=True).order_by("username"))
     role = forms.ChoiceField(label=_("Role"), choices=TeamRole.choices, initial=TeamRole.PRESALES)
 
     def __init__(self, *args, **kwargs):
