@@ -14,6 +14,7 @@ from accounts.models import (
     CustomerIntake,
     CustomerMerge,
     EnrichmentProposal,
+    PublicMailDomain,
     TierChange,
     TierThreshold,
 )
@@ -113,3 +114,11 @@ class AccountPlanAdmin(SimpleHistoryAdmin):
     search_fields = ["customer__name"]
     autocomplete_fields = ["customer"]
     readonly_fields = ["author", "reviewed_by", "reviewed_at"]
+
+
+@admin.register(PublicMailDomain)
+class PublicMailDomainAdmin(admin.ModelAdmin):
+    """Mail domains that are no evidence in duplicate matching (anyone's mailbox, placeholders)."""
+
+    list_display = ["domain", "note"]
+    search_fields = ["domain", "note"]

@@ -12,6 +12,14 @@ class AccountsConfig(AppConfig):
 
         assignment_sources_register(Source.choices)
 
+        from django.db.models.signals import post_delete, post_save
+
+        from accounts.matching import public_mail_domains_changed
+        from accounts.models import PublicMailDomain
+
+        post_save.connect(public_mail_domains_changed, sender=PublicMailDomain, dispatch_uid="public-mail-domains")
+        post_delete.connect(public_mail_domains_changed, sender=PublicMailDomain, dispatch_uid="public-mail-domains")
+
     def workbench_panel(self, user):
         """This area's card on the workbench (crm.views.home asks every app config for one)."""
         from accounts.selectors import workbench_panel

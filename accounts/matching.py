@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -42,10 +43,29 @@ LEGAL_WORDS_EN = {
     "co", "company", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "llc", "plc", "gmbh",
     "ag", "sa", "group", "holdings", "holding", "the",
 }
-FREE_MAIL_DOMAINS = {
-    "qq.com", "163.com", "126.com", "139.com", "sina.com", "sina.cn", "sohu.com", "foxmail.com", "yeah.net",
-    "aliyun.com", "gmail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com",
-}
+# Public and placeholder mail domains are no evidence of anything shared: administrators keep the list
+# (accounts.PublicMailDomain, seeded by migration 0007). Read at most once a minute per process, and again at once
+# in the process that changed it (accounts.apps clears it on save and delete).
+PUBLIC_MAIL_DOMAINS_TTL = 60.0
+_public_mail_domains: tuple[float, frozenset[str]] | None = None
+
+
+def public_mail_domains() -> frozenset[str]:
+    """The mail domains that count as no evidence when two records share them."""
+    global _public_mail_domains
+    now = time.monotonic()
+    if _public_mail_domains is None or now - _public_mail_domains[0] > PUBLIC_MAIL_DOMAINS_TTL:
+        from accounts.models import PublicMailDomain
+
+        _public_mail_domains = (now, frozenset(PublicMailDomain.objects.values_list("domain", flat=True)))
+    return _public_mail_domains[1]
+
+
+def public_mail_domains_changed(**kwargs) -> None:
+    global _public_mail_domains
+    _public_mail_domains = None
+
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # "深圳市腾讯" and "深圳腾讯": the 省/市 after a leading place name is dropped (on both sides alike).
 _PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{2,3})[省市]")
@@ -164,7 +184,7 @@ class Incoming:
         keys["phone_key"] = phone if len(phone) >= MIN_PHONE_KEY else ""
         keys["website_key"] = website_domain(self.website)
         domain = email_domain(self.email)
-        keys["email_domain"] = domain if domain not in FREE_MAIL_DOMAINS else ""
+        keys["email_domain"] = domain if domain not in public_mail_domains() else ""
         return {name: value for name, value in keys.items() if value}
 
 
@@ -178,7 +198,14 @@ _REASON_CODES = {
     "codes": gettext_lazy("different credit codes"),
 }
 REASONS = {key: encode(Text(message)) for key, message in _REASON_CODES.items()}
+# Evidence that two records are one company: a shared identifier or the very same name. Name likeness and the
+# city alone are weak (the review queue can create such records in bulk: accounts.services.review_create_weak).
+STRONG_REASONS = frozenset(REASONS[key] for key in ("code", "name", "phone", "website", "email", "codes"))
 SIMILAR_NAME = gettext_lazy("similar name (%(percent)d%%)")
+# The review queue's reason filter: key -> the message id found in a stored reason (crm.stored_text keeps it).
+REASON_FILTERS = {key: Text(message).data()["m"] for key, message in _REASON_CODES.items()} | {
+    "similar": "similar name ("}
+REASON_LABELS = {**_REASON_CODES, "similar": gettext_lazy("similar name")}
 
 
 def _stored_key(customer, key: str, derive, raw: str, limit: int) -> str:
@@ -227,7 +254,7 @@ def score_pair(incoming: Incoming, existing, name_similarity: float | None = Non
         score += 30
         reasons.append(texts["website"])
     domain = incoming.memo("email", email_domain, incoming.email)
-    if (domain and domain not in FREE_MAIL_DOMAINS
+    if (domain and domain not in public_mail_domains()
             and domain == _stored_key(existing, "email_domain", email_domain, existing.email, 200)):
         score += 20
         reasons.append(texts["email"])
@@ -519,3 +546,8 @@ class MatchPool:
                 merged_similar[identity] = (self.customers[identity], sim)
         best = sorted(merged_similar.values(), key=lambda pair: (-pair[1], _order(pair[0])))[:TRIGRAM_LIMIT]
         return ordered, best, truncated
+
+
+def only_weak_evidence(candidates: list[dict]) -> bool:
+    """No candidate stored with an intake shares an identifier or the exact name with it (see STRONG_REASONS)."""
+    return not any(STRONG_REASONS.intersection(candidate.get("reasons", [])) for candidate in candidates)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from teams.models import User
@@ -123,7 +124,7 @@ class Customer(models.Model):
 
     class Meta:
         verbose_name = _("customer")
-        verbose_name_plural = _("customers")
+        verbose_name_plural = pgettext_lazy("model name", "customers")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["credit_code"], condition=~Q(credit_code=""),
@@ -581,3 +582,25 @@ class AccountPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} {self.year}"
+
+
+class PublicMailDomain(models.Model):
+    """A mail domain anyone can sign up to, or a placeholder (qq.com, gmail.com, example.com): two customers
+    sharing it share nothing, so duplicate matching takes it as no evidence (accounts.matching). Seeded by a
+    migration; administrators add and remove domains."""
+
+    domain = models.CharField(_("domain"), max_length=200, unique=True,
+                              help_text=_("As after the @ of an address, e.g. qq.com."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("public mail domain")
+        verbose_name_plural = _("public mail domains")
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().lstrip("@")
+        super().save(*args, **kwargs)

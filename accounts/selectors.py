@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from accounts.matching import REASON_FILTERS
 from accounts.models import (
     AccountPlan,
     Contact,
@@ -21,6 +23,7 @@ from accounts.models import (
     CustomerIntake,
     CustomerMerge,
     EnrichmentProposal,
+    ImportBatch,
     IntakeStatus,
     ProposalStatus,
     Tier,
@@ -294,14 +297,28 @@ def customer_pick(*, viewer: User, query: str, exclude_id: int | None = None, li
 
 # --- Queues --------------------------------------------------------------------------------
 
-def review_queue(*, viewer: User) -> QuerySet[CustomerIntake]:
-    """Intake records waiting for a person, visible to `viewer`, oldest first."""
-    return (
+def review_queue(*, viewer: User, batch_id: int | None = None, reason: str = "") -> QuerySet[CustomerIntake]:
+    """Intake records waiting for a person, visible to `viewer`, oldest first; optionally of one import
+    (`batch_id`) and with one match reason (a key of accounts.matching.REASON_FILTERS)."""
+    queue = (
         CustomerIntake.objects.visible_to(viewer)
         .filter(status=IntakeStatus.PENDING_REVIEW)
         .select_related("created_by", "batch")
         .order_by("created_at", "id")
     )
+    if batch_id is not None:
+        queue = queue.filter(batch_id=batch_id)
+    if reason in REASON_FILTERS:
+        # The reasons are stored texts inside the candidates' JSON: their message id is found in its text.
+        queue = queue.annotate(candidates_text=Cast("candidates", TextField())).filter(
+            candidates_text__contains=REASON_FILTERS[reason])
+    return queue
+
+
+def review_imports(*, viewer: User) -> list[ImportBatch]:
+    """The imports that have records waiting for review, for the queue's filter."""
+    waiting = review_queue(viewer=viewer).exclude(batch=None).values("batch_id")
+    return list(ImportBatch.objects.filter(pk__in=waiting).order_by("-id"))
 
 
 def review_candidates(*, viewer: User, intakes: list[CustomerIntake]) -> dict[int, Customer]:

@@ -31,6 +31,7 @@ from accounts.matching import (
     customer_rank,
     lock_customer_keys,
     normalize_text,
+    only_weak_evidence,
     phone_key,
     website_domain,
 )
@@ -570,6 +571,21 @@ def enrichment_decide(*, proposal: EnrichmentProposal, accept: bool, by: User) -
 
 
 # --- Review queue --------------------------------------------------------------------------
+
+@transaction.atomic
+def review_create_weak(*, batch, by: User) -> int:
+    """Create a new customer for each of an import's records waiting for review whose candidates only look alike
+    (similar name, same city: no shared identifier, not the same name); returns how many. Each goes through
+    intake_resolve, so the same permission rule applies; a repeated request finds nothing left to create."""
+    waiting = (CustomerIntake.objects.visible_to(by).filter(batch=batch, status=IntakeStatus.PENDING_REVIEW)
+               .order_by("row_number", "id"))
+    created = 0
+    for intake in waiting:
+        if only_weak_evidence(intake.candidates):
+            intake_resolve(intake=intake, resolution=IntakeResolution.CREATED, by=by)
+            created += 1
+    return created
+
 
 @transaction.atomic
 def intake_resolve(*, intake: CustomerIntake, resolution: str, by: User,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("check/", views.customer_check, name="customer-check"),
     path("pick/", views.customer_pick, name="customer-pick"),
     path("review/", views.review_queue, name="review-queue"),
+    path("review/create-weak/", views.review_create_weak, name="review-create-weak"),
     path("review/<int:intake_pk>/resolve/", views.intake_resolve, name="intake-resolve"),
     path("unassigned/", views.unassigned_queue, name="unassigned"),
     path("enrichment/", views.enrichment_reviews, name="enrichment-reviews"),

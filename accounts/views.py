@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import selectors, services
@@ -38,13 +39,14 @@ from accounts.forms import (
     PlanReviewForm,
     TierOverrideForm,
 )
-from accounts.matching import PROBABLE_SCORE, SURE_SCORE
+from accounts.matching import PROBABLE_SCORE, REASON_LABELS, SURE_SCORE
 from accounts.models import (
     AccountPlan,
     Contact,
     Customer,
     CustomerIntake,
     EnrichmentProposal,
+    ImportBatch,
     IntakeOutcome,
     IntakeResolution,
     PlanStatus,
@@ -494,7 +496,8 @@ REVIEW_FIELDS = ["name", "credit_code", "province", "city", "address", "phone", 
 @require_GET
 def review_queue(request):
     """Probable matches waiting for a person: the incoming record side by side with its candidates."""
-    queue = selectors.review_queue(viewer=request.user)
+    batch_id, reason = parse_id(request.GET.get("batch")), request.GET.get("reason", "")
+    queue = selectors.review_queue(viewer=request.user, batch_id=batch_id, reason=reason)
     if (intake_id := parse_id(request.GET.get("intake"))) is not None:  # one item, e.g. from an import's report
         queue = queue.filter(pk=intake_id)
     page = Paginator(queue, 10).get_page(request.GET.get("page"))
@@ -522,7 +525,27 @@ def review_queue(request):
                                                                  incoming.strip().lower() != value.strip().lower())})
             rows.append({"label": labels[name], "incoming": incoming, "values": values})
         items.append({"intake": intake, "columns": columns, "rows": rows, "others": others})
-    return _render(request, "accounts/review_queue.html", {"page": page, "items": items}, section="review")
+    filters = {"imports": selectors.review_imports(viewer=request.user), "batch_id": batch_id, "reason": reason,
+               "reasons": sorted(REASON_LABELS.items(), key=lambda item: str(item[1]))}
+    return _render(request, "accounts/review_queue.html", {"page": page, "items": items, **filters},
+                   section="review")
+
+
+@login_required
+@require_POST
+def review_create_weak(request):
+    """Create, as new customers, the chosen import's records waiting for review on weak evidence only."""
+    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=parse_id(request.POST.get("batch")))
+    try:
+        created = services.review_create_weak(batch=batch, by=request.user)
+    except (DomainError, PermissionDenied) as error:
+        messages.error(request, refusal_message(error))
+    else:
+        messages.success(request, ngettext(
+            "%(count)d customer created from the import's records that only looked alike.",
+            "%(count)d customers created from the import's records that only looked alike.", created)
+            % {"count": created})
+    return redirect(f"{reverse('accounts:review-queue')}?batch={batch.pk}")
 
 
 @login_required

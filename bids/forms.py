@@ -23,6 +23,7 @@ from bids.models import (
     TenderType,
     ThreatLevel,
 )
+from crm.forms import DateInput, DateTimeInput, name_the_field_in_date_errors
 from opportunities.models import Product
 from opportunities.services import clean_competitors
 
@@ -40,20 +41,9 @@ class BootstrapMixin:
                 continue
             css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        name_the_field_in_date_errors(self)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 EVALUATION_FIELDS = ["eval_price", "eval_service", "eval_technology", "eval_commercial"]

@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -23,3 +24,9 @@ class CrmConfig(AppConfig):
         from crm import history
 
         history.connect()
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes (sign-in lock-outs) under a name the admin shows in the reader's language."""
+
+    verbose_name = _("Sign-in protection")

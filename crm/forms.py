@@ -4,12 +4,54 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from crm.errors import refusal_message
 
+# The browser sends an empty value for a date it cannot read (31 February typed into the date picker);
+# static/js/app.js adds "<name>__invalid" then, so the form says "enter a valid date", not "required".
+BAD_INPUT_SUFFIX = "__invalid"
+
+
+class _KnowsBadInput:
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        if not value and data.get(name + BAD_INPUT_SUFFIX):
+            return "?"  # not a date: the field's "invalid" message, not "required"
+        return value
+
+
+class DateInput(_KnowsBadInput, forms.DateInput):
+    """The browser's date picker; an unreadable date is reported as such (see BAD_INPUT_SUFFIX)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(_KnowsBadInput, forms.DateTimeInput):
+    """The browser's date-and-time picker; an unreadable value is reported as such."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def name_the_field_in_date_errors(form: forms.BaseForm) -> None:
+    """An impossible date names its field ("Expected close date: enter a valid date."), so the message reads
+    right also where it is shown above the form (a summary, a toast)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateTimeField):
+            field.error_messages["invalid"] = _("%(field)s: enter a valid date and time.") % {"field": field.label}
+        elif isinstance(field, forms.DateField):
+            field.error_messages["invalid"] = _("%(field)s: enter a valid date.") % {"field": field.label}
+
 
 def bootstrap_small(form: forms.Form) -> None:
-    """Bootstrap's small controls on every field."""
+    """Bootstrap's small controls on every field (and date errors that name their field)."""
+    name_the_field_in_date_errors(form)
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):

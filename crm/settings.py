@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "import_export",
-    "axes",
+    "crm.apps.AxesConfig",  # django-axes, with a translated name
     "csp",
     # The platform (request safety, job outbox), then the business areas, lowest first: each imports
     # only those above it in this list (the layers contract in pyproject.toml, checked by lint-imports).

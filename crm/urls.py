@@ -5,6 +5,7 @@ from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from crm import views
@@ -18,6 +19,11 @@ api_v1 = [
     *(path("", include(f"{area}.api_urls")) for area in API_AREAS),
 ]
 
+# The admin reads like the app: its name, not "Django administration".
+admin.site.site_header = _("Key-account CRM")
+admin.site.site_title = _("Key-account CRM")
+admin.site.index_title = _("Administration")
+
 # Every uncaught error: 503 for a lost database connection (crm.middleware), else JSON or a page with an error id.
 handler500 = views.server_error
 # 403 and 404: a page in the app's layout (the reason the service gave, if any), JSON under /api/.
@@ -27,6 +33,8 @@ handler404 = views.page_not_found
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Pages link the SVG icon; a browser or a tool that asks for /favicon.ico anyway gets it rather than a 404.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("scheduled-jobs/<int:pk>/run/", views.scheduled_job_run, name="scheduled-job-run"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

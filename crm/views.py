@@ -12,6 +12,7 @@ from django.db import connection
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse as reverse_url
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
@@ -166,3 +167,8 @@ def server_error(request):
     # A plain page: the error may come from what the layout itself needs (the database, the navigation).
     html = loader.get_template("500.html").render({"error_id": body["error_id"]})
     return HttpResponseServerError(html)
+
+
+def favicon(request):
+    """The app's icon for a browser or a tool that asks for /favicon.ico (pages link the SVG)."""
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -556,6 +556,27 @@ def production_plan(*, viewer: User, period: ForecastPeriod) -> list[dict[str, A
     return plan_rows(period, viewer.visible_owner_ids())
 
 
+def division_period(*, viewer: User, division: OrgUnit, today: date | None = None) -> ForecastPeriod | None:
+    """The period the division page opens on: of the open periods containing today (a month and its quarter,
+    say), the first where the division has reported or channel figures; else the usual current period."""
+    today = today or timezone.localdate()
+    default = current_period(viewer=viewer, today=today)
+    containing = list(ForecastPeriod.objects.visible_to(viewer).open().filter(start__lte=today, end__gte=today)
+                      .order_by("end", "kind"))
+    if len(containing) < 2:
+        return default
+    head = division.manager
+    owners = head.subordinate_ids(include_self=True) if head is not None else []
+    reported = set(Forecast.objects.filter(period__in=containing, owner__in=owners, status__in=REPORTED_STATUSES)
+                   .values_list("period_id", flat=True).distinct())
+    channel = set(ChannelForecast.objects.visible_to(viewer).filter(period__in=containing, org_unit=division)
+                  .values_list("period_id", flat=True).distinct())
+    with_data = [period for period in containing if period.pk in reported | channel]
+    if default is not None and default.pk in reported | channel:
+        return default
+    return with_data[0] if with_data else default
+
+
 def division_view(*, viewer: User, period: ForecastPeriod, division: OrgUnit) -> dict[str, Any]:
     """Own forecast vs channel forecasts for one division, by product, with the difference."""
     head = division.manager

@@ -308,10 +308,8 @@ def _record_url(name: str, *rest: str) -> Callable[[int], str]:
 @login_required
 @require_GET
 def division(request):
-    """Own forecast vs the channel partners' for a division, by product, with the difference."""
-    period = _period(request)
-    if period is None:
-        return _no_period(request, "division")
+    """Own forecast vs the channel partners' for a division, by product, with the difference. Without a period
+    asked for, it opens on the current period that has the division's figures (selectors.division_period)."""
     divisions = list(selectors.divisions_for(viewer=request.user))
     if not divisions:
         raise Http404(_("You head no business division."))
@@ -320,6 +318,12 @@ def division(request):
         chosen = next((unit for unit in divisions if str(unit.pk) == request.GET.get("unit")), None)
         if chosen is None:
             raise Http404(_("No such business division."))
+    if request.GET.get("period"):
+        period = _period(request)
+    else:
+        period = selectors.division_period(viewer=request.user, division=chosen)
+    if period is None:
+        return _no_period(request, "division")
     context = selectors.division_view(viewer=request.user, period=period, division=chosen)
     context.update({
         "period": period, "divisions": divisions,

@@ -73,7 +73,7 @@ class StageAdmin(SimpleHistoryAdmin):
 
     form = StageForm
     list_display = ["code", "name_zh", "name_en", "order", "probability", "outcome", "stuck_after_days",
-                    "requirements", "active"]
+                    "entry_requirements", "active"]
     list_editable = ["order", "probability", "active"]
     list_filter = ["outcome", "active"]
     search_fields = ["code", "name_zh", "name_en"]
@@ -135,6 +135,12 @@ class StageAdmin(SimpleHistoryAdmin):
         except _Refused as refused:
             messages.error(request, refused.message)
             return HttpResponseRedirect(request.get_full_path())
+
+    @admin.display(description=_("entry requirements"))
+    def entry_requirements(self, stage: Stage) -> str:
+        """The requirements by their labels in the reader's language, not the stored codes."""
+        labels = dict(requirement_choices())
+        return ", ".join(labels.get(code, code) for code in stage.requirements or []) or "-"
 
     @admin.action(description=_("Deactivate the selected stages (nobody can move into them)"))
     @transaction.atomic

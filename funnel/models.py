@@ -230,6 +230,11 @@ class FunnelSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Funnel settings"))
 
+    @property
+    def min_expected_plural(self) -> int:
+        """The number that picks the plural form of "fewer than N opportunities" (N may be 1.5)."""
+        return 1 if self.min_expected_count == 1 else 2
+
     @classmethod
     def load(cls) -> FunnelSettings:
         return cls.objects.order_by("pk").first() or cls.objects.create()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Contact, Customer, Source
+from crm.forms import DateInput, DateTimeInput, name_the_field_in_date_errors
 from crm.params import parse_id
 from opportunities.models import ActivityKind, Opportunity, Product, Stage, TeamRole
 from opportunities.services import owner_choices
@@ -29,20 +30,9 @@ class BootstrapMixin:
                 continue
             css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        name_the_field_in_date_errors(self)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def customer_options(*, viewer: User, query: str = "", selected: Customer | None = None) -> list[Customer]:
@@ -127,7 +117,8 @@ class LineForm(BootstrapMixin, forms.Form):
 
 
 class TeamMemberForm(BootstrapMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.filter(is_active=True).order_by("username"))
+    user = forms.ModelChoiceField(label=_("Team member"),
+                                  queryset=User.objects.filter(is_active=True).order_by("username"))
     role = forms.ChoiceField(label=_("Role"), choices=TeamRole.choices, initial=TeamRole.PRESALES)
 
     def __init__(self, *args, **kwargs):

@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -36,7 +37,8 @@ def in_english() -> bool:
 # --- Stages --------------------------------------------------------------------------------
 
 class StageOutcome(models.TextChoices):
-    OPEN = "open", _("Open")
+    # "Open" is also a button (打开): the stage outcome is an opportunity still in progress (进行中).
+    OPEN = "open", pgettext_lazy("stage outcome", "Open")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
 
@@ -109,7 +111,9 @@ class Stage(models.Model):
         help_text=_("An opportunity longer than this in the stage is flagged as stuck; empty: never."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    probability = models.PositiveSmallIntegerField(_("win probability (%)"))
+    probability = models.PositiveSmallIntegerField(
+        _("win probability (%)"),
+        validators=[MaxValueValidator(100, _("The win probability is a percentage from 0 to 100."))])
     outcome = models.CharField(_("outcome"), max_length=8, choices=StageOutcome.choices, default=StageOutcome.OPEN)
     active = models.BooleanField(_("active"), default=True)
     # The stage once lived in the funnel app: its tables keep their names (migration opportunities 0003).
@@ -124,7 +128,8 @@ class Stage(models.Model):
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["code", "outcome"], name="stage_unique_code_outcome"),
-            models.CheckConstraint(condition=Q(probability__lte=100), name="stage_probability_percent"),
+            models.CheckConstraint(condition=Q(probability__lte=100), name="stage_probability_percent",
+                                   violation_error_message=_("The win probability is a percentage from 0 to 100.")),
         ]
 
     def __str__(self) -> str:

@@ -8,18 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Contact
-from crm.forms import bootstrap_small
+from crm.forms import DateTimeInput, bootstrap_small
 from crm.params import MAX_ID
 from team_selling.models import Attitude, MeetingType, TeamPlan
 from team_selling.services import meeting_attendee_pool
 from teams.models import User
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def team_and_above(opportunity):

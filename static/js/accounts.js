@@ -25,3 +25,10 @@
     });
   });
 })();
+
+// Forms marked data-confirm (the review queue's bulk create) ask before they go.
+document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+  });
+});

@@ -110,3 +110,31 @@ window.CRM.compactNumber = function (value, digits) {
   if (a >= 10000) { return (v / 10000).toFixed(d) + "万"; }
   return v.toLocaleString();
 };
+
+// A date the browser cannot read (31 February typed into the picker) is sent as an empty value; say so with
+// "<name>__invalid", so the server answers "enter a valid date" rather than "this field is required"
+// (crm/forms.py BAD_INPUT_SUFFIX). Plain submits get a hidden input, HTMX requests a parameter.
+(function () {
+  var PICKERS = "input[type=date], input[type=datetime-local], input[type=time], input[type=month]";
+  function unreadable(form) {
+    return Array.prototype.filter.call(form.querySelectorAll(PICKERS), function (input) {
+      return input.name && input.validity && input.validity.badInput;
+    });
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement)) { return; }
+    form.querySelectorAll("input[data-bad-input]").forEach(function (flag) { flag.remove(); });
+    unreadable(form).forEach(function (input) {
+      var flag = document.createElement("input");
+      flag.type = "hidden"; flag.name = input.name + "__invalid"; flag.value = "1";
+      flag.setAttribute("data-bad-input", "");
+      form.appendChild(flag);
+    });
+  }, true);
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt instanceof HTMLFormElement ? event.detail.elt : event.detail.elt.closest("form");
+    if (!form) { return; }
+    unreadable(form).forEach(function (input) { event.detail.parameters[input.name + "__invalid"] = "1"; });
+  });
+})();
