@@ -27,6 +27,10 @@ handler404 = views.page_not_found
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<uuid:pk>/progress/", views.job_progress_part, name="job-progress"),
+    path("jobs/<uuid:pk>/cancel/", views.job_cancel_view, name="job-cancel"),
+    path("jobs/<uuid:pk>/file/", views.job_file, name="job-file"),
     path("scheduled-jobs/<int:pk>/run/", views.scheduled_job_run, name="scheduled-job-run"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

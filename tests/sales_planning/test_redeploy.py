@@ -8,9 +8,11 @@ from django.urls import reverse
 
 from accounts.models import Customer
 from crm.errors import ConflictError, DomainError, PermissionDenied
+from crm.models import Job, JobState
 from opportunities.models import Opportunity, OpportunityTeamMember, OwnerChange
 from sales_planning import selectors, services
 from sales_planning.models import Redeployment, TerritoryAccount
+from sales_planning.tasks import redeploy_job
 from teams.models import Territory
 from tests.sales_org import customer_for, opportunity
 
@@ -201,19 +203,38 @@ def test_api_preview_then_execute(api, api_as, org, book):
 
 # --- Pages --------------------------------------------------------------------------------------------
 
-def test_wizard_preview_and_confirm(client, org, book):
+def test_wizard_preview_and_confirm(client, org, book, django_capture_on_commit_callbacks):
     client.force_login(org.team_mgr)
     params = {"mode": "person", "from_user": org.am1.pk, "to_user": org.am2.pk, "include_opportunities": "on"}
     html = client.get(reverse("sales_planning:redeploy"), params).content.decode()
     assert 'data-testid="preview-customers">3<' in html and 'data-testid="preview-opportunities">2<' in html
     ids = {"customer_ids": [c.pk for c in book["customers"]], "opportunity_ids": [book["open"].pk, book["open2"].pk]}
-    response = client.post(reverse("sales_planning:redeploy"), {**params, **ids, "reason": "调岗"})
-    record = Redeployment.objects.get()
-    assert response.status_code == 302 and response.url == reverse("sales_planning:redeploy-detail", args=[record.pk])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("sales_planning:redeploy"), {**params, **ids, "reason": "调岗"})
+    # The request answers at once with the job page; nothing has moved before the job runs.
+    job = Job.objects.get(task="sales_planning.redeploy_job")
+    assert response.status_code == 302 and response.url == reverse("job-detail", args=[job.pk])
+    assert job.requested_by_id == org.team_mgr.pk and not Redeployment.objects.exists()
     html = client.get(response.url).content.decode()
+    assert 'data-testid="job-progress"' in html and 'hx-trigger="every 1s"' in html
+    for callback in callbacks:
+        callback()  # the commit hands the job over; eager in tests, so it runs now
+    record = Redeployment.objects.get()
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.result_url == reverse("sales_planning:redeploy-detail", args=[record.pk])
+    assert job.progress_done == job.progress_total == 5
+    html = client.get(response.url).content.decode()
+    assert 'data-testid="job-result"' in html and "every 1s" not in html and "100%" in html
+    html = client.get(job.result_url).content.decode()
     assert book["customers"][0].name in html
+    # A second delivery of the job moves nothing twice.
+    Job.objects.filter(pk=job.pk).update(state=JobState.QUEUED)
+    redeploy_job.apply(kwargs=job.kwargs, task_id=str(job.pk))
+    assert Redeployment.objects.count() == 1 and Job.objects.get(pk=job.pk).state == JobState.DONE
     client.force_login(org.outsider)
     assert client.get(reverse("sales_planning:redeploy-detail", args=[record.pk])).status_code == 404
+    assert client.get(reverse("job-detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("job-progress", args=[job.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("sales_planning:redeploy")).status_code == 302
 
