@@ -81,9 +81,9 @@ def job_progress(done: int, total: int | None = None) -> None:
     if job_id is None:
         return
     values = {"progress_done": done} if total is None else {"progress_done": done, "progress_total": total}
-    if not Job.objects.filter(pk=job_id).exclude(state=JobState.CANCELLED).update(**values):
-        if Job.objects.filter(pk=job_id, state=JobState.CANCELLED, cancellable=True).exists():
-            raise JobCancelled
+    written = Job.objects.filter(pk=job_id).exclude(state=JobState.CANCELLED).update(**values)
+    if not written and Job.objects.filter(pk=job_id, state=JobState.CANCELLED, cancellable=True).exists():
+        raise JobCancelled
 
 
 def job_result_url() -> str | None:

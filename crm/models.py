@@ -64,17 +64,17 @@ class Job(models.Model):
     def __str__(self) -> str:
         return f"{self.task} ({self.get_state_display()})"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("job-detail", args=[self.pk])
+
     @property
     def duration(self):
         """How long the last run took (None while it has not finished)."""
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("job-detail", args=[self.pk])
 
     @property
     def label_text(self) -> str:
