@@ -278,3 +278,39 @@ def test_wizard_shows_only_the_fields_of_the_chosen_mode(client, org):
     html = client.get(reverse("sales_planning:redeploy"), {"mode": "territory", "to_user": org.am2.pk}).content.decode()
     assert hidden_groups(html) == {"from_user": True, "from_territory": False, "to_territory": False}
     assert "js/sales_planning.js" in html and "<script>" not in html
+
+
+def test_a_worker_killed_mid_move_leaves_nothing_half_moved_and_the_sweep_moves_it_once(
+        org, book, monkeypatch, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crm.jobs import job_stale_after, jobs_sweep
+
+    customer_ids = [c.pk for c in book["customers"]]
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.redeploy_start(by=org.team_mgr, from_user=org.am1, to_user=org.am2, reason="调岗",
+                                      customer_ids=customer_ids, opportunity_ids=[book["open"].pk, book["open2"].pk],
+                                      include_opportunities=True)
+
+    def killed(*args, **kwargs):  # the worker dies after the rows were changed, before the commit
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(services, "notify_in_language", killed)
+    redeploy_job.apply(kwargs=job.kwargs, task_id=str(job.pk))
+    # What a killed worker leaves: the row running since long ago, and the move rolled back whole.
+    long_ago = timezone.now() - job_stale_after() - timedelta(minutes=1)
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, last_error="", finished_at=None,
+                                         started_at=long_ago, created_at=long_ago)
+    assert not Redeployment.objects.exists()
+    assert set(Customer.objects.filter(pk__in=customer_ids).values_list("owner", flat=True)) == {org.am1.pk}
+    assert not OwnerChange.objects.filter(opportunity=book["open"]).exclude(new_owner=org.am1).exists()
+    monkeypatch.undo()
+    assert jobs_sweep() == 1  # taken for lost and sent again
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.attempts == 2
+    record = Redeployment.objects.get()
+    assert record.customer_count == 3 and record.opportunity_count == 2
+    assert set(Customer.objects.filter(pk__in=customer_ids).values_list("owner", flat=True)) == {org.am2.pk}
+    assert jobs_sweep() == 0 and Redeployment.objects.count() == 1
