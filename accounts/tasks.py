@@ -19,3 +19,17 @@ def import_batches_reset_stuck() -> int:
     from accounts.imports import import_batches_reset_stuck as reset
 
     return reset()
+
+
+@shared_task(name="accounts.customer_export_job", acks_late=True)
+def customer_export_job(user_id: int, query: str, fmt: str) -> str:
+    """Write the customer list's export to a file on the job (its page offers it). Run again, it writes the
+    file again: nothing else changes."""
+    from accounts.exports import customer_export_file
+    from crm.jobs import job_progress, job_set_result
+    from teams.models import User
+
+    name, content = customer_export_file(viewer=User.objects.get(pk=user_id), query=query, fmt=fmt,
+                                         progress=job_progress)
+    job_set_result(file_name=name, content=content)
+    return name

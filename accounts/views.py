@@ -8,8 +8,6 @@ Every customer a page touches comes from `visible_to(request.user)`: anything el
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -158,30 +156,22 @@ def customer_list(request):
 @login_required
 @require_GET
 def customer_export(request, fmt: str):
-    """The visible, filtered list as CSV or Excel (every page, not just the one on screen)."""
-    _form, _filters, customers = _filtered_customers(request)
-    rows = selectors.customer_export_rows(customers)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "xlsx":
-        from openpyxl import Workbook
+    """The visible, filtered list as CSV or Excel (every page, not just the one on screen); a long list is
+    exported by a background job, and the answer is its page."""
+    from accounts import exports
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Customers"))
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.xlsx"'
-        return response
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 (Chinese) correctly only with the byte-order mark
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow([value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "strftime") else value for value in row])
+    query = request.GET.urlencode()
+    _form, _filters, customers = exports.customer_export_queryset(viewer=request.user, query=query)
+    if customers.count() > exports.EXPORT_INLINE_ROWS:
+        job = exports.customer_export_start(by=request.user, query=query, fmt=fmt)
+        messages.info(request, _("The list is long: the file is written in the background; download it here "
+                                 "when it is ready."))
+        return redirect(job.get_absolute_url())
+    name, content = exports.customer_export_file(viewer=request.user, query=query, fmt=fmt)
+    content_type = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
+                    else "text/csv; charset=utf-8")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

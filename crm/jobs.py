@@ -45,6 +45,110 @@ def job_enqueue(task: str, *args, **kwargs):
     return job
 
 
+class JobCancelled(Exception):
+    """Raised by `job_progress` in a cancellable job that someone cancelled: the task stops there."""
+
+
+def job_start(task: str, *args, by, label, cancellable: bool = False, **kwargs):
+    """A long action a person starts from a page: the job `task(*args, **kwargs)` as `job_enqueue` writes it,
+    with who asked (`by`, who alone and administrators see its page), what it does (`label`, a `Text` or lazy
+    text, rendered in the reader's language) and whether it stops when cancelled while running. Returns the
+    Job row; the page redirects to `job.get_absolute_url()`."""
+    from crm.stored_text import encode
+
+    job = job_enqueue(task, *args, **kwargs)
+    job.requested_by_id = by.pk
+    job.label = encode(label)
+    job.cancellable = cancellable
+    job.save(update_fields=["requested_by_id", "label", "cancellable"])
+    return job
+
+
+def current_job_id() -> uuid.UUID | None:
+    """The id of the outbox job the running task belongs to (None outside a task or for a call without a row)."""
+    from celery import current_task
+
+    return _job_id(getattr(getattr(current_task, "request", None), "id", None)) if current_task else None
+
+
+def job_progress(done: int, total: int | None = None) -> None:
+    """The running task reports how far it is (rows done of `total`), on its own row; the job page shows it.
+    Written on its own, not in the task's transaction, so call it between units of work, not inside one.
+    In a cancellable job someone cancelled, raises `JobCancelled`."""
+    from crm.models import Job, JobState
+
+    job_id = current_job_id()
+    if job_id is None:
+        return
+    values = {"progress_done": done} if total is None else {"progress_done": done, "progress_total": total}
+    written = Job.objects.filter(pk=job_id).exclude(state=JobState.CANCELLED).update(**values)
+    if not written and Job.objects.filter(pk=job_id, state=JobState.CANCELLED, cancellable=True).exists():
+        raise JobCancelled
+
+
+def job_result_url() -> str | None:
+    """The result the current job already recorded (`job_set_result`), or None: a task checks it first, so
+    that a second delivery of a job whose work committed does not do it twice."""
+    from crm.models import Job
+
+    job_id = current_job_id()
+    if job_id is None:
+        return None
+    return Job.objects.filter(pk=job_id).values_list("result_url", flat=True).first() or None
+
+
+def job_set_result(url: str = "", *, file_name: str = "", content: bytes | None = None) -> None:
+    """The current job's result: the address of what it made (written in the same transaction as the work,
+    so the two commit together), or a file it produced (saved to the media storage, downloaded from the
+    job page)."""
+    from django.core.files.base import ContentFile
+
+    from crm.models import Job
+
+    job_id = current_job_id()
+    if job_id is None:
+        return
+    if content is not None:
+        job = Job.objects.get(pk=job_id)
+        job.result_file.save(file_name, ContentFile(content), save=False)
+        Job.objects.filter(pk=job_id).update(result_file=job.result_file.name)
+    else:
+        Job.objects.filter(pk=job_id).update(result_url=url[:500])
+
+
+def job_visible(*, user, job_id):
+    """The job if `user` may see its page (who started it, or an administrator); None otherwise."""
+    from crm.models import Job
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or not (getattr(user, "is_admin", False) or (job.requested_by_id and
+                                                                  job.requested_by_id == user.pk)):
+        return None
+    return job
+
+
+def job_may_cancel(job) -> bool:
+    """A job can be cancelled until a worker starts it; a cancellable one while it runs too."""
+    from crm.models import JobState
+
+    return job.state in (JobState.PENDING, JobState.QUEUED) or (job.state == JobState.RUNNING and job.cancellable)
+
+
+def job_cancel(*, job, by) -> bool:
+    """Cancel a job (see `job_may_cancel`): one waiting does not run, one running stops at its next progress
+    report. The caller checked `job_visible`. Returns False when it finished meanwhile."""
+    from crm.models import Job, JobState
+
+    states = [JobState.PENDING, JobState.QUEUED] + ([JobState.RUNNING] if job.cancellable else [])
+    cancelled = Job.objects.filter(pk=job.pk, state__in=states).update(
+        state=JobState.CANCELLED, finished_at=timezone.now())
+    if cancelled:
+        logger.info("job %s (%s) cancelled by user %s", job.pk, job.task, getattr(by, "pk", None))
+    return bool(cancelled)
+
+
 def job_stale_after() -> timedelta:
     """How long a job may stay queued or running before the sweep takes its message for lost: twice the
     broker's visibility timeout (after one, Redis itself hands an unacknowledged message out again)."""
@@ -229,6 +333,9 @@ class JobTask(Task):
             return super().__call__(*args, **kwargs)
         try:
             result = super().__call__(*args, **kwargs)
+        except JobCancelled:
+            logger.info("job %s (%s) stopped: cancelled", job_id, self.name)
+            return None
         except Retry:
             Job.objects.filter(pk=job_id).update(state=JobState.QUEUED)
             raise
@@ -236,5 +343,6 @@ class JobTask(Task):
             Job.objects.filter(pk=job_id).update(state=JobState.FAILED, finished_at=timezone.now(),
                                                  last_error=f"{exc.__class__.__name__}: {exc}"[:2000])
             raise
-        Job.objects.filter(pk=job_id).update(state=JobState.DONE, finished_at=timezone.now(), last_error="")
+        Job.objects.filter(pk=job_id).exclude(state=JobState.CANCELLED).update(
+            state=JobState.DONE, finished_at=timezone.now(), last_error="")
         return result

@@ -16,6 +16,7 @@ class JobState(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Job(models.Model):
@@ -41,6 +42,14 @@ class Job(models.Model):
     # The name of the Celery beat schedule (django_celery_beat's PeriodicTask) whose tick, or whose re-run
     # from the workbench, this job is; empty for a job a person or a service started.
     schedule = models.CharField(_("schedule"), max_length=200, blank=True)
+    # A job a person started from a page (`crm.jobs.job_start`): who (a plain user id, crm being below the
+    # teams app), what it does (a stored text, rendered in the reader's language), whether it stops when
+    # cancelled while running, and where its result is (a page, or a file it wrote).
+    requested_by_id = models.BigIntegerField(_("requested by (user id)"), null=True, blank=True)
+    label = models.TextField(_("label"), blank=True)
+    cancellable = models.BooleanField(_("can be cancelled while running"), default=False)
+    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    result_file = models.FileField(_("result file"), upload_to="jobs/%Y/%m/", blank=True, max_length=300)
 
     class Meta:
         verbose_name = _("background job")
@@ -49,10 +58,16 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["state", "created_at"], name="crm_job_state_created"),
             models.Index(fields=["schedule", "created_at"], name="crm_job_schedule_created"),
+            models.Index(fields=["requested_by_id", "created_at"], name="crm_job_requested_created"),
         ]
 
     def __str__(self) -> str:
         return f"{self.task} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("job-detail", args=[self.pk])
 
     @property
     def duration(self):
@@ -60,6 +75,44 @@ class Job(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+    @property
+    def label_text(self) -> str:
+        """What the job does, in the reader's language (its task name when it has no label)."""
+        from crm.stored_text import render
+
+        return render(self.label) if self.label else self.task
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 100 if self.finished else 0
+        return min(100, round(100 * (self.progress_done or 0) / self.progress_total))
+
+    @property
+    def rows_per_second(self) -> float | None:
+        """Rows done per second since the job started (None before the first progress)."""
+        if not (self.started_at and self.progress_done):
+            return None
+        seconds = ((self.finished_at or timezone.now()) - self.started_at).total_seconds()
+        return self.progress_done / seconds if seconds > 0 else None
+
+    @property
+    def seconds_left(self) -> int | None:
+        """The time the rows still to go take at the speed so far (None while unknown or when finished)."""
+        rate = self.rows_per_second
+        if self.state != JobState.RUNNING or not rate or not self.progress_total:
+            return None
+        return round(max(0, self.progress_total - (self.progress_done or 0)) / rate)
+
+    @property
+    def minutes_left(self) -> int | None:
+        seconds = self.seconds_left
+        return None if seconds is None else round(seconds / 60)
 
 # --- Request safety: one-time form tokens and idempotent API writes (crm.form_tokens, crm.idempotency) ---
 # The person is kept as a plain id: these rows are short-lived records of requests, below the teams app.

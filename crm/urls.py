@@ -35,6 +35,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Pages link the SVG icon; a browser or a tool that asks for /favicon.ico anyway gets it rather than a 404.
     path("favicon.ico", views.favicon, name="favicon"),
+    path("jobs/<uuid:pk>/", views.job_detail, name="job-detail"),
+    path("jobs/<uuid:pk>/progress/", views.job_progress_part, name="job-progress"),
+    path("jobs/<uuid:pk>/cancel/", views.job_cancel_view, name="job-cancel"),
+    path("jobs/<uuid:pk>/file/", views.job_file, name="job-file"),
     path("scheduled-jobs/<int:pk>/run/", views.scheduled_job_run, name="scheduled-job-run"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -64,6 +64,67 @@ def scheduled_job_run(request, pk: int):
     return redirect(f"{reverse_url('home')}#scheduled-jobs")
 
 
+def _visible_job(request, pk):
+    from crm.jobs import job_visible
+
+    job = job_visible(user=request.user, job_id=pk)
+    if job is None:
+        raise Http404
+    return job
+
+
+def _job_context(job) -> dict:
+    from crm.jobs import job_may_cancel
+
+    return {"job": job, "may_cancel": job_may_cancel(job)}
+
+
+@login_required
+@require_GET
+def job_detail(request, pk):
+    """The page of a long action someone started (re-deployment, payout calculation, roll-up, export): its
+    progress, polled while it runs, then its outcome and a link to its result. Its owner and administrators."""
+    job = _visible_job(request, pk)
+    return render(request, "crm/job_detail.html", _job_context(job))
+
+
+@login_required
+@require_GET
+def job_progress_part(request, pk):
+    """The job page's progress card; the page polls it every second until the job has finished."""
+    job = _visible_job(request, pk)
+    return render(request, "crm/_job_progress.html", _job_context(job))
+
+
+@login_required
+@require_POST
+def job_cancel_view(request, pk):
+    from crm.jobs import job_cancel, job_may_cancel
+
+    job = _visible_job(request, pk)
+    if job_may_cancel(job) and job_cancel(job=job, by=request.user):
+        messages.success(request, _("The job is cancelled."))
+    else:
+        messages.error(request, _("The job can no longer be cancelled."))
+    return redirect(job.get_absolute_url())
+
+
+@login_required
+@require_GET
+def job_file(request, pk):
+    """The file a job produced (an export), for whoever may see the job."""
+    from django.http import FileResponse
+
+    job = _visible_job(request, pk)
+    if not job.result_file:
+        raise Http404
+    try:
+        handle = job.result_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=job.result_file.name.rsplit("/", 1)[-1])
+
+
 @extend_schema(exclude=True)
 @api_view(["GET"])
 def api_root(request, format=None):

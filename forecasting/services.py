@@ -619,6 +619,17 @@ def channel_forecast_import(*, period: ForecastPeriod, org_unit: OrgUnit, name: 
 
 # --- Roll-up and reminders (the background job's work) -----------------------------------------
 
+def forecast_rollup_start(*, period: ForecastPeriod, by: User):
+    """An administrator runs the roll-up of a period now (it also runs every hour) as a background job with
+    its page. Returns the Job row."""
+    from crm.jobs import job_start
+
+    if not by.is_admin:
+        raise PermissionDenied(_("Only an administrator runs the roll-up by hand."))
+    return job_start("forecasting.tasks.forecast_rollup_period", period.pk, by=by,
+                     label=Text(gettext_lazy("Forecast roll-up of %(period)s"), period=period.name))
+
+
 @transaction.atomic
 def forecast_rollup(*, period: ForecastPeriod) -> int:
     """The hierarchy's totals for a period, per person and per org unit, from aggregate queries;

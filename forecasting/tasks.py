@@ -18,13 +18,19 @@ def forecast_jobs() -> dict:
     return forecast_jobs_run()
 
 
-@shared_task(name="forecasting.tasks.forecast_rollup_period")
+@shared_task(name="forecasting.tasks.forecast_rollup_period", acks_late=True)
 def forecast_rollup_period(period_id: int) -> int:
     """Roll up one period (after a change that dashboards should show soon)."""
+    from django.urls import reverse
+
+    from crm.jobs import job_progress, job_set_result
     from forecasting.models import ForecastPeriod
     from forecasting.services import forecast_rollup
 
     period = ForecastPeriod.objects.filter(pk=period_id).first()
     if period is None:
         return 0
-    return forecast_rollup(period=period)
+    rows = forecast_rollup(period=period)  # replaces the period's rows: a second run gives the same ones
+    job_progress(rows, rows)
+    job_set_result(f"{reverse('forecasting:team-forecast')}?period={period.pk}")
+    return rows

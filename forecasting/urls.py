@@ -9,6 +9,7 @@ urlpatterns = [
     path("create/", views.forecast_create, name="forecast-create"),
     path("opportunities/<int:pk>/confirm/", views.opportunity_confirm, name="opportunity-confirm"),
     path("team/", views.team_forecast, name="team-forecast"),
+    path("rollup/", views.rollup_run, name="rollup-run"),
     path("records/", views.records, name="records"),
     path("records/<int:pk>/", views.forecast_detail, name="forecast-detail"),
     path("records/<int:pk>/lines/", views.lines_update, name="lines-update"),

@@ -296,6 +296,22 @@ def team_forecast(request):
     return _render(request, "forecasting/team_forecast.html", context, section="team")
 
 
+@login_required
+@require_POST
+def rollup_run(request):
+    """An administrator rolls a period up by hand: the roll-up runs as a job, the answer is its page."""
+    period = _period(request)
+    if period is None:
+        raise Http404(_("No such forecast period."))
+    try:
+        job = services.forecast_rollup_start(period=period, by=request.user)
+    except (DomainError, PermissionDenied) as error:
+        messages.error(request, refusal_message(error))
+        return redirect(f"{reverse('forecasting:team-forecast')}?period={period.pk}")
+    messages.success(request, _("The roll-up runs in the background."))
+    return redirect(job.get_absolute_url())
+
+
 def _record_url(name: str, *rest: str) -> Callable[[int], str]:
     """The URL of a record for any id, from one `reverse` (the id is the first argument)."""
     pattern = reverse(name, args=[PLACEHOLDER_ID, *rest])

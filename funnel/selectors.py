@@ -746,6 +746,14 @@ def manual_expectations() -> dict[tuple, Baseline]:
 
 # --- Trend -----------------------------------------------------------------------------------
 
+def latest_snapshot_time() -> datetime | None:
+    """When the opportunities of the latest finished daily snapshot were read (None before the first): the
+    trend and a unit's snapshot figures are as of then."""
+    run = SnapshotRun.objects.filter(finished_at__isnull=False).order_by("-date").values(
+        "taken_at", "finished_at").first()
+    return (run["taken_at"] or run["finished_at"]) if run else None
+
+
 def health_trend(*, holder: Holder, days: int = TREND_DAYS, today: date | None = None) -> dict:
     """Per open stage, the daily health ratio (%) by count and by amount from the snapshots, for the chart
     (one query): None where that day had no expected value."""

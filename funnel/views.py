@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -88,6 +89,8 @@ def funnel_page(request):
                                                                            Health.EXCELLENT)},
                   "no_baseline_label": str(_("No baseline for this stage in the period"))},
         "has_trend": bool(trend["dates"]),
+        "snapshot_as_of": selectors.latest_snapshot_time(),
+        "now": timezone.now(),
         "drill": selectors.drill_down(viewer=request.user, holder=holder),
         "closed": selectors.closed_recently(holder=holder),
         "settings": settings,

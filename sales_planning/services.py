@@ -372,6 +372,34 @@ def redeploy_execute(
     return record
 
 
+def redeploy_start(
+    *, by: User, to_user: User, reason: str, customer_ids: list[int], opportunity_ids: list[int],
+    from_user: User | None = None, from_territory: Territory | None = None, to_territory: Territory | None = None,
+    include_opportunities: bool = False, selection: list[int] | None = None,
+):
+    """Start a re-deployment as a background job (its page shows the progress and links to the record):
+    the reason and the permission are checked now, the move (`redeploy_execute`, which checks again) runs
+    on the worker. Returns the Job row."""
+    from crm.jobs import job_start
+
+    reason = _require_reason(reason)
+    current = _redeploy_sets(by=by, to_user=to_user, from_user=from_user, from_territory=from_territory,
+                             to_territory=to_territory, include_opportunities=include_opportunities,
+                             selection=selection)
+    if (sorted(current["customer_ids"]) != sorted(int(pk) for pk in customer_ids)
+            or sorted(current["opportunity_ids"]) != sorted(int(pk) for pk in opportunity_ids)):
+        raise ConflictError(_("What would move has changed since the preview; look at the preview again."))
+    if not customer_ids and not opportunity_ids:
+        raise DomainError(_("Nothing to move."), field="customers")
+    return job_start(
+        "sales_planning.redeploy_job", by=by,
+        label=Text(gettext_lazy("Re-deployment to %(to)s"), to=to_user.get_full_name() or to_user.username),
+        by_id=by.pk, to_user_id=to_user.pk, reason=reason, customer_ids=[int(pk) for pk in customer_ids],
+        opportunity_ids=[int(pk) for pk in opportunity_ids], from_user_id=getattr(from_user, "pk", None),
+        from_territory_id=getattr(from_territory, "pk", None), to_territory_id=getattr(to_territory, "pk", None),
+        include_opportunities=include_opportunities, selection=selection)
+
+
 # --- Sales quotas --------------------------------------------------------------------------
 
 def quota_period_dates(*, kind: str, year: int, quarter: int | None = None) -> tuple[date, date]:
@@ -975,6 +1003,22 @@ def incentive_payouts_calculate(*, plan: IncentivePlan, by: User | None = None, 
             bonus.save()
             counts["updated"] += 1
     return counts
+
+
+def incentive_payouts_start(*, plan: IncentivePlan, by: User):
+    """Start the payout calculation of a plan version as a background job (its page shows it); who may and
+    when are checked now and again by `incentive_payouts_calculate` on the worker. Returns the Job row."""
+    from crm.jobs import job_start
+
+    if not incentive_plan_may_approve(user=by, plan=plan):
+        raise PermissionDenied(_("Only the business division's manager or an administrator calculates payouts."))
+    if plan.status != IncentiveStatus.PUBLISHED:
+        raise ConflictError(_("Payouts are calculated for the published version of a plan only."))
+    if plan.period.end >= timezone.localdate():
+        raise ConflictError(_("The period has not ended yet: payouts are calculated after %(end)s.")
+                            % {"end": plan.period.end})
+    return job_start("sales_planning.incentive_payouts_calculate_job", plan.pk, by.pk, by=by,
+                     label=Text(gettext_lazy("Payouts of %(plan)s"), plan=plan.name))
 
 
 def _lock_bonus(bonus: Bonus) -> Bonus:

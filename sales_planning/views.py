@@ -434,14 +434,14 @@ def redeploy(request):
             "selection": selection,
         }
         if request.method == "POST":
-            reason = request.POST.get("reason", "")
-            ok, record = _attempt(request, lambda: services.redeploy_execute(
-                by=request.user, reason=reason, customer_ids=_ids(request.POST.getlist("customer_ids")),
+            ok, job = _attempt(request, lambda: services.redeploy_start(
+                by=request.user, reason=request.POST.get("reason", ""),
+                customer_ids=_ids(request.POST.getlist("customer_ids")),
                 opportunity_ids=_ids(request.POST.getlist("opportunity_ids")), **selection_kwargs))
             if ok:
-                messages.success(request, _("Moved %(customers)s customers and %(opportunities)s opportunities.")
-                                 % {"customers": record.customer_count, "opportunities": record.opportunity_count})
-                return redirect("sales_planning:redeploy-detail", pk=record.pk)
+                messages.success(request, _("The re-deployment runs in the background; this page shows when it "
+                                            "is done."))
+                return redirect(job.get_absolute_url())
         _ok, preview = _attempt(request, lambda: selectors.redeploy_preview(by=request.user, **selection_kwargs))
     return _render(request, "sales_planning/redeploy_form.html", {
         "form": form, "preview": preview, "selection": selection, "reason": request.POST.get("reason", ""),
@@ -586,7 +586,7 @@ def incentive_action(request, pk: int, action: str):
                     _("The plan is published; the people it covers are notified.")),
         "revise": (lambda: services.incentive_plan_revise(plan=plan, by=by, reason=request.POST.get("reason", "")),
                    _("A new version is drafted.")),
-        "calculate": (lambda: services.incentive_payouts_calculate(plan=plan, by=by), None),
+        "calculate": (lambda: services.incentive_payouts_start(plan=plan, by=by), None),
     }
     if action not in actions:
         raise Http404
@@ -594,9 +594,8 @@ def incentive_action(request, pk: int, action: str):
     ok, result = _attempt(request, call)
     if ok:
         if action == "calculate":
-            messages.success(request, _("Payouts calculated: %(created)s new, %(updated)s updated, %(unchanged)s "
-                                        "unchanged, %(kept)s already approved or paid.") % result)
-            return redirect(plan.get_absolute_url())
+            messages.success(request, _("The payouts are being calculated in the background."))
+            return redirect(result.get_absolute_url())
         messages.success(request, success)
         if isinstance(result, IncentivePlan):
             return redirect(result.get_absolute_url())

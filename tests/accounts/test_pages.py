@@ -827,3 +827,37 @@ def test_history_is_one_list_with_translated_labels_and_values(client, owner, mi
          "changes": [(words["phone"], "021-68881234", "021-11112222")]}]  # the tier change not again
     assert rows[-1]["kind"] == "created" and (words["tier"], words["ordinary"]) in rows[-1]["values"]
     assert page.count("战略客户") == 1
+
+
+def test_a_long_export_runs_as_a_job_whose_page_offers_the_file(client, owner, teammate, mine, monkeypatch,
+                                                                  settings, tmp_path,
+                                                                  django_capture_on_commit_callbacks):
+    from accounts import exports
+    from crm.models import Job, JobState
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(exports, "EXPORT_INLINE_ROWS", 1)
+    monkeypatch.setattr(exports, "EXPORT_PROGRESS_EVERY", 1)
+    CustomerFactory(name="苏州第二客户有限公司", owner=owner)
+    CustomerFactory(name="杭州同创软件有限公司", owner=teammate)
+    login(client, owner)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.get(reverse("accounts:customer-export-csv"))
+    job = Job.objects.get(task="accounts.customer_export_job")
+    assert response.status_code == 302 and response.url == reverse("job-detail", args=[job.pk])
+    html = client.get(response.url).content.decode()
+    assert "every 1s" in html and 'data-testid="job-cancel"' in html and "CSV" in html
+    for callback in callbacks:
+        callback()
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.progress_done == job.progress_total == 2 and job.result_file
+    html = client.get(response.url).content.decode()
+    assert 'data-testid="job-file"' in html and "every 1s" not in html
+    download = client.get(reverse("job-file", args=[job.pk]))
+    content = b"".join(download.streaming_content).decode("utf-8")
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    assert {row[0] for row in rows[1:]} == {mine.name, "苏州第二客户有限公司"}  # the visible list only
+    login(client, teammate)
+    assert client.get(response.url).status_code == 404
+    assert client.get(reverse("job-file", args=[job.pk])).status_code == 404

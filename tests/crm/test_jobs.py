@@ -241,3 +241,56 @@ def test_the_workbench_shows_administrators_the_scheduled_jobs_and_runs_one_agai
     assert response.status_code == 200
     latest = Job.objects.filter(schedule=sweep.name).order_by("-created_at").first()
     assert (latest.task, latest.state) == ("crm.jobs_sweep", JobState.DONE)
+
+
+@shared_task(name="tests.crm.count_rows")
+def count_rows(total: int) -> int:
+    """A cancellable job that reports its progress row by row and cancels itself half-way (someone pressed
+    cancel meanwhile)."""
+    for done in range(total):
+        if done == total // 2:
+            Job.objects.filter(pk=jobs.current_job_id()).update(state=JobState.CANCELLED)
+        jobs.job_progress(done, total)
+        RUNS.append(str(done))
+    return total
+
+
+def test_the_job_page_is_its_requesters_and_administrators_and_polls_until_done(client, db, owner, teammate,
+                                                                                admin_user):
+    from django.urls import reverse
+
+    job = jobs.job_start("tests.crm.record", "page", by=owner, label="Something long")
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=timezone.now() - timedelta(seconds=10),
+                                         progress_done=40, progress_total=100)
+    client.force_login(owner)
+    html = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    assert "Something long" in html and "40%" in html and 'hx-trigger="every 1s"' in html
+    assert 'data-testid="job-speed"' in html and 'data-testid="job-time-left"' in html
+    assert 'data-testid="job-cancel"' not in html  # running, and this job cannot stop half-way
+    client.force_login(admin_user)
+    assert client.get(reverse("job-progress", args=[job.pk])).status_code == 200
+    client.force_login(teammate)
+    assert client.get(reverse("job-detail", args=[job.pk])).status_code == 404
+    assert client.post(reverse("job-cancel", args=[job.pk])).status_code == 404
+    assert client.get(reverse("job-detail", args=[uuid.uuid4()])).status_code == 404
+    Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, last_error="ValueError: no such plan")
+    client.force_login(owner)
+    html = client.get(reverse("job-progress", args=[job.pk])).content.decode()
+    assert "every 1s" not in html and "no such plan" in html
+
+
+def test_a_waiting_job_cancelled_does_not_run_and_a_cancellable_one_stops_at_its_next_progress(client, db, owner):
+    from django.urls import reverse
+
+    waiting = jobs.job_start("tests.crm.record", "never", by=owner, label="Waiting")
+    client.force_login(owner)
+    assert 'data-testid="job-cancel"' in client.get(reverse("job-detail", args=[waiting.pk])).content.decode()
+    client.post(reverse("job-cancel", args=[waiting.pk]))
+    record.apply(args=["never"], task_id=str(waiting.pk))
+    waiting.refresh_from_db()
+    assert waiting.state == JobState.CANCELLED and RUNS == []
+    running = jobs.job_start("tests.crm.count_rows", 10, by=owner, label="Rows", cancellable=True)
+    count_rows.apply(args=[10], task_id=str(running.pk))
+    running.refresh_from_db()
+    assert running.state == JobState.CANCELLED and RUNS == ["0", "1", "2", "3", "4"]
+    assert 'data-testid="job-cancelled"' in client.get(reverse("job-detail", args=[running.pk])).content.decode()

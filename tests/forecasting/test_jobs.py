@@ -120,3 +120,39 @@ def test_inactive_people_get_no_reminder(world):
     User.objects.filter(pk=world.am2.pk).update(is_active=False)
     services.forecast_send_reminders(period=world.period, today=date(2026, 4, 2))
     assert not ForecastReminder.objects.filter(user=world.am2).exists()
+
+
+def test_an_administrator_rolls_up_by_hand_as_a_job_with_its_page(client, reported, admin_user,
+                                                                  django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from crm.models import Job, JobState
+
+    world = reported
+    client.force_login(admin_user)
+    team_page = f"{reverse('forecasting:team-forecast')}?period={world.period.pk}"
+    assert 'data-testid="fc-rollup-run"' in client.get(team_page).content.decode()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("forecasting:rollup-run"), {"period": world.period.pk})
+    job = Job.objects.get(task="forecasting.tasks.forecast_rollup_period")
+    assert response.status_code == 302 and response.url == reverse("job-detail", args=[job.pk])
+    assert not ForecastRollup.objects.exists()
+    assert "every 1s" in client.get(response.url).content.decode()
+    for callback in callbacks:
+        callback()
+    job.refresh_from_db()
+    rows = snapshot(world.period)
+    assert job.state == JobState.DONE and rows and job.progress_done == job.progress_total == len(rows)
+    assert job.result_url == team_page
+    # A second delivery replaces the rows with the same ones.
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
+    tasks.forecast_rollup_period.apply(args=job.args, task_id=str(job.pk))
+    assert snapshot(world.period) == rows
+    assert 'data-testid="job-done"' in client.get(response.url).content.decode()
+    # Anyone else: no button, refused, and the job's page is not theirs.
+    client.force_login(world.teamlead)
+    page = client.get(f"{reverse('forecasting:team-forecast')}?period={world.period.pk}").content.decode()
+    assert 'data-testid="fc-rollup-run"' not in page
+    client.post(reverse("forecasting:rollup-run"), {"period": world.period.pk})
+    assert Job.objects.count() == 1
+    assert client.get(response.url).status_code == 404

@@ -106,11 +106,11 @@ def test_the_page_costs_the_same_queries_for_a_person_and_a_unit_at_any_size(
     if snapshot:
         services.funnel_snapshot_take()
     client.force_login(director)
-    # 27: the top bar names the viewer's position (one query for a manager).
-    with django_assert_max_num_queries(27):
+    # 28: the top bar names the viewer's position; the trend says which snapshot it is as of.
+    with django_assert_max_num_queries(28):
         response = client.get(FUNNEL, {"org_unit": team.pk})
     assert response.status_code == 200 and response.context["reading"].live is not snapshot
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(28):
         assert client.get(FUNNEL, {"user": people[0].pk}).status_code == 200
 
 
@@ -142,3 +142,21 @@ def test_the_stuck_list_page_is_for_the_subtree(request, client, owner, director
 def test_the_stuck_list_page_needs_a_sign_in(client, owner):
     response = client.get("/funnel/stuck/", {"user": owner.pk})
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_each_funnel_page_says_as_of_which_snapshot(client, team, manager, director, owner, snapshot_always):
+    OpportunityFactory(primary_owner=owner, stage=stage("01"))
+    services.stage_entries_backfill()
+    client.force_login(owner)
+    html = client.get(FUNNEL, {"user": owner.pk}).content.decode()
+    assert 'data-testid="funnel-live-as-of"' in html and 'data-testid="trend-as-of"' not in html  # no snapshot yet
+    services.funnel_snapshot_take()
+    run = SnapshotRun.objects.get()
+    taken = datetime(2026, 3, 4, 1, 30, tzinfo=timezone.get_current_timezone())
+    SnapshotRun.objects.filter(pk=run.pk).update(taken_at=taken)
+    shown = "2026-03-04 01:30"
+    html = client.get(FUNNEL, {"user": owner.pk}).content.decode()  # a person's figures: live, the trend: snapshot
+    assert 'data-testid="trend-as-of"' in html and html.count(shown) == 2
+    client.force_login(director)
+    html = client.get(FUNNEL, {"org_unit": team.pk}).content.decode()  # a team's funnel: all from the snapshot
+    assert 'data-testid="funnel-as-of"' in html and 'data-testid="trend-as-of"' in html and html.count(shown) == 2

@@ -458,3 +458,38 @@ def test_new_plan_page_and_actions(client, org, period):
     client.force_login(org.am1)
     assert client.get(reverse("sales_planning:incentive-new")).status_code == 404
     assert Quota.objects.count() == 2
+
+
+def test_calculating_payouts_from_the_page_runs_as_a_job_with_its_page(client, org, period,
+                                                                        django_capture_on_commit_callbacks):
+    from crm.models import Job, JobState
+
+    _quotas(org, period)
+    opportunity(org.am1, "1200", date(2025, 5, 1))
+    plan = _published(org, period)
+    client.force_login(org.div_head)
+    url = reverse("sales_planning:incentive-action", args=[plan.pk, "calculate"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url)
+    job = Job.objects.get(task="sales_planning.incentive_payouts_calculate_job")
+    assert response.status_code == 302 and response.url == reverse("job-detail", args=[job.pk])
+    assert not Bonus.objects.exists()
+    html = client.get(response.url).content.decode()
+    assert 'data-testid="job-progress"' in html and "every 1s" in html and 'data-testid="job-cancel"' in html
+    for callback in callbacks:
+        callback()
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.result_url == plan.get_absolute_url()
+    assert Bonus.objects.filter(plan=plan).count() == 2
+    # Delivered again (a worker died before it marked the row done): the same rows, none twice.
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
+    tasks.incentive_payouts_calculate_job.apply(args=job.args, task_id=str(job.pk))
+    assert Bonus.objects.filter(plan=plan).count() == 2
+    html = client.get(response.url).content.decode()
+    assert 'data-testid="job-done"' in html and plan.get_absolute_url() in html
+    client.force_login(org.outsider)
+    assert client.get(response.url).status_code == 404
+    # Someone who may not calculate is refused at once, with no job.
+    client.force_login(org.am1)
+    client.post(url)
+    assert Job.objects.count() == 1

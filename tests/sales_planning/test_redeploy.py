@@ -8,9 +8,11 @@ from django.urls import reverse
 
 from accounts.models import Customer
 from crm.errors import ConflictError, DomainError, PermissionDenied
+from crm.models import Job, JobState
 from opportunities.models import Opportunity, OpportunityTeamMember, OwnerChange
 from sales_planning import selectors, services
 from sales_planning.models import Redeployment, TerritoryAccount
+from sales_planning.tasks import redeploy_job
 from teams.models import Territory
 from tests.sales_org import customer_for, opportunity
 
@@ -201,19 +203,38 @@ def test_api_preview_then_execute(api, api_as, org, book):
 
 # --- Pages --------------------------------------------------------------------------------------------
 
-def test_wizard_preview_and_confirm(client, org, book):
+def test_wizard_preview_and_confirm(client, org, book, django_capture_on_commit_callbacks):
     client.force_login(org.team_mgr)
     params = {"mode": "person", "from_user": org.am1.pk, "to_user": org.am2.pk, "include_opportunities": "on"}
     html = client.get(reverse("sales_planning:redeploy"), params).content.decode()
     assert 'data-testid="preview-customers">3<' in html and 'data-testid="preview-opportunities">2<' in html
     ids = {"customer_ids": [c.pk for c in book["customers"]], "opportunity_ids": [book["open"].pk, book["open2"].pk]}
-    response = client.post(reverse("sales_planning:redeploy"), {**params, **ids, "reason": "调岗"})
-    record = Redeployment.objects.get()
-    assert response.status_code == 302 and response.url == reverse("sales_planning:redeploy-detail", args=[record.pk])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("sales_planning:redeploy"), {**params, **ids, "reason": "调岗"})
+    # The request answers at once with the job page; nothing has moved before the job runs.
+    job = Job.objects.get(task="sales_planning.redeploy_job")
+    assert response.status_code == 302 and response.url == reverse("job-detail", args=[job.pk])
+    assert job.requested_by_id == org.team_mgr.pk and not Redeployment.objects.exists()
     html = client.get(response.url).content.decode()
+    assert 'data-testid="job-progress"' in html and 'hx-trigger="every 1s"' in html
+    for callback in callbacks:
+        callback()  # the commit hands the job over; eager in tests, so it runs now
+    record = Redeployment.objects.get()
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.result_url == reverse("sales_planning:redeploy-detail", args=[record.pk])
+    assert job.progress_done == job.progress_total == 5
+    html = client.get(response.url).content.decode()
+    assert 'data-testid="job-result"' in html and "every 1s" not in html and "100%" in html
+    html = client.get(job.result_url).content.decode()
     assert book["customers"][0].name in html
+    # A second delivery of the job moves nothing twice.
+    Job.objects.filter(pk=job.pk).update(state=JobState.QUEUED)
+    redeploy_job.apply(kwargs=job.kwargs, task_id=str(job.pk))
+    assert Redeployment.objects.count() == 1 and Job.objects.get(pk=job.pk).state == JobState.DONE
     client.force_login(org.outsider)
     assert client.get(reverse("sales_planning:redeploy-detail", args=[record.pk])).status_code == 404
+    assert client.get(reverse("job-detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("job-progress", args=[job.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("sales_planning:redeploy")).status_code == 302
 
@@ -257,3 +278,39 @@ def test_wizard_shows_only_the_fields_of_the_chosen_mode(client, org):
     html = client.get(reverse("sales_planning:redeploy"), {"mode": "territory", "to_user": org.am2.pk}).content.decode()
     assert hidden_groups(html) == {"from_user": True, "from_territory": False, "to_territory": False}
     assert "js/sales_planning.js" in html and "<script>" not in html
+
+
+def test_a_worker_killed_mid_move_leaves_nothing_half_moved_and_the_sweep_moves_it_once(
+        org, book, monkeypatch, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crm.jobs import job_stale_after, jobs_sweep
+
+    customer_ids = [c.pk for c in book["customers"]]
+    with django_capture_on_commit_callbacks(execute=False):
+        job = services.redeploy_start(by=org.team_mgr, from_user=org.am1, to_user=org.am2, reason="调岗",
+                                      customer_ids=customer_ids, opportunity_ids=[book["open"].pk, book["open2"].pk],
+                                      include_opportunities=True)
+
+    def killed(*args, **kwargs):  # the worker dies after the rows were changed, before the commit
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(services, "notify_in_language", killed)
+    redeploy_job.apply(kwargs=job.kwargs, task_id=str(job.pk))
+    # What a killed worker leaves: the row running since long ago, and the move rolled back whole.
+    long_ago = timezone.now() - job_stale_after() - timedelta(minutes=1)
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, last_error="", finished_at=None,
+                                         started_at=long_ago, created_at=long_ago)
+    assert not Redeployment.objects.exists()
+    assert set(Customer.objects.filter(pk__in=customer_ids).values_list("owner", flat=True)) == {org.am1.pk}
+    assert not OwnerChange.objects.filter(opportunity=book["open"]).exclude(new_owner=org.am1).exists()
+    monkeypatch.undo()
+    assert jobs_sweep() == 1  # taken for lost and sent again
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.attempts == 2
+    record = Redeployment.objects.get()
+    assert record.customer_count == 3 and record.opportunity_count == 2
+    assert set(Customer.objects.filter(pk__in=customer_ids).values_list("owner", flat=True)) == {org.am2.pk}
+    assert jobs_sweep() == 0 and Redeployment.objects.count() == 1
