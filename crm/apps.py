@@ -7,6 +7,9 @@ class CrmConfig(AppConfig):
     """The platform under every business area: request safety (one-time form tokens, idempotent API
     writes) and the job outbox. It imports no business area."""
 
+    # The module also holds AxesConfig (and imports axes' own): this is the one "crm" in INSTALLED_APPS means,
+    # or Django falls back to a plain AppConfig and ready() (the history's bounded change reasons) never runs.
+    default = True
     name = "crm"
     label = "crm"
     verbose_name = _("Platform")
@@ -29,4 +32,5 @@ class CrmConfig(AppConfig):
 class AxesConfig(AxesAppConfig):
     """django-axes (sign-in lock-outs) under a name the admin shows in the reader's language."""
 
+    default = False
     verbose_name = _("Sign-in protection")

@@ -45,3 +45,10 @@ def test_api_root_names_the_schema_and_the_docs(api, api_as, owner):
     assert api.get("/api/v1/").status_code == 401
     body = api_as(owner).get("/api/v1/").json()
     assert body["schema"].endswith("/api/schema/") and body["docs"].endswith("/api/docs/")
+
+
+def test_the_platform_app_is_its_own_config_so_its_ready_runs():
+    """crm/apps.py holds two AppConfigs: "crm" must still mean CrmConfig (a plain AppConfig skips ready())."""
+    from crm.apps import CrmConfig
+
+    assert type(apps.get_app_config("crm")) is CrmConfig
