@@ -108,5 +108,5 @@ def test_the_schema_states_the_bounds():
     components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
     assert components["CustomerRequest"]["properties"]["employees"]["maximum"] == 2147483647
     assert components["CustomerRequest"]["properties"]["website"]["maxLength"] == 200
-    assert components["StageRequest"]["properties"]["probability"]["maximum"] == 32767
+    assert components["StageRequest"]["properties"]["probability"]["maximum"] == 100  # a percentage
     assert components["BidOutcomeRequest"]["properties"]["reason"]["maxLength"] == 500

@@ -62,7 +62,7 @@ def test_create_a_tender_add_a_line_and_compare(page, live_server):
     page.fill("#id_line-quote", "86000")
     page.get_by_test_id("add-line").click()
     expect(page.get_by_test_id("line-totals")).to_contain_text("344,000.00")
-    expect(page.get_by_test_id("gap")).to_contain_text("+24,000.00 (+7.50%)")
+    expect(page.get_by_test_id("gap")).to_contain_text("+¥24,000.00 (+7.50%)")
     expect(page.get_by_test_id("bid-missing")).to_have_count(0)
 
     page.fill("#id_competitor-brand", "华为")
@@ -71,8 +71,8 @@ def test_create_a_tender_add_a_line_and_compare(page, live_server):
     expect(page.get_by_test_id("bid-competitors")).to_contain_text("330,000.00")
 
     page.get_by_test_id("open-comparison").click()
-    expect(page.get_by_test_id("cmp-quote")).to_have_text("344,000.00")
-    expect(page.get_by_test_id("cmp-target")).to_have_text("320,000.00")
+    expect(page.get_by_test_id("cmp-quote")).to_have_text("¥344,000.00")
+    expect(page.get_by_test_id("cmp-target")).to_have_text("¥320,000.00")
     chart = page.get_by_test_id("comparison-chart")
     expect(chart).to_have_attribute("data-drawn", "true")
     expect(chart.locator("svg")).to_have_count(1)

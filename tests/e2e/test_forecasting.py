@@ -52,15 +52,15 @@ def test_account_manager_submits_manager_approves(page, live_server):
     expect(page.locator("h1")).to_contain_text("我的预测")
     row = page.get_by_test_id(f"fc-row-{opportunity.pk}")
     expect(row).to_contain_text("华远二期产线改造")
-    expect(page.get_by_test_id("fc-total")).to_have_text("0.00")  # not confirmed yet
+    expect(page.get_by_test_id("fc-total")).to_have_text("¥0.00")  # not confirmed yet
     page.get_by_test_id(f"fc-confirm-{opportunity.pk}").click()
-    expect(page.get_by_test_id("fc-total")).to_have_text("880,000.00")
+    expect(page.get_by_test_id("fc-total")).to_have_text("¥880,000.00")
 
     page.get_by_test_id("fc-create").click()
     expect(page.locator(".alert-success")).to_contain_text("已新建预测记录第 1 版")
     page.get_by_test_id(f"fc-amount-{opportunity.pk}").fill("800000")
     page.get_by_test_id("fc-save-lines").click()
-    expect(page.get_by_test_id("fc-total")).to_have_text("800,000.00")
+    expect(page.get_by_test_id("fc-total")).to_have_text("¥800,000.00")
     page.get_by_test_id("fc-submit").click()
     expect(page.locator(".alert-success")).to_contain_text("预测已上报")
     expect(page.get_by_test_id("fc-my-records")).to_contain_text("已上报")
@@ -108,7 +108,7 @@ def test_submit_without_saving_submits_the_amount_on_screen(page, live_server):
     record = Forecast.objects.get(owner=am, period=month)
     assert (record.status, record.amount) == ("submitted", Decimal("2500000.00"))
     expect(page.get_by_test_id("fc-summary-label")).to_contain_text("已上报第 1 版")
-    expect(page.get_by_test_id("fc-total")).to_have_text("2,500,000.00")
-    expect(page.get_by_test_id("fc-opportunities-total")).to_have_text("2,800,000.00")
+    expect(page.get_by_test_id("fc-total")).to_have_text("¥2,500,000.00")
+    expect(page.get_by_test_id("fc-opportunities-total")).to_have_text("¥2,800,000.00")
     expect(page.get_by_test_id(f"fc-row-{opportunity.pk}")).to_contain_text("2,500,000.00")
     assert page.console_errors == []

@@ -66,7 +66,7 @@ def test_opportunity_from_customer_to_handover(page, live_server):
     page.fill("#id_unit_price", "480000")
     page.fill("#id_discount", "5")
     page.get_by_test_id("add-line").click()
-    expect(page.get_by_test_id("lines-total")).to_have_text("912,000.00")
+    expect(page.get_by_test_id("lines-total")).to_have_text("¥912,000.00")
     expect(page.get_by_test_id("opportunity-amount")).to_contain_text("912,000.00")
 
     # The scorecard: 11 yes is a high-value opportunity.

@@ -63,7 +63,7 @@ def test_region_manager_allocates_and_reads_attainment(page, live_server):
     expect(page.locator("h1")).to_contain_text("Sales quotas")
     page.get_by_test_id(f"allocate-{region.pk}").click()
     expect(page.get_by_test_id("allocation-title")).to_contain_text("华东区")
-    expect(page.get_by_test_id("parent-amount")).to_have_text("6,000,000.00")
+    expect(page.get_by_test_id("parent-amount")).to_have_text("¥6,000,000.00")
     # Last year's achievement sits beside the line being allocated.
     expect(page.get_by_test_id(f"line-u{shanghai.pk}")).to_contain_text("800,000")
 
@@ -71,7 +71,7 @@ def test_region_manager_allocates_and_reads_attainment(page, live_server):
     page.fill(f"input[name='amount-u{hangzhou.pk}']", "2400000")
     page.get_by_test_id("save-allocation").click()
     expect(page.locator(".alert-success")).to_be_visible()
-    expect(page.get_by_test_id("difference")).to_have_text("-100,000.00")
+    expect(page.get_by_test_id("difference")).to_have_text("-¥100,000.00")
     page.fill("input[name='note']", "保留10万元机动指标")
     page.get_by_test_id("acknowledge").click()
     expect(page.get_by_test_id("acknowledged")).to_contain_text("陈静")
@@ -81,8 +81,8 @@ def test_region_manager_allocates_and_reads_attainment(page, live_server):
 
     page.get_by_role("link", name="Attainment").first.click()
     expect(page).to_have_url(re.compile(r"/teams/quotas/dashboard/"))
-    expect(page.get_by_test_id("subject-quota")).to_have_text("6,000,000.00")
-    expect(page.get_by_test_id("subject-won")).to_have_text("1,500,000.00")
+    expect(page.get_by_test_id("subject-quota")).to_have_text("¥6,000,000.00")
+    expect(page.get_by_test_id("subject-won")).to_have_text("¥1,500,000.00")
     expect(page.get_by_test_id("gauge").locator("svg")).to_be_visible()
     expect(page.get_by_test_id("bars").locator("svg")).to_be_visible()
     expect(page.get_by_test_id("attainment-table")).to_contain_text("上海大客户一组")
