@@ -32,3 +32,33 @@ def test_double_click_on_create_makes_one_opportunity(page, live_server):
     page.wait_for_load_state("networkidle")
     assert Opportunity.objects.filter(customer=customer).count() == 1
     assert not page.console_errors
+
+
+def test_the_same_form_sent_twice_at_once_makes_one_opportunity(page, live_server):
+    """What a double click over a slow network sends: the filled form posted twice at the same moment, from the
+    browser (its cookies, its CSRF token, the form's one-time token). One opportunity; both answers lead to it."""
+    from opportunities.models import Opportunity
+
+    ensure_default_config()
+    owner = UserFactory(username="wangfang", display_name="王芳")
+    customer = CustomerFactory(name="杭州湾新材料有限公司", owner=owner)
+    page.goto(f"{live_server.url}/login/?next=/opportunities/")
+    page.fill("#id_username", "wangfang")
+    page.fill("#id_password", TEST_PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    expect(page).to_have_url(re.compile(r"/opportunities/$"))
+
+    page.goto(f"{live_server.url}/opportunities/new/?customer={customer.pk}")
+    page.fill("#id_name", "仓储自动化一期")
+    page.fill("#id_expected_close_date", (timezone.localdate() + timedelta(days=60)).isoformat())
+    answers = page.evaluate("""async () => {
+        const form = document.querySelector('[data-testid="save-opportunity"]').form;
+        const send = () => fetch(form.action || location.href, {method: "POST", body: new FormData(form),
+                                                                 credentials: "same-origin"});
+        const both = await Promise.all([send(), send()]);
+        return both.map(r => [r.status, new URL(r.url).pathname]);
+    }""")
+    assert Opportunity.objects.filter(customer=customer).count() == 1
+    created = Opportunity.objects.get(customer=customer)
+    assert [path for _status, path in answers] == [created.get_absolute_url()] * 2
+    assert all(status == 200 for status, _path in answers)
