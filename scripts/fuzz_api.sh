@@ -17,6 +17,9 @@ export DEBUG=0 SECRET_KEY="fuzz-$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Z
 export API_DOCS_PUBLIC=1 API_TOKEN_THROTTLE=10000/min SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 
 $PY manage.py migrate --noinput -v0
+# DEBUG off serves hashed static names from the manifest, as production does after its build's collectstatic;
+# without it every page (the styled 404 that schemathesis' path probe reaches, too) fails to render.
+$PY manage.py collectstatic --noinput -v0
 $PY manage.py seed_demo --quiet
 token() { $PY manage.py drf_create_token "$1" | awk '{print $3}'; }
 MANAGER_TOKEN=$(token zhangwei)

@@ -76,6 +76,17 @@ class TokenThrottle(AnonRateThrottle):
     scope = "token"
 
 
+def _plain_username(value) -> bool:
+    """Whether a sign-in name may be looked up at all: a string the user name column could hold. Anything else
+    (a NUL byte, which PostgreSQL refuses in text, or a name longer than the column) is answered by the
+    serializer's field message, not by a lock-out query."""
+    try:
+        serializers.CharField(max_length=User._meta.get_field("username").max_length).run_validation(value)
+    except serializers.ValidationError:
+        return False
+    return True
+
+
 class TokenView(ObtainAuthToken):
     """Exchange a user name and password for an API token (throttled; lock-outs by django-axes)."""
 
@@ -90,7 +101,7 @@ class TokenView(ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         # A locked-out name and address are told so, before and whatever the password (it is not checked).
         username = request.data.get("username") if hasattr(request.data, "get") else None
-        if isinstance(username, str) and AxesProxyHandler.is_locked(request._request, {"username": username}):
+        if _plain_username(username) and AxesProxyHandler.is_locked(request._request, {"username": username}):
             minutes = round(settings.AXES_COOLOFF_TIME * 60)
             return Response({"detail": _("This account is locked after too many failed sign-ins. Try again in "
                                          "%(minutes)d minutes, or ask an administrator to unlock it.")

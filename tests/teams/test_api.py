@@ -141,3 +141,10 @@ def test_a_locked_out_account_is_told_so_on_the_token_endpoint(api, settings):
         answers.append(response.json())
     assert answers[0] == answers[1]
     assert "锁定" in answers[0]["detail"] and "30 分钟" in answers[0]["detail"]  # locked, for 30 minutes
+
+
+@pytest.mark.parametrize("username", ["own\x00er", "x" * 500, ["owner"]])
+def test_a_name_no_account_could_have_is_a_field_message_not_a_server_error(api, owner, username):
+    # A NUL byte reached the lock-out query before the serializer saw it; PostgreSQL refuses it in text (500).
+    response = api.post(reverse("v1:api-token"), {"username": username, "password": "x"}, format="json")
+    assert response.status_code == 400
