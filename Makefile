@@ -25,7 +25,7 @@ migrate: install ## Apply database migrations
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate ## Load the demo company (idempotent)
-	$(DEV) $(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py seed_demo --run-schedules
 
 run: seed ## Install, migrate, load demo data; serve on http://127.0.0.1:8000 with a worker and beat
 	@echo "Open http://$(HOST):$(PORT)/ and sign in as zhangwei / demo-pass-2026 (Ctrl-C stops all)"

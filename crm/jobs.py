@@ -288,6 +288,30 @@ def schedule_run_now(*, periodic_task_id: int, by):
     return job
 
 
+@transaction.atomic
+def schedules_run_first() -> list:
+    """Each enabled schedule that has never run is run once now, through the outbox (a first run of a fresh
+    installation: the demo's funnel health, forecast roll-up and payouts have figures before their first night,
+    and the workbench's job panel shows a last run rather than "not yet"). Runs nothing twice: a schedule with
+    any job is skipped. Returns the Job rows."""
+    import json
+
+    from django_celery_beat.models import PeriodicTask
+
+    from crm.models import Job
+
+    ran = set(Job.objects.exclude(schedule="").values_list("schedule", flat=True).distinct())
+    jobs = []
+    for periodic in PeriodicTask.objects.filter(enabled=True).exclude(task__startswith="celery.").order_by("name"):
+        if periodic.name[:200] in ran:
+            continue
+        job = job_enqueue(periodic.task, *json.loads(periodic.args or "[]"), **json.loads(periodic.kwargs or "{}"))
+        job.schedule = periodic.name[:200]
+        job.save(update_fields=["schedule"])
+        jobs.append(job)
+    return jobs
+
+
 def scheduled_jobs(*, user) -> list | None:
     """Each Celery beat schedule with its latest run (a Job row or None), for administrators; None for anyone
     else. Two queries whatever the number of schedules."""

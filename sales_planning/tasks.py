@@ -92,7 +92,7 @@ def redeploy_job(*, by_id: int, to_user_id: int, reason: str, customer_ids: list
     users = User.objects.in_bulk([pk for pk in (by_id, to_user_id, from_user_id) if pk])
     territories = Territory.objects.in_bulk([pk for pk in (from_territory_id, to_territory_id) if pk])
     total = len(customer_ids) + len(opportunity_ids)
-    job_progress(0, total)
+    # One step, all or nothing: the page shows it working (no row count that would sit at 0 until the commit).
     with transaction.atomic():
         record = redeploy_execute(
             by=users[by_id], to_user=users[to_user_id], reason=reason, customer_ids=customer_ids,

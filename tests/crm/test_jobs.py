@@ -207,6 +207,26 @@ def test_an_administrator_runs_a_schedule_now_as_a_new_job_of_that_schedule(db, 
     assert jobs.scheduled_jobs(user=owner) is None
 
 
+def test_a_fresh_installation_runs_each_schedule_once_and_never_again(db, django_capture_on_commit_callbacks):
+    # `make run` seeds with --run-schedules: the demo's nightly figures exist before the first night.
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=1, period="days")
+    never = PeriodicTask.objects.create(name="tests: never ran", task="tests.crm.record", interval=every,
+                                        args='["first"]')
+    PeriodicTask.objects.create(name="tests: switched off", task="tests.crm.record", interval=every, enabled=False)
+    _tick("earlier", schedule="tests: ran before")
+    PeriodicTask.objects.create(name="tests: ran before", task="tests.crm.record", interval=every)
+    with django_capture_on_commit_callbacks(execute=False):
+        first = jobs.schedules_run_first()
+    names = {job.schedule for job in first}
+    assert never.name in names and "tests: switched off" not in names and "tests: ran before" not in names
+    assert all(job.state == JobState.PENDING for job in first)  # in the outbox: the worker runs them
+    assert Job.objects.get(schedule=never.name).args == ["first"]
+    with django_capture_on_commit_callbacks(execute=False):
+        assert jobs.schedules_run_first() == []
+
+
 def test_week_old_ticks_are_pruned_but_each_schedule_keeps_its_latest_and_started_jobs_stay(db):
     old = timezone.now() - jobs.JOB_KEEP_TICKS - timedelta(hours=1)
     for word in ("a", "b"):
@@ -267,6 +287,11 @@ def test_the_job_page_is_its_requesters_and_administrators_and_polls_until_done(
     assert "Something long" in html and "40%" in html and 'hx-trigger="every 1s"' in html
     assert 'data-testid="job-speed"' in html and 'data-testid="job-time-left"' in html
     assert 'data-testid="job-cancel"' not in html  # running, and this job cannot stop half-way
+    assert 'data-testid="job-one-step"' not in html
+    # A job written in one transaction (a re-deployment) has no rows to count: the page says it is all at once.
+    Job.objects.filter(pk=job.pk).update(progress_done=None, progress_total=None)
+    html = client.get(reverse("job-progress", args=[job.pk])).content.decode()
+    assert 'data-testid="job-one-step"' in html and 'data-testid="job-percent"' not in html and 'value=' not in html
     client.force_login(admin_user)
     assert client.get(reverse("job-progress", args=[job.pk])).status_code == 200
     client.force_login(teammate)

@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from crm.jobs import schedules_run_first
 from teams.models import OrgUnit, OrgUnitKind, Role, User
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
@@ -52,8 +53,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="N times more account managers per team.")
         parser.add_argument("--quiet", action="store_true", help="Print only the summary.")
+        parser.add_argument("--run-schedules", action="store_true",
+                            help="Queue a first run of every scheduled job that has never run (make run).")
 
-    def handle(self, *args, scale: int, quiet: bool, **options):
+    def handle(self, *args, scale: int, quiet: bool, run_schedules: bool = False, **options):
         if scale < 1 or scale > 1000:
             raise CommandError("--scale must be between 1 and 1000.")
         self.quiet = quiet
@@ -71,6 +74,9 @@ class Command(BaseCommand):
             if seed is not None:
                 with transaction.atomic():
                     seed(self, scale)
+        if run_schedules:
+            jobs = schedules_run_first()
+            self.stdout.write(f"First run of {len(jobs)} scheduled jobs queued; the worker runs them as it starts.")
         self.stdout.write(
             f"Demo logins (password for all: {DEMO_PASSWORD}):\n"
             f"  admin        administrator\n"
