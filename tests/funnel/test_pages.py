@@ -185,3 +185,15 @@ def test_workbench_panel_for_owner_and_manager(owner, manager, director, opportu
 def test_home_page_shows_the_funnel_panel(client, owner, opportunity):
     client.force_login(owner)
     assert 'data-testid="funnel-panel"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(("language", "short"), [("zh-hans", "¥1,234.6万"), ("en", "¥12.3M")])
+def test_the_summary_tiles_count_in_the_readers_units_with_the_exact_figure_on_hover(client, owner, language, short):
+    OpportunityFactory(primary_owner=owner, amount=Decimal("12345678.00"))
+    client.force_login(owner)
+    client.cookies["django_language"] = language
+    owner.language = language
+    owner.save(update_fields=["language"])
+    page = client.get(FUNNEL).content.decode()
+    tile = page.split('data-testid="funnel-total-amount"', 1)[1].split("</div>", 1)[0]
+    assert tile == f' title="¥12,345,678.00">{short}'
