@@ -10,7 +10,8 @@ as it is.
 
 Parameters keep their meaning, not their rendering: an amount is formatted by `crm.money.format_money`, a date
 by the locale, a stage's two names are both kept (the reader's language picks one), a translatable label
-(`gettext_lazy`, a `TextChoices` label) is translated when shown, and a nested `Text` is rendered in turn.
+(`gettext_lazy`, a `TextChoices` label) is translated when shown, and a nested `Text` is rendered in turn, as is
+a row whose name is a phrase (it has `as_text()`, as a quota period has).
 Anything else (a person's or a customer's name: user data) is kept as its string.
 """
 
@@ -79,6 +80,9 @@ def _msgid(message: Any) -> tuple[str, str]:
 
 
 def _param(value: Any) -> Any:
+    as_text = getattr(value, "as_text", None)
+    if callable(as_text):  # a row whose name is itself a translatable phrase ("2026 Q4" / "2026年第4季度")
+        value = as_text()
     if isinstance(value, Text):
         return {"t": value.data()}
     if isinstance(value, Promise):

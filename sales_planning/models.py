@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Customer
 from crm.money import MONEY_FIELD
+from crm.stored_text import Text
 from opportunities.models import Opportunity
 from teams.hierarchy import ancestors_sql
 from teams.models import (
@@ -224,9 +225,13 @@ class QuotaPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
+        return str(self.as_text())
+
+    def as_text(self) -> Text:
+        """The period's name as a phrase, so a notification that names it reads in its reader's language."""
         if self.quarter:
-            return _("%(year)s Q%(quarter)s") % {"year": self.year, "quarter": self.quarter}
-        return _("Year %(year)s") % {"year": self.year}
+            return Text(_("%(year)s Q%(quarter)s"), year=self.year, quarter=self.quarter)
+        return Text(_("Year %(year)s"), year=self.year)
 
 
 class QuotaQuerySet(models.QuerySet):

@@ -67,6 +67,19 @@ def test_a_notification_written_in_chinese_reads_in_english(owner, manager):
         assert "预测" in note.text and "¥1,050,000.00" in note.text
 
 
+def test_a_quota_period_named_in_a_notification_reads_in_the_readers_language(owner):
+    # "Your quota for 2026年第4季度 is approved" reached English readers: the period was stored as rendered.
+    from sales_planning.models import QuotaPeriod
+
+    with translation.override("zh-hans"):
+        stored = encode(Text(gettext_lazy("Your quota for %(period)s is approved: %(amount)s."),
+                             period=QuotaPeriod(year=2026, quarter=4), amount=Decimal("5")))
+        assert "2026年第4季度" in render(stored)
+    with translation.override("en"):
+        assert render(stored) == "Your quota for 2026 Q4 is approved: ¥5.00."
+        assert str(QuotaPeriod(year=2027)) == "Year 2027"
+
+
 def test_a_stage_move_reads_in_the_readers_language(owner, manager):
     from funnel.services import opportunity_move
     from opportunities.models import Opportunity, Stage
