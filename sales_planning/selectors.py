@@ -180,6 +180,22 @@ def current_period(*, kind: str = PeriodKind.QUARTER, today: date | None = None)
     return QuotaPeriod.objects.filter(kind=kind, start__lte=today, end__gte=today).first()
 
 
+def opening_period(*, viewer, today: date | None = None) -> QuotaPeriod | None:
+    """The period the quota pages open on: the current quarter, else the current year, whichever holds quotas
+    the viewer may see; else the latest period that does; else the current quarter or year (an administrator
+    about to set them). Two queries at most."""
+    current = [period for period in (current_period(today=today), current_period(kind=PeriodKind.YEAR, today=today))
+               if period is not None]
+    with_quotas = list(Quota.objects.visible_to(viewer).order_by("-period__start", "period__quarter")
+                       .values_list("period_id", flat=True).distinct()[:50])
+    for period in current:
+        if period.pk in with_quotas:
+            return period
+    if with_quotas:
+        return QuotaPeriod.objects.filter(pk=with_quotas[0]).first()
+    return current[0] if current else quota_periods().first()
+
+
 def _shift_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)

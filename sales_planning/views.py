@@ -96,8 +96,7 @@ def _selected_period(request) -> QuotaPeriod | None:
         period = QuotaPeriod.objects.filter(pk=value).first()
         if period is not None:
             return period
-    return (selectors.current_period() or selectors.current_period(kind="year")
-            or selectors.quota_periods().first())
+    return selectors.opening_period(viewer=request.user)
 
 
 def _page(request, queryset, size: int = PAGE_SIZE):

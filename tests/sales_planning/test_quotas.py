@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from crm.errors import ConflictError, DomainError, PermissionDenied
 from crm.views import workbench_panels
@@ -553,3 +554,16 @@ def test_attainment_dates_a_won_deal_by_the_day_it_was_won_not_its_expected_clos
     assert quota.won_amount == Decimal("400") and quota.attainment == Decimal("40.00")
     assert selectors.won_amounts(ranges={"q": (date(2024, 12, 1), date(2024, 12, 31))})["q"] == {
         org.am1.pk: Decimal("900")}
+
+
+def test_the_quota_pages_open_on_the_period_that_holds_my_quotas(org, client):
+    # Quotas set for the year only: the pages opened on the empty current quarter.
+    today = timezone.localdate()
+    this_year, this_quarter = year(today.year), quarter(today.year, (today.month - 1) // 3 + 1)
+    services.quota_set(period=this_year, amount="900000", by=org.team_mgr, user=org.am1)
+    assert selectors.opening_period(viewer=org.am1) == this_year
+    assert selectors.opening_period(viewer=org.outsider) == this_quarter  # nothing to see: the current quarter
+    services.quota_set(period=this_quarter, amount="200000", by=org.team_mgr, user=org.am1)
+    assert selectors.opening_period(viewer=org.am1) == this_quarter
+    client.force_login(org.am1)
+    assert client.get(reverse("sales_planning:quota-list")).context["period"] == this_quarter
