@@ -68,6 +68,25 @@ def test_above_the_limit_the_api_marks_the_count_and_stops_the_pages(api_as, man
     assert body["count"] == LIMIT + 3 and body["count_exact"] is True
 
 
+def test_a_cursor_walks_the_whole_list_past_the_page_depth_in_constant_queries(
+        api_as, manager, owner, outsider, customer, django_assert_max_num_queries):
+    # An integration reading all 300,000 opportunities had numbered pages stop at the limit: ?cursor= walks
+    # every row by keyset pages, each a range scan on the id, none read twice or skipped.
+    add(owner, customer, LIMIT + 3)
+    api = api_as(manager)
+    seen, url, sizes = [], f"{LIST}?cursor=&page_size=2&ordering=amount", []
+    while url:
+        with django_assert_max_num_queries(8) as queries:
+            body = api.get(url).json()
+        sizes.append(len(queries.captured_queries))
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+    assert len(seen) == LIMIT + 3 and seen == sorted(seen, reverse=True)  # newest first, each once
+    assert len(set(sizes)) == 1
+    assert api.get(LIST, {"cursor": "not-a-cursor"}).status_code == 404
+    assert api_as(outsider).get(LIST, {"cursor": ""}).json()["results"] == []
+
+
 def test_an_outsider_counts_nothing_of_a_large_list(api_as, outsider, owner, customer):
     add(owner, customer, LIMIT + 3)
     body = api_as(outsider).get(LIST, {"exact_count": "1"}).json()
