@@ -284,7 +284,9 @@ def schedule_run_now(*, periodic_task_id: int, by):
     periodic = PeriodicTask.objects.get(pk=periodic_task_id)
     job = job_enqueue(periodic.task, *json.loads(periodic.args or "[]"), **json.loads(periodic.kwargs or "{}"))
     job.schedule = periodic.name[:200]
-    job.save(update_fields=["schedule"])
+    job.requested_by_id = by.pk
+    job.label = job.label or periodic.name
+    job.save(update_fields=["schedule", "requested_by_id", "label"])
     return job
 
 

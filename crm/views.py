@@ -13,7 +13,6 @@ from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
-from django.urls import reverse as reverse_url
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from crm.api import server_error_body
+from crm.form_tokens import one_time_form
 from crm.middleware import DATABASE_ERRORS, database_unavailable_response
 
 
@@ -50,8 +50,10 @@ def home(request):
 
 @login_required
 @require_POST
+@one_time_form
 def scheduled_job_run(request, pk: int):
-    """The job panel's run-now button (administrators): the scheduled job runs now, on the worker."""
+    """The job panel's run-now button (administrators): the scheduled job runs now, on the worker, and its
+    job page follows it. A second press of the same button (a double click) leads to that job, not a second."""
     from django_celery_beat.models import PeriodicTask
 
     from crm.jobs import schedule_run_now
@@ -59,9 +61,9 @@ def scheduled_job_run(request, pk: int):
     if not getattr(request.user, "is_admin", False):
         raise Http404
     periodic = get_object_or_404(PeriodicTask, pk=pk)
-    schedule_run_now(periodic_task_id=periodic.pk, by=request.user)
+    job = schedule_run_now(periodic_task_id=periodic.pk, by=request.user)
     messages.success(request, _("“%(name)s” will run in a moment.") % {"name": periodic.name})
-    return redirect(f"{reverse_url('home')}#scheduled-jobs")
+    return redirect("job-detail", pk=job.pk)
 
 
 def _visible_job(request, pk):

@@ -4,6 +4,7 @@ again by the sweep while the broker is away, marked by the task as it runs, neve
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from datetime import timedelta
 
@@ -256,11 +257,17 @@ def test_the_workbench_shows_administrators_the_scheduled_jobs_and_runs_one_agai
     assert 'data-testid="scheduled-jobs"' in html
     assert html.count('data-testid="scheduled-job"') == PeriodicTask.objects.exclude(task__startswith="celery.").count()
     assert "ValueError: boom" in html and "再次运行" in html  # the failure, and the button to run it again
+    token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+    before = Job.objects.filter(schedule=sweep.name).count()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("scheduled-job-run", args=[sweep.pk]), follow=True)
-    assert response.status_code == 200
+        response = client.post(reverse("scheduled-job-run", args=[sweep.pk]), {"form_token": token})
     latest = Job.objects.filter(schedule=sweep.name).order_by("-created_at").first()
-    assert (latest.task, latest.state) == ("crm.jobs_sweep", JobState.DONE)
+    assert response["Location"] == reverse("job-detail", args=[latest.pk])  # its job page follows it
+    assert (latest.task, latest.state, latest.requested_by_id) == ("crm.jobs_sweep", JobState.DONE, admin_user.pk)
+    # The same button pressed twice (a double click) leads to that job; it does not run the schedule again.
+    again = client.post(reverse("scheduled-job-run", args=[sweep.pk]), {"form_token": token})
+    assert again["Location"] == response["Location"]
+    assert Job.objects.filter(schedule=sweep.name).count() == before + 1
 
 
 @shared_task(name="tests.crm.count_rows")
