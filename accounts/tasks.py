@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils.translation import gettext_lazy as _
 
 
 @shared_task(name="accounts.import_batch_run", acks_late=True)
@@ -13,7 +14,8 @@ def import_batch_run(batch_id: int) -> None:
     import_batch_process(batch_id=batch_id)
 
 
-@shared_task(name="accounts.import_batches_reset_stuck")
+@shared_task(name="accounts.import_batches_reset_stuck",
+             schedule_label=_("Fail imports whose worker stopped"))
 def import_batches_reset_stuck() -> int:
     """Mark imports whose worker died as failed (Celery beat, every 5 minutes; migration 0005)."""
     from accounts.imports import import_batches_reset_stuck as reset

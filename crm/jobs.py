@@ -330,7 +330,35 @@ def scheduled_jobs(*, user) -> list | None:
     jobs = Job.objects.in_bulk([task.last_job_id for task in periodic if task.last_job_id])
     for task in periodic:
         task.last_job = jobs.get(task.last_job_id)
+        task.label = schedule_label(task)
+        task.when = schedule_when(task)
     return periodic
+
+
+def schedule_label(periodic) -> str:
+    """A schedule's name in the reader's language: its task's `schedule_label` (each app names its scheduled
+    tasks where it defines them), else the name an administrator gave it."""
+    from crm.celery import app
+
+    try:
+        label = getattr(_task(app, periodic.task), "schedule_label", None)
+    except NotRegistered:
+        label = None
+    return str(label) if label else periodic.name
+
+
+def schedule_when(periodic) -> str:
+    """When a schedule runs, for people: "every day at 02:30" for a daily crontab, else django_celery_beat's
+    own wording (an interval: "every hour"; any other crontab: its fields)."""
+    from django.utils.translation import gettext
+
+    crontab = periodic.crontab
+    if crontab is not None:
+        fields = (crontab.day_of_week, crontab.day_of_month, crontab.month_of_year)
+        if fields == ("*", "*", "*") and crontab.minute.isdigit() and crontab.hour.isdigit():
+            return gettext("every day at %(time)s") % {"time": f"{int(crontab.hour):02d}:{int(crontab.minute):02d}"}
+        return str(crontab)
+    return str(periodic.interval) if periodic.interval is not None else "—"
 
 
 class JobTask(Task):

@@ -8,9 +8,11 @@ reminder twice.
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils.translation import gettext_lazy as _
 
 
-@shared_task(name="forecasting.tasks.forecast_jobs")
+@shared_task(name="forecasting.tasks.forecast_jobs",
+             schedule_label=_("Forecast roll-up and deadline reminders"))
 def forecast_jobs() -> dict:
     """Roll up every open period and send the due deadline reminders."""
     from forecasting.services import forecast_jobs_run

@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="teams.incentive_payouts_run", acks_late=True)
+@shared_task(name="teams.incentive_payouts_run",
+             schedule_label=_("Incentive payouts at the end of a period"), acks_late=True)
 def incentive_payouts_run() -> dict[int, dict]:
     """At period end: calculate the payouts of every published plan whose period has ended.
 

@@ -257,6 +257,9 @@ def test_the_workbench_shows_administrators_the_scheduled_jobs_and_runs_one_agai
     assert 'data-testid="scheduled-jobs"' in html
     assert html.count('data-testid="scheduled-job"') == PeriodicTask.objects.exclude(task__startswith="celery.").count()
     assert "ValueError: boom" in html and "再次运行" in html  # the failure, and the button to run it again
+    # Each schedule by its task's name in the reader's language, and when it runs in words.
+    assert "派发等待中的后台任务" in html and "每天 01:30" in html and "platform: queue pending" not in html.split(
+        'data-testid="scheduled-jobs"')[1].replace('title="platform: queue pending background jobs"', "")
     token = re.search(r'name="form_token" value="([^"]+)"', html).group(1)
     before = Job.objects.filter(schedule=sweep.name).count()
     with django_capture_on_commit_callbacks(execute=True):
