@@ -24,6 +24,8 @@ from integrations.models import (
 
 
 class NotificationChannelForm(forms.ModelForm):
+    url = forms.URLField(label=_("address"), max_length=500, assume_scheme="https", help_text=_(
+        "The robot's webhook address as the chat service gives it (with its key or access token)."))
     # Write-only: the stored secret is never put back into the page.
     secret = forms.CharField(label=_("New signing secret"), required=False, max_length=200,
                              widget=forms.PasswordInput(render_value=False), help_text=_(
