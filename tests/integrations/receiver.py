@@ -32,7 +32,7 @@ def start_receiver() -> tuple[Receiver, ThreadingHTTPServer]:
     state = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's name
+        def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             state.requests.append(Received(self.path, self.headers, self.rfile.read(length)))
             body = state.answer if isinstance(state.answer, str) else json.dumps(state.answer)
