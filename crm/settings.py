@@ -276,6 +276,8 @@ SPECTACULAR_SETTINGS = {
         "DecisionRoleEnum": "accounts.models.DecisionRole",
         "ApprovalStatusEnum": "sales_planning.models.ApprovalStatus",
         "RoleEnum": "teams.models.Role",
+        "DeliveryStatusEnum": "integrations.models.DeliveryStatus",
+        "ChannelKindEnum": "integrations.models.ChannelKind",
     },
 }
 
