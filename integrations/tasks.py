@@ -24,6 +24,6 @@ def delivery_send(self, delivery_id: int) -> str:
     if outcome == DeliveryOutcome.RETRY:
         raise self.retry(countdown=delivery_retry_countdown(self.request.retries), max_retries=retries)
     if outcome == DeliveryOutcome.FAILED:
-        answer = Delivery.objects.filter(pk=delivery_id).values_list("error", "response_code").first()
-        raise DeliveryFailed(f"delivery {delivery_id} failed: {answer}")
+        error, code = Delivery.objects.filter(pk=delivery_id).values_list("error", "response_code").first()
+        raise DeliveryFailed(f"delivery {delivery_id} not delivered: {error}" + (f" (HTTP {code})" if code else ""))
     return outcome

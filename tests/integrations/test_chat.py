@@ -159,7 +159,7 @@ def test_a_failing_service_is_retried_then_logged_failed(receiver, owner, django
     assert (delivery.status, delivery.attempts, delivery.response_code) == (DeliveryStatus.FAILED, 3, 502)
     assert delivery.response_body == "bad gateway"
     job = Job.objects.get(task="integrations.delivery_send")
-    assert job.state == JobState.FAILED and "failed" in job.last_error
+    assert job.state == JobState.FAILED and "HTTP 502" in job.last_error
 
 
 def test_a_service_that_recovers_is_sent_on_a_retry(receiver, owner, django_capture_on_commit_callbacks,
