@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "bids",
     "sales_planning",
     "team_selling",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +276,8 @@ SPECTACULAR_SETTINGS = {
         "DecisionRoleEnum": "accounts.models.DecisionRole",
         "ApprovalStatusEnum": "sales_planning.models.ApprovalStatus",
         "RoleEnum": "teams.models.Role",
+        "DeliveryStatusEnum": "integrations.models.DeliveryStatus",
+        "ChannelKindEnum": "integrations.models.ChannelKind",
     },
 }
 
@@ -345,6 +348,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Integrations: calendar feeds and chat channels (README "Subscribing to your calendar", "Adding a chat
+# channel") ---
+# The address people open the CRM at, e.g. https://crm.example.com: chat messages link to it (without it they
+# carry no link).
+SITE_URL = env_str("SITE_URL").rstrip("/")
+# Calendar feed reads per address and minute (calendar apps poll every 15 minutes to a few hours).
+CALENDAR_FEED_RATE_PER_MINUTE = int(env_str("CALENDAR_FEED_RATE_PER_MINUTE", "30"))
+# Attempts of a chat delivery after the first, and the first wait (doubled each time, with jitter).
+CHAT_DELIVERY_RETRIES = int(env_str("CHAT_DELIVERY_RETRIES", "5"))
+CHAT_RETRY_BASE_SECONDS = int(env_str("CHAT_RETRY_BASE_SECONDS", "10"))
 
 # --- Business defaults --------------------------------------------------------------------
 DEFAULT_CURRENCY = env_str("DEFAULT_CURRENCY", "CNY")

@@ -6,4 +6,5 @@ from teams import views
 
 urlpatterns = [
     path("language/", views.switch_language, name="switch-language"),
+    path("me/", views.my_settings, name="my-settings"),
 ]

@@ -3,7 +3,8 @@ notifications, territories and assignment rules."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,17 @@ from teams.models import (
     User,
     managed_unit_ids,
 )
+
+logger = logging.getLogger(__name__)
+
+# Apps above teams that carry notifications elsewhere (a chat group) register a listener from their
+# AppConfig.ready(): it is called with the rows `notify_many` has just written, in the writer's transaction.
+_notification_listeners: dict[str, Callable[[list[Notification]], None]] = {}
+
+
+def notification_listener_register(code: str, listener: Callable[[list[Notification]], None]) -> None:
+    """Register (or, with the same code, replace) a listener of new notifications."""
+    _notification_listeners[code] = listener
 
 
 def user_check_manager(*, user: User, manager: User | None) -> None:
@@ -118,7 +130,20 @@ def notify_many(*, kind: str, notes: Iterable[tuple[User | None, Text | str, str
     rows = [Notification(recipient=recipient, kind=kind, message=encode(message, limit)[:limit], url=url)
             for recipient, message, url in notes if recipient is not None and recipient.is_active]
     Notification.objects.bulk_create(rows, batch_size=1000)
+    if rows:
+        _notification_listeners_call(rows)
     return len(rows)
+
+
+def _notification_listeners_call(rows: list[Notification]) -> None:
+    """Hand the new notifications to the registered listeners. A listener that fails is logged and rolled back
+    to its own savepoint: the notification, and whatever wrote it, still stand."""
+    for code, listener in list(_notification_listeners.items()):
+        try:
+            with transaction.atomic():
+                listener(rows)
+        except Exception:
+            logger.exception("notification listener %s failed; the notifications are kept", code)
 
 
 def notify_in_language(recipient: User | None, kind: str, message, url: str = "", **params) -> None:

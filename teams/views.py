@@ -13,11 +13,20 @@ from crm.errors import DomainError
 from crm.params import parse_id
 from teams import selectors, services
 from teams.models import Notification
+from teams.page_parts import settings_cards
 
 
 @login_required
 def org_chart(request):
     return render(request, "teams/org_chart.html", {"tree": selectors.org_chart(viewer=request.user)})
+
+
+@login_required
+@require_GET
+def my_settings(request):
+    """The signed-in person's own page: who they are in the organisation, their language, and the cards apps
+    above teams add (the calendar subscription, chat accounts)."""
+    return render(request, "teams/settings.html", {"person": request.user, "cards": settings_cards(request)})
 
 
 @require_POST
