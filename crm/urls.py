@@ -12,7 +12,8 @@ from crm import views
 from crm.api import ApiDocsAccess
 
 # The business areas in INSTALLED_APPS order; each has api_urls.py.
-API_AREAS = ["teams", "accounts", "opportunities", "funnel", "forecasting", "bids", "sales_planning", "team_selling"]
+API_AREAS = ["teams", "accounts", "opportunities", "funnel", "forecasting", "bids", "sales_planning", "team_selling",
+             "insights"]
 
 api_v1 = [
     path("", views.api_root, name="api-root"),
@@ -52,6 +53,7 @@ urlpatterns = [
     path("funnel/", include("funnel.urls")),
     path("forecasts/", include("forecasting.urls")),
     path("bids/", include("bids.urls")),
+    path("insights/", include("insights.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     # Behind sign-in unless API_DOCS_PUBLIC (crm.api.ApiDocsAccess); a visitor of the docs page signs in first.
