@@ -451,7 +451,8 @@ def machine_rollup(*, period: ForecastPeriod, people: Mapping[int, Person],
 def _roll_up(people: Mapping[int, Person], own: Mapping[int, Decimal]) -> dict[int, Decimal]:
     totals: dict[int, Decimal] = {}
     order, seen = [], set()
-    for root in people:
+    # From the tops of the loaded tree, so that every person comes after their manager in `order`.
+    for root in [pk for pk, person in people.items() if person.manager_id not in people]:
         stack = [root]
         while stack:
             current = stack.pop()

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -84,8 +84,9 @@ def calibration(*, viewer: User) -> dict:
 
 def _weighted_amount():
     """amount × the stored prediction, or × the stage probability for an opportunity not scored yet."""
-    probability = Coalesce(F("prediction__probability"), F("stage__probability") / Value(Decimal(100)),
-                           output_field=PROBABILITY)
+    # The stage's percentage as a decimal before dividing: an integer division would make 30 / 100 zero.
+    stage = Cast("stage__probability", DecimalField(max_digits=9, decimal_places=4)) / Value(Decimal("100"))
+    probability = Coalesce(F("prediction__probability"), stage, output_field=PROBABILITY)
     return F("amount") * probability
 
 
