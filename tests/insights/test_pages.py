@@ -23,7 +23,7 @@ def trained(history):
 
 
 def test_prediction_api_follows_visibility(trained, owner, manager, outsider, api_as, api):
-    deal, answers = trained["open"][0]
+    deal, _answers = trained["open"][0]
     body = api_as(owner).get(API.format(deal.pk)).json()
     stored = Prediction.objects.get(opportunity=deal)
     assert body["source"] == "model" and body["trained_on"] == 200
@@ -89,7 +89,8 @@ def test_machine_forecast_beside_the_submitted_one(trained, owner, manager, clie
     ensure_forecast_config()
     deals = [d for d, _a in trained["open"]]
     close = deals[0].expected_close_date
-    period = ForecastPeriod.objects.create(name="测试期", start=close - timedelta(days=20), end=close + timedelta(days=5))
+    period = ForecastPeriod.objects.create(name="测试期", start=close - timedelta(days=20),
+                                           end=close + timedelta(days=5))
     expected = sum((d.amount * Prediction.objects.get(opportunity=d).probability for d in deals), Decimal(0))
     client.force_login(manager)
     page = client.get(reverse("forecasting:team-forecast"), {"period": period.pk})
