@@ -141,8 +141,8 @@ class ForecastSerializer(ModelSerializer):
     owner_name = serializers.CharField(source="owner.__str__", read_only=True)
     machine_amount = serializers.SerializerMethodField(
         help_text="The machine forecast of the owner and everyone below them for the period, as of now: the sum over "
-                  "their open opportunities closing in it of amount × predicted win probability (null when no "
-                  "predictions are available).")
+                  "their open opportunities expected to close in it of amount × predicted win probability, plus the "
+                  "deals won in it in full (null without the insights app).")
 
     class Meta:
         model = Forecast

@@ -415,7 +415,8 @@ def quota_figure(*, user: User | None = None, org_unit: OrgUnit | None = None,
 @dataclass
 class MachineFigures:
     """What the registered provider answers: per date range asked, each primary owner's sum over their open
-    opportunities closing in it of amount × predicted win probability; `source` "model" (learned) or "stage"
+    opportunities expected to close in it of amount × predicted win probability, plus the deals won in it in full;
+    `source` "model" (learned) or "stage"
     (the stage probabilities, when the history is too small or the model no better)."""
 
     source: str

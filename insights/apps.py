@@ -36,11 +36,12 @@ class InsightsConfig(AppConfig):
 
 def _predicted_cell(opportunity) -> str:
     from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
     from django.utils.translation import gettext
 
     value = getattr(opportunity, "predicted_probability", None)
     if value is None:
-        return format_html('<span class="text-muted">—</span>')
+        return mark_safe('<span class="text-muted">—</span>')
     percent = round(float(value) * 100)
     if getattr(opportunity, "predicted_source", "") == "stage":
         return format_html('<span class="text-muted" title="{}">{}%</span>', gettext("Stage probability"), percent)

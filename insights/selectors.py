@@ -91,20 +91,23 @@ def _weighted_amount():
 
 
 def machine_forecast_by_owner(*, ranges: list[tuple[date, date]], owner_ids: list[int] | None) -> MachineFigures:
-    """Per date range, each primary owner's sum of amount × win probability over their open opportunities closing
-    in it (one query for every range)."""
+    """Per date range, each primary owner's machine forecast: the sum of amount × win probability over their open
+    opportunities expected to close in it, plus the deals they already won in it (in full, as a submitted
+    forecast counts them), so that it compares with the submitted figure. One query for every range."""
     model = latest_model()
     source = model.source if model is not None else PredictionSource.STAGE
     if not ranges:
         return MachineFigures(source=source, by_owner=[])
-    opportunities = Opportunity.objects.open().filter(
-        expected_close_date__gte=min(start for start, _end in ranges),
-        expected_close_date__lte=max(end for _start, end in ranges))
+    first, last = min(start for start, _end in ranges), max(end for _start, end in ranges)
+    opportunities = Opportunity.objects.filter(
+        Q(stage__outcome=StageOutcome.OPEN, expected_close_date__range=(first, last))
+        | Q(stage__outcome=StageOutcome.WON, closed_on__range=(first, last)))
     if owner_ids is not None:
         opportunities = opportunities.filter(primary_owner_id__in=list(owner_ids))
     weighted = _weighted_amount()
-    sums = {f"r{i}": Sum(Case(When(expected_close_date__range=span, then=weighted), default=Value(ZERO),
-                              output_field=DecimalField(max_digits=24, decimal_places=6)))
+    sums = {f"r{i}": Sum(Case(When(stage__outcome=StageOutcome.OPEN, expected_close_date__range=span, then=weighted),
+                              When(stage__outcome=StageOutcome.WON, closed_on__range=span, then=F("amount")),
+                              default=Value(ZERO), output_field=DecimalField(max_digits=24, decimal_places=6)))
             for i, span in enumerate(ranges)}
     by_owner: list[dict[int, Decimal]] = [{} for _ in ranges]
     for row in opportunities.order_by().values("primary_owner_id").annotate(**sums):
