@@ -102,7 +102,7 @@ def _one_hot(codes: np.ndarray, offsets: np.ndarray, width: int) -> np.ndarray:
 
 
 def fit_logistic(codes: np.ndarray, outcome: np.ndarray, sizes: list[int], *, weight: np.ndarray | None = None,
-                 l2: float = 2.0, iterations: int = 25, tolerance: float = 1e-6) -> Fitted:
+                 l2: float = 2.0, iterations: int = 15, tolerance: float = 1e-4) -> Fitted:
     """Logistic regression on the one-hot features with an L2 penalty `l2` (not on the intercept), by Newton's
     method: a few passes over the data in blocks, each solving a (values × values) system. `weight`: as for
     naive Bayes."""

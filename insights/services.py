@@ -22,7 +22,7 @@ from decimal import Decimal
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -216,15 +216,35 @@ def _write(version: WinModel, current: Deals, probability, stage_probability, fa
         version.scored = len(current)
         version.save()
         source = version.source
-        for start in range(0, len(current), WRITE_BATCH):
-            Prediction.objects.bulk_create([
-                Prediction(opportunity_id=int(current.ids[i]), model=version, probability=_fraction(probability[i]),
-                           stage_probability=_fraction(stage_probability[i]), source=source,
-                           factors=factors[i] if source == PredictionSource.MODEL else [])
-                for i in range(start, min(start + WRITE_BATCH, len(current)))
-            ], batch_size=WRITE_BATCH)
+        rows = ((int(current.ids[i]), _fraction(probability[i]), _fraction(stage_probability[i]),
+                 factors[i] if source == PredictionSource.MODEL else []) for i in range(len(current)))
+        if connection.vendor == "postgresql":
+            _copy_predictions(version, rows)
+        else:
+            batch = []
+            for opportunity_id, fraction, stage_fraction, listed in rows:
+                batch.append(Prediction(opportunity_id=opportunity_id, model=version, probability=fraction,
+                                        stage_probability=stage_fraction, source=source, factors=listed))
+                if len(batch) == WRITE_BATCH:
+                    Prediction.objects.bulk_create(batch)
+                    batch = []
+            Prediction.objects.bulk_create(batch)
         version.seconds = round(timer.elapsed, 2)
         WinModel.objects.filter(pk=version.pk).update(seconds=version.seconds)
+
+
+def _copy_predictions(version: WinModel, rows) -> None:
+    """The predictions by COPY (PostgreSQL): at 200,000 open opportunities several times faster than INSERTs."""
+    import json
+
+    table = Prediction._meta.db_table
+    columns = [Prediction._meta.get_field(name).column
+               for name in ("opportunity", "model", "probability", "stage_probability", "source", "factors")]
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for opportunity_id, fraction, stage_fraction, listed in rows:
+            copy.write_row((opportunity_id, version.pk, fraction, stage_fraction, version.source,
+                            json.dumps(listed, ensure_ascii=False)))
 
 
 def win_model_train_start(*, by):
