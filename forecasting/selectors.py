@@ -561,7 +561,9 @@ def _machine_context(period: ForecastPeriod, figures: dict[int, Figure], person:
         row["machine"] = totals.get(row["figure"].person.id, ZERO).quantize(CENT)
         row["machine_gap"] = _gap(row["figure"].amount if row["figure"].reported is not None else None, row["machine"])
     total = totals.get(person.pk, ZERO).quantize(CENT)
-    reported = me.amount if me is not None and (me.reported is not None or not me.submits) else None
+    # A level that passes its reports' figures through compares once someone below has reported.
+    reported = (me.amount if me is not None and (me.reported is not None or (not me.submits and me.submitted_people))
+                else None)
     return {"total": total, "source": source, "gap": _gap(reported, total)}
 
 
