@@ -3,13 +3,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, icon) of each entry of the main navigation.
+# (url name, label, icon[, "managers"]) of each entry of the main navigation; "managers": shown to sales managers
+# and administrators only (the page refuses others).
 NAVIGATION = [
     ("home", _("Workbench"), "house"),
     ("accounts:customer-list", _("Customers"), "building"),
     ("opportunities:opportunity-list", _("Opportunities"), "briefcase"),
     ("funnel:funnel", _("Funnel"), "funnel"),
     ("forecasting:my-forecast", _("Forecasts"), "graph-up-arrow"),
+    ("insights:calibration", _("Win probability"), "cpu", "managers"),
     ("bids:bid-list", _("Tenders"), "file-earmark-text"),
     ("teams:org-chart", _("Organisation"), "diagram-3"),
     ("sales_planning:quota-list", _("Quotas"), "bullseye"),
@@ -18,15 +20,17 @@ NAVIGATION = [
 ]
 
 
-def _resolved_navigation() -> list[dict]:
-    return [{"name": name, "url": reverse(name), "label": label, "icon": icon} for name, label, icon in NAVIGATION]
+def _resolved_navigation(user) -> list[dict]:
+    return [{"name": name, "url": reverse(name), "label": label, "icon": icon}
+            for name, label, icon, *only in NAVIGATION
+            if not only or getattr(user, "is_manager", False)]
 
 
 def navigation(request):
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     current = getattr(request.resolver_match, "view_name", "") or ""
-    items = _resolved_navigation()
+    items = _resolved_navigation(request.user)
     namespace = current.split(":")[0] if ":" in current else None
     same_area = [item for item in items if ":" in item["name"] and item["name"].split(":")[0] == namespace]
     chosen = next((item for item in items if item["name"] == current), None)

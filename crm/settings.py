@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sales_planning",
     "team_selling",
     "integrations",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -305,6 +306,7 @@ CELERY_TASK_ROUTES = {
     "funnel.tasks.funnel_daily_snapshot": {"queue": "reports"},
     "forecasting.tasks.*": {"queue": "reports"},
     "teams.incentive_payouts_*": {"queue": "reports"},
+    "insights.tasks.*": {"queue": "reports"},
 }
 
 # --- Background jobs when Redis or PostgreSQL goes away (README "When Redis or PostgreSQL goes away") ---
@@ -315,6 +317,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # the longest job, or a job still running would start twice. Longest: a 100,000-row import, about 430 s
 # (10,000 rows take 42.9 s, BENCHMARKS.md); the funnel snapshot at 300,000 opportunities takes 1.6 s.
 # The job outbox's sweep (crm.jobs) sends a job again once it has been queued or running for twice as long.
+# The nightly win-probability training stops (and writes nothing) after this many seconds; at 300,000
+# opportunities with 50,000 closed it takes well under a minute (BENCHMARKS.md).
+INSIGHTS_TRAIN_SECONDS = int(env_str("INSIGHTS_TRAIN_SECONDS", "600"))
 JOB_VISIBILITY_TIMEOUT = int(env_str("CELERY_VISIBILITY_TIMEOUT", "900"))
 
 

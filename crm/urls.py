@@ -13,7 +13,7 @@ from crm.api import ApiDocsAccess
 
 # The business areas in INSTALLED_APPS order; each has api_urls.py.
 API_AREAS = ["teams", "accounts", "opportunities", "funnel", "forecasting", "bids", "sales_planning", "team_selling",
-             "integrations"]
+             "integrations", "insights"]
 
 api_v1 = [
     path("", views.api_root, name="api-root"),
@@ -54,6 +54,7 @@ urlpatterns = [
     path("forecasts/", include("forecasting.urls")),
     path("bids/", include("bids.urls")),
     path("", include("integrations.urls")),
+    path("insights/", include("insights.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
     # Behind sign-in unless API_DOCS_PUBLIC (crm.api.ApiDocsAccess); a visitor of the docs page signs in first.

@@ -139,13 +139,27 @@ class ForecastSerializer(ModelSerializer):
     lines = serializers.SerializerMethodField()
     categories = serializers.SerializerMethodField()
     owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    machine_amount = serializers.SerializerMethodField(
+        help_text="The machine forecast of the owner and everyone below them for the period, as of now: the sum over "
+                  "their open opportunities expected to close in it of amount × predicted win probability, plus the "
+                  "deals won in it in full (null without the insights app).")
 
     class Meta:
         model = Forecast
         fields = ["id", "period", "owner", "owner_name", "org_unit", "level", "status", "version", "lock_version",
-                  "amount", "subordinate_total", "pipeline_total", "own_total", "categories", "revised", "lines",
-                  "submitted_at", "decided_at", "decided_by", "created_at"]
+                  "amount", "subordinate_total", "pipeline_total", "own_total", "machine_amount", "categories",
+                  "revised", "lines", "submitted_at", "decided_at", "decided_by", "created_at"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DecimalField(allow_null=True, **MONEY))
+    def get_machine_amount(self, forecast):
+        """From the figures the view loaded for the page (`context["machine"]`), else this record's own."""
+        machine = self.context.get("machine")
+        if machine is None or forecast.pk not in machine:
+            machine = selectors.machine_for_records([forecast])
+        if machine is None or forecast.pk not in machine:
+            return None
+        return f"{machine[forecast.pk]:.2f}"
 
     @extend_schema_field(ForecastLineSerializer(many=True))
     def get_lines(self, forecast):
@@ -242,7 +256,8 @@ class ForecastViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveMo
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         records = page if page is not None else list(queryset)
-        context = {**self.get_serializer_context(), "lines": selectors.forecast_line_rows(r.pk for r in records)}
+        context = {**self.get_serializer_context(), "lines": selectors.forecast_line_rows(r.pk for r in records),
+                   "machine": selectors.machine_for_records(records)}
         data = ForecastSerializer(records, many=True, context=context).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 

@@ -50,6 +50,7 @@ from forecasting.rules import (
     people_tree,
     rules_for,
     stage_categories,
+    subtree_ids,
 )
 from teams.hierarchy import descendants_sql
 from teams.models import OrgUnit, OrgUnitKind, User
@@ -409,6 +410,83 @@ def quota_figure(*, user: User | None = None, org_unit: OrgUnit | None = None,
     return _quota_provider(user=user, org_unit=org_unit, period_start=period.start, period_end=period.end)
 
 
+# --- The machine forecast ------------------------------------------------------------------------
+
+@dataclass
+class MachineFigures:
+    """What the registered provider answers: per date range asked, each primary owner's sum over their open
+    opportunities expected to close in it of amount × predicted win probability, plus the deals won in it in full;
+    `source` "model" (learned) or "stage"
+    (the stage probabilities, when the history is too small or the model no better)."""
+
+    source: str
+    by_owner: list[dict[int, Decimal]]
+    settings_url: str = ""
+
+
+class MachineForecastProvider(Protocol):
+    def __call__(self, *, ranges: list[tuple[date, date]], owner_ids: list[int] | None) -> MachineFigures: ...
+
+
+# The learned win probability lives in insights, the top app: it registers its reader from its AppConfig.ready()
+# (insights/apps.py), and the forecast pages and API show the machine forecast beside the submitted one.
+_machine_provider: MachineForecastProvider | None = None
+
+
+def register_machine_forecast_provider(provider: MachineForecastProvider | None) -> None:
+    """Set (or, registered again, replace; None: remove) the reader of the machine forecast."""
+    global _machine_provider
+    _machine_provider = provider
+
+
+def machine_rollup(*, period: ForecastPeriod, people: Mapping[int, Person],
+                   owner_ids: list[int] | None) -> tuple[dict[int, Decimal], str] | None:
+    """Each person's machine forecast for the period, their own opportunities plus everyone's below them in the
+    loaded tree (one query), and its source; None without a provider."""
+    if _machine_provider is None:
+        return None
+    figures = _machine_provider(ranges=[(period.start, period.end)], owner_ids=owner_ids)
+    return _roll_up(people, figures.by_owner[0]), figures.source
+
+
+def _roll_up(people: Mapping[int, Person], own: Mapping[int, Decimal]) -> dict[int, Decimal]:
+    totals: dict[int, Decimal] = {}
+    order, seen = [], set()
+    # From the tops of the loaded tree, so that every person comes after their manager in `order`.
+    for root in [pk for pk, person in people.items() if person.manager_id not in people]:
+        stack = [root]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in people:
+                continue
+            seen.add(current)
+            order.append(current)
+            stack.extend(people[current].children)
+    for pk in reversed(order):  # children before their manager
+        totals[pk] = own.get(pk, ZERO) + sum((totals.get(c, ZERO) for c in people[pk].children), ZERO)
+    return totals
+
+
+def machine_for_records(records) -> dict[int, Decimal] | None:
+    """The machine forecast of each record's owner and everyone below them, for the record's period: for a page
+    of records, four queries whatever its size; None without a provider."""
+    records = list(records)
+    if _machine_provider is None:
+        return None
+    if not records:
+        return {}
+    people = people_tree(User.objects.sales_people().values("pk"))
+    periods = sorted({(r.period.start, r.period.end) for r in records})
+    position = {span: i for i, span in enumerate(periods)}
+    figures = _machine_provider(ranges=periods, owner_ids=None)
+    result = {}
+    for record in records:
+        own = figures.by_owner[position[(record.period.start, record.period.end)]]
+        ids = subtree_ids(people, record.owner_id) or [record.owner_id]
+        result[record.pk] = sum((own.get(pk, ZERO) for pk in ids), ZERO).quantize(CENT)
+    return result
+
+
 # --- Team forecast -----------------------------------------------------------------------------
 
 def team_forecast(*, viewer: User, period: ForecastPeriod, person: User,
@@ -446,7 +524,9 @@ def team_forecast(*, viewer: User, period: ForecastPeriod, person: User,
                 chain.append(superior)
     previous = previous_period(period, periods)
     previous_amount = reported_amount(period=previous, owner=person)
+    machine = _machine_context(period, figures, person, rows, me)
     return {
+        "machine": machine,
         "period": period,
         "rules": rules,
         "person": person,
@@ -466,6 +546,37 @@ def team_forecast(*, viewer: User, period: ForecastPeriod, person: User,
             "pipeline": [str(row["figure"].pipeline) for row in rows],
         },
     }
+
+
+def _machine_context(period: ForecastPeriod, figures: dict[int, Figure], person: User, rows: list[dict],
+                     me: Figure | None) -> dict[str, Any] | None:
+    """The machine forecast beside the reported figures: the person's subtree total, each row's, and the gap
+    (reported − machine), flagged when it is more than GAP_FLAG of the machine figure."""
+    rolled = machine_rollup(period=period, people={pk: f.person for pk, f in figures.items()},
+                            owner_ids=list(figures) if person.manager_id is not None else None)
+    if rolled is None:
+        return None
+    totals, source = rolled
+    for row in rows:
+        row["machine"] = totals.get(row["figure"].person.id, ZERO).quantize(CENT)
+        row["machine_gap"] = _gap(row["figure"].amount if row["figure"].reported is not None else None, row["machine"])
+    total = totals.get(person.pk, ZERO).quantize(CENT)
+    # A level that passes its reports' figures through compares once someone below has reported.
+    reported = (me.amount if me is not None and (me.reported is not None or (not me.submits and me.submitted_people))
+                else None)
+    return {"total": total, "source": source, "gap": _gap(reported, total)}
+
+
+# The gap between a reported figure and the machine forecast is highlighted above this share of the latter.
+GAP_FLAG = Decimal("0.20")
+
+
+def _gap(reported: Decimal | None, machine: Decimal) -> dict[str, Any] | None:
+    if reported is None:
+        return None
+    gap = reported - machine
+    flagged = abs(gap) > GAP_FLAG * machine if machine else gap != 0
+    return {"amount": gap, "flagged": flagged}
 
 
 def subtree_person(*, viewer: User, pk: int | None) -> User:
@@ -609,7 +720,16 @@ def division_view(*, viewer: User, period: ForecastPeriod, division: OrgUnit) ->
         comparison.append(entry)
     own_total = sum((e["own_amount"] for e in comparison), ZERO)
     channel_total = sum((e["channel_amount"] for e in comparison), ZERO)
+    machine = None
+    if head is not None:
+        tree = people_tree(head.subordinate_ids(include_self=True))
+        rolled = machine_rollup(period=period, people=tree, owner_ids=list(tree))
+        if rolled is not None:
+            total = rolled[0].get(head.pk, ZERO).quantize(CENT)
+            reported = figure.amount if figure is not None and figure.reported is not None else None
+            machine = {"total": total, "source": rolled[1], "gap": _gap(reported, total)}
     return {
+        "machine": machine,
         "division": division,
         "head": head,
         "figure": figure,

@@ -71,3 +71,39 @@ def register_tab(code: str, order: int, label: str, url: Callable[[Any], str]) -
 def tabs() -> list[Tab]:
     """The registered tabs, in order."""
     return sorted(_tabs.values(), key=lambda tab: (tab.order, tab.code))
+
+
+# --- Columns of the opportunity list ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column (and optionally a filter) of the opportunity list that a higher app adds. `annotate(queryset)`
+    adds what the cell shows to the list's one query (a join or an annotation, never a query per row);
+    `cell(opportunity)` renders it; `apply_filter(queryset, value)` keeps the rows of one of `filter_choices`
+    ((value, label) pairs), asked for by ?<code>=value."""
+
+    code: str
+    order: int
+    label: str
+    annotate: Callable[[Any], Any]
+    cell: Callable[[Any], str]
+    filter_label: str = ""
+    filter_choices: tuple = ()
+    apply_filter: Callable[[Any, str], Any] | None = None
+
+    def filter_value(self, params) -> str:
+        """The filter value asked for, if it is one of the choices (anything else is no filter)."""
+        value = params.get(self.code, "")
+        return value if self.apply_filter and value in {str(choice) for choice, _label in self.filter_choices} else ""
+
+
+_list_columns: dict[str, ListColumn] = {}
+
+
+def register_list_column(column: ListColumn) -> None:
+    """Add (or, with the same code, replace) a column of the opportunity list."""
+    _list_columns[column.code] = column
+
+
+def list_columns() -> list[ListColumn]:
+    return sorted(_list_columns.values(), key=lambda column: (column.order, column.code))

@@ -60,8 +60,18 @@ def opportunity_list(request):
     params = request.GET.copy()
     if "stage" not in params:
         params["stage"] = "open"  # the page starts with the open funnel; "all" shows the closed ones too
+    columns = page_parts.list_columns()
+    for column in columns:
+        queryset = column.annotate(queryset)
     filterset = OpportunityFilter(params, queryset=queryset, request=request)
     rows = filterset.qs if filterset.is_valid() else queryset.none()
+    column_filters = []
+    for column in columns:
+        if column.apply_filter is not None:
+            value = column.filter_value(request.GET)
+            if value:
+                rows = column.apply_filter(rows, value)
+            column_filters.append({"column": column, "value": value})
     # Counted and summed in one query up to the exact-count limit; above it an estimate, exact on request.
     totals = list_tally(rows, amount_field="amount", exact=wants_exact(request))
     page = TallyPaginator(rows, PAGE_SIZE, tally=totals).get_page(request.GET.get("page"))
@@ -87,6 +97,8 @@ def opportunity_list(request):
         "exact_query": exact_query.urlencode(),
         "ordering": request.GET.get("ordering", ""),
         "sort_keys": OPPORTUNITY_ORDERING,
+        "list_columns": columns,
+        "column_filters": column_filters,
     })
 
 

@@ -82,9 +82,26 @@ def team_rows(context, rows) -> str:
                     'aria-label="{}" data-testid="fc-return-reason-{}"><button class="btn btn-sm btn-outline-danger '
                     'py-0" type="submit" data-testid="fc-return-{}">{}</button></form>',
                     row["return_url"], csrf, hidden, labels["reason"], labels["reason_aria"], pk, pk, labels["return"])
+        machine = ""
+        if "machine" in row:
+            machine = format_html('<td class="text-end" data-testid="fc-machine-{}">{}{}</td>', pk,
+                                  format_money(row["machine"]), machine_gap(row["machine_gap"]))
         html.append(format_html(
             '<tr data-testid="fc-team-row-{}"><td>{}</td><td>{}</td><td class="text-end fw-semibold">{}</td>'
-            '<td class="text-end">{}</td><td class="text-end">{}</td><td class="small">{}</td>'
+            '<td class="text-end">{}</td>{}<td class="text-end">{}</td><td class="small">{}</td>'
             '<td class="text-end text-nowrap">{}</td></tr>\n',
-            pk, who, status, format_money(figure.amount), format_money(figure.pipeline), adjusted, submitted, actions))
+            pk, who, status, format_money(figure.amount), format_money(figure.pipeline), machine, adjusted, submitted,
+            actions))
     return mark_safe("".join(html))  # noqa: S308 - every piece above went through format_html
+
+
+@register.simple_tag
+def machine_gap(gap) -> str:
+    """The gap between a reported figure and the machine forecast (reported − machine), under the machine figure;
+    highlighted when it is large (forecasting.selectors.GAP_FLAG)."""
+    if not gap:
+        return ""
+    css = "fc-gap badge text-bg-warning" if gap["flagged"] else "fc-gap small text-muted"
+    sign = "+" if gap["amount"] > 0 else ""
+    return format_html('<div class="{}" title="{}">{} {}{}</div>', css, gettext("Reported − machine forecast"),
+                       gettext("gap"), sign, format_money(gap["amount"]))

@@ -33,3 +33,12 @@ def sort_state(current: str, key: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def list_cell(column, opportunity) -> str:
+    """A registered list column's cell for one row (opportunities.page_parts.ListColumn): its HTML, escaped
+    unless the column rendered it safely."""
+    from django.utils.html import conditional_escape
+
+    return conditional_escape(column.cell(opportunity))

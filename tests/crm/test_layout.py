@@ -13,7 +13,8 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-AREAS = ["teams", "accounts", "opportunities", "funnel", "forecasting", "bids", "sales_planning", "team_selling"]
+AREAS = ["teams", "accounts", "opportunities", "funnel", "forecasting", "bids", "sales_planning", "team_selling",
+         "insights"]
 
 
 def test_demo_data_is_seeded_area_by_area_lowest_first():
@@ -23,7 +24,7 @@ def test_demo_data_is_seeded_area_by_area_lowest_first():
 
 def test_every_area_offers_a_workbench_panel_and_the_workbench_shows_them(client):
     assert {config.name for config in apps.get_app_configs() if hasattr(config, "workbench_panel")} == (
-        set(AREAS) - {"team_selling"} | {"crm"})  # crm: the administrators' scheduled jobs
+        set(AREAS) - {"team_selling", "insights"} | {"crm"})  # crm: the administrators' scheduled jobs
     person = UserFactory()
     templates = [panel["template"] for panel in workbench_panels(person)]
     assert "teams/_workbench.html" in templates and "sales_planning/_sales_workbench.html" in templates

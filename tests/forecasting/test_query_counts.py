@@ -18,9 +18,11 @@ from .conftest import opportunity
 
 pytestmark = pytest.mark.django_db
 
-TEAM_PAGE_QUERIES = 16  # with the top bar's position of a manager (one query, teams.User.position)
+# With the top bar's position of a manager (one query, teams.User.position) and the machine forecast (insights'
+# provider: the latest model and one sum for the whole subtree).
+TEAM_PAGE_QUERIES = 18
 MY_PAGE_QUERIES = 18  # with a draft: its lines are one more query
-API_LIST_QUERIES = 6
+API_LIST_QUERIES = 7  # with the records' machine amounts (one sum for every period of the page)
 
 
 def queries_of(request) -> int:
