@@ -47,10 +47,11 @@ def _receivers(signal) -> int:
 
 def test_ready_again_connects_and_registers_nothing_twice(rf, owner, opportunity):
     before = (_receivers(opportunity_created), _receivers(opportunity_owner_changed))
-    for label in ("opportunities", "funnel", "bids", "forecasting", "sales_planning", "team_selling"):
+    for label in ("opportunities", "funnel", "bids", "forecasting", "sales_planning", "team_selling", "insights",
+                  "integrations"):
         apps.get_app_config(label).ready()
     assert (_receivers(opportunity_created), _receivers(opportunity_owner_changed)) == before == (1, 1)
     assert [code for code, label in requirement_choices()].count("bid_record") == 1
     assert REQUIREMENTS["bid_record"].check is stage_requirement_bid_record
-    assert len(page_parts.header_parts(rf.get("/"), opportunity)) == 1
+    assert len(page_parts.header_parts(rf.get("/"), opportunity)) == 2  # funnel's stage path, the prediction
     assert [action.code for action in page_parts.actions(owner, opportunity)] == ["tender-record"]
