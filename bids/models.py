@@ -525,3 +525,28 @@ class BidAgendaEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bid}: {self.get_milestone_display()}"
+
+
+class BidDeadlineReminder(models.Model):
+    """A reminder of a tender's key date sent to one person: at most one per tender, key date, day and person
+    (a constraint), so the daily job run twice, or by two workers at once, reminds once. A key date moved to
+    another day is reminded again for its new day."""
+
+    bid = models.ForeignKey(BidProject, verbose_name=_("tender record"), on_delete=models.CASCADE,
+                            related_name="deadline_reminders")
+    milestone = models.CharField(_("key date"), max_length=16, choices=Milestone.choices)
+    due_on = models.DateField(_("day of the key date"))
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,
+                                  related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tender deadline reminder")
+        verbose_name_plural = _("tender deadline reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "milestone", "due_on", "recipient"],
+                                    name="biddeadlinereminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bid} · {self.get_milestone_display()} · {self.due_on}"

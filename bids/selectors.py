@@ -4,7 +4,7 @@ scoped by `visible_to` and built so that a page costs a constant number of queri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -29,6 +29,7 @@ from bids.models import (
     percent_of,
 )
 from crm.history import HistoryEntry, newest_first, record_entries
+from opportunities.models import OpportunityTeamMember
 from teams.models import User
 
 UPCOMING_DAYS = 14
@@ -339,6 +340,27 @@ def upcoming_deadlines(*, viewer: User, days: int = UPCOMING_DAYS, limit: int = 
                 deadlines.append(Deadline(bid, milestone, label, when))
     deadlines.sort(key=lambda deadline: (deadline.when, deadline.bid.pk))
     return deadlines[:limit]
+
+
+def key_dates_on(*, day: date) -> list[Deadline]:
+    """Every open tender's key dates falling on `day` (company time), with the opportunity, its customer, primary
+    owner and sales team (one query and one for the teams), in the order of the day. For the daily reminder: no
+    viewer, it reads the whole company's tenders."""
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    window = Q()
+    for name in MILESTONE_FIELDS.values():
+        window |= Q(**{f"{name}__gte": start, f"{name}__lt": end})
+    bids = (BidProject.objects.open().filter(window)
+            .select_related("opportunity__primary_owner", "opportunity__customer")
+            .prefetch_related(Prefetch("opportunity__team",
+                                       queryset=OpportunityTeamMember.objects.select_related("user")))
+            .order_by("id"))
+    dates = [Deadline(bid, milestone, label, when) for bid in bids for milestone, label, when in bid.key_dates()
+             if when is not None and start <= when < end]
+    dates.sort(key=lambda deadline: (deadline.when, deadline.bid.pk))
+    return dates
 
 
 def workbench_panel(user: User) -> dict | None:

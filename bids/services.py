@@ -16,11 +16,12 @@ Who does what:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from bids.models import (
     BidAgendaEntry,
     BidAgent,
     BidCompetitor,
+    BidDeadlineReminder,
     BidLine,
     BidOutcome,
     BidProject,
@@ -50,10 +52,11 @@ from bids.models import (
     TenderType,
     ThreatLevel,
 )
-from bids.selectors import bid_completeness_problems
+from bids.selectors import bid_completeness_problems, key_dates_on
 from crm.errors import ConflictError, DomainError, PermissionDenied, refusal_message
 from crm.money import CENT, MAX_MONEY, parse_money, to_decimal
 from crm.params import parse_id
+from crm.stored_text import Text
 from funnel.services import opportunity_move
 from opportunities.models import (
     ActivityKind,
@@ -65,6 +68,7 @@ from opportunities.models import (
 )
 from opportunities.services import clean_competitors, may_edit_opportunity
 from teams.models import User, signed_in
+from teams.services import notify_many
 
 MAX_QUANTITY = Decimal("1e10")  # DecimalField(max_digits=12, decimal_places=2)
 EVALUATION_KEYS = ("price", "service", "technology", "commercial")
@@ -499,6 +503,60 @@ def _clear_future_agenda(bid: BidProject, by: User) -> None:
         activity = entry.activity
         if activity.done_at is None and activity.due_at > now:
             activity_delete(activity=activity, by=_agenda_actor(activity, by))
+
+
+# --- Reminders of the key dates ----------------------------------------------------------------------
+
+REMINDER_KIND = "bid_deadline"
+REMINDER_MESSAGES = {
+    0: gettext_lazy("Today: %(milestone)s of the tender %(tender)s (%(customer)s), %(when)s."),
+    1: gettext_lazy("Tomorrow: %(milestone)s of the tender %(tender)s (%(customer)s), %(when)s."),
+}
+REMINDER_MESSAGE = gettext_lazy("In %(days)s days: %(milestone)s of the tender %(tender)s (%(customer)s), %(when)s.")
+
+
+def _reminder_recipients(opportunity: Opportunity) -> list[User]:
+    """The primary owner first, then the rest of the opportunity's sales team (销售团队), active people only: the
+    people whose agenda already holds the tender's key dates (see bid_sync_agenda)."""
+    people = {opportunity.primary_owner_id: opportunity.primary_owner}
+    for member in opportunity.team.all():
+        people.setdefault(member.user_id, member.user)
+    return [person for person in people.values() if person.is_active]
+
+
+@transaction.atomic
+def bid_deadline_reminders_send(*, today: date | None = None) -> int:
+    """Each key date of an open tender that falls BID_DEADLINE_REMINDER_DAYS days after `today` (company time)
+    is announced once to the opportunity's primary owner and sales team: an in-app notification of kind
+    `bid_deadline` linking to the tender record, which the chat rules may route on. The sent-marker row and its
+    unique constraint make a second run (or a second worker) remind nobody twice. Returns how many were sent."""
+    days = settings.BID_DEADLINE_REMINDER_DAYS
+    day = (today or timezone.localdate()) + timedelta(days=days)
+    deadlines = key_dates_on(day=day)
+    if not deadlines:
+        return 0
+    already = set(BidDeadlineReminder.objects.filter(due_on=day, bid__in={d.bid.pk for d in deadlines})
+                  .values_list("bid_id", "milestone", "recipient_id"))
+    message = REMINDER_MESSAGES.get(days, REMINDER_MESSAGE)
+    notes = []
+    for deadline in deadlines:
+        bid = deadline.bid
+        for person in _reminder_recipients(bid.opportunity):
+            if (bid.pk, deadline.milestone, person.pk) in already:
+                continue
+            try:
+                # The constraint decides, not the read above: a run going on at the same time waits here for
+                # the other's commit and then finds the row taken.
+                with transaction.atomic():
+                    BidDeadlineReminder.objects.create(bid=bid, milestone=deadline.milestone, due_on=day,
+                                                       recipient=person)
+            except IntegrityError:
+                continue
+            text = Text(message, days=days, milestone=Milestone(deadline.milestone).label,
+                        tender=bid.opportunity.name, customer=bid.opportunity.customer.name,
+                        when=timezone.localtime(deadline.when))
+            notes.append((person, text, bid.get_absolute_url()))
+    return notify_many(kind=REMINDER_KIND, notes=notes)
 
 
 # --- Tender records --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from kombu import Queue
 
-from crm.env import allowed_hosts, env_bool, env_list, env_str, secret_key
+from crm.env import allowed_hosts, env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -367,6 +367,9 @@ CHAT_RETRY_BASE_SECONDS = int(env_str("CHAT_RETRY_BASE_SECONDS", "10"))
 
 # --- Business defaults --------------------------------------------------------------------
 DEFAULT_CURRENCY = env_str("DEFAULT_CURRENCY", "CNY")
+# The daily tender reminder (bids, kind `bid_deadline`) announces the key dates this many days ahead (0: the
+# same day's).
+BID_DEADLINE_REMINDER_DAYS = env_int("BID_DEADLINE_REMINDER_DAYS", 3, minimum=0, maximum=60)
 
 # --- Large lists (crm.counting) ----------------------------------------------------------------
 # A list counts exactly up to this many rows; above it, the database's estimate shown as "about …" with the

@@ -15,6 +15,7 @@ EXPECTED = {
     "crm.jobs_sweep": "default",
     "funnel.tasks.funnel_snapshot_watchdog": "default",
     "accounts.import_batches_reset_stuck": "default",
+    "bids.deadline_reminders_send": "default",
 }
 
 

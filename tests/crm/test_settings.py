@@ -81,6 +81,17 @@ def test_env_helpers(monkeypatch):
         env.secret_key(debug=False)
 
 
+def test_env_int_takes_a_bounded_whole_number(monkeypatch):
+    monkeypatch.delenv("BID_DEADLINE_REMINDER_DAYS", raising=False)
+    assert env.env_int("BID_DEADLINE_REMINDER_DAYS", 3, minimum=0, maximum=60) == 3
+    monkeypatch.setenv("BID_DEADLINE_REMINDER_DAYS", " 7 ")
+    assert env.env_int("BID_DEADLINE_REMINDER_DAYS", 3, minimum=0, maximum=60) == 7
+    for wrong in ("-1", "61", "3 days", "2.5"):
+        monkeypatch.setenv("BID_DEADLINE_REMINDER_DAYS", wrong)
+        with pytest.raises(ImproperlyConfigured, match="BID_DEADLINE_REMINDER_DAYS"):
+            env.env_int("BID_DEADLINE_REMINDER_DAYS", 3, minimum=0, maximum=60)
+
+
 def test_settings_defaults(settings):
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.LANGUAGE_CODE == "zh-hans"

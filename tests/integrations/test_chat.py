@@ -5,7 +5,7 @@ import base64
 import hashlib
 import hmac
 import urllib.parse
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -146,6 +146,42 @@ def test_rules_pick_the_recipients_team_channel_up_the_chart(receiver, django_ca
     # The Shanghai team has no channel: its region's gets it; Guangzhou has none up its chart; no rule, nothing.
     assert [d.channel_id for d in Delivery.objects.all()] == [region_channel.pk]
     assert len(receiver.requests) == 1
+
+
+def test_a_tender_key_date_in_three_days_goes_to_the_owners_team_channel_once(
+        receiver, owner, team, django_capture_on_commit_callbacks):
+    """bids' daily reminder (kind bid_deadline) through a rule to the recipient's team channel, end to end: the
+    owner's team robot gets one message naming the tender and linking to its record; the next run sends none."""
+    import time_machine
+    from django.utils import timezone
+
+    from bids import tasks
+    from tests.factories import BidProjectFactory, OpportunityFactory, TeamMemberFactory, stage
+
+    team_channel = channel(ChannelKind.WEBHOOK, receiver.url, "shared-secret-1234", org_unit=team)
+    rule("bid_deadline")  # to the recipient's team channel
+    services.chat_identity_save(user=owner, data={"wecom_userid": "zhangwei"})
+    # A presales colleague of another unit, whose unit has no channel: reminded in the CRM, not in this group.
+    presales = UserFactory(username="presales-elsewhere", org_unit=OrgUnitFactory(name="解决方案部"))
+    opportunity = OpportunityFactory(primary_owner=owner, name="华远数据中心扩容", stage=stage("05"))
+    TeamMemberFactory(opportunity=opportunity, user=presales)
+    now = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
+    bid = BidProjectFactory(opportunity=opportunity, submission_at=now.replace(hour=17) + timedelta(days=3))
+    with time_machine.travel(now, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.bid_deadline_reminders() == 2
+        with django_capture_on_commit_callbacks(execute=True):
+            assert tasks.bid_deadline_reminders() == 0
+
+    [request] = receiver.requests
+    body = request.json
+    assert (body["kind"], body["recipient"]) == ("bid_deadline", "owner")
+    assert "华远数据中心扩容" in body["text"] and "投标截止" in body["text"]
+    assert body["link"] == f"https://crm.example.com/bids/{bid.pk}/"
+    assert body["mentions"] == {"wecom": "zhangwei"}
+    delivery = Delivery.objects.get()
+    assert (delivery.channel, delivery.status) == (team_channel, DeliveryStatus.SENT)
+    assert presales.notifications.filter(kind="bid_deadline").count() == 1
 
 
 def test_a_failing_service_is_retried_then_logged_failed(receiver, owner, django_capture_on_commit_callbacks):
