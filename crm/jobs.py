@@ -22,6 +22,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from crm.stored_text import Text, encode
+
 logger = logging.getLogger(__name__)
 
 # A job still pending this long after it was written was not handed to the broker at the commit (the
@@ -54,8 +56,6 @@ def job_start(task: str, *args, by, label, cancellable: bool = False, **kwargs):
     with who asked (`by`, who alone and administrators see its page), what it does (`label`, a `Text` or lazy
     text, rendered in the reader's language) and whether it stops when cancelled while running. Returns the
     Job row; the page redirects to `job.get_absolute_url()`."""
-    from crm.stored_text import encode
-
     job = job_enqueue(task, *args, **kwargs)
     job.requested_by_id = by.pk
     job.label = encode(label)
@@ -285,7 +285,8 @@ def schedule_run_now(*, periodic_task_id: int, by):
     job = job_enqueue(periodic.task, *json.loads(periodic.args or "[]"), **json.loads(periodic.kwargs or "{}"))
     job.schedule = periodic.name[:200]
     job.requested_by_id = by.pk
-    job.label = job.label or periodic.name
+    code = _schedule_label_code(periodic)
+    job.label = encode(Text(code)) if code else periodic.name  # read in the reader's language on the job page
     job.save(update_fields=["schedule", "requested_by_id", "label"])
     return job
 
@@ -335,15 +336,20 @@ def scheduled_jobs(*, user) -> list | None:
     return periodic
 
 
-def schedule_label(periodic) -> str:
-    """A schedule's name in the reader's language: its task's `schedule_label` (each app names its scheduled
-    tasks where it defines them), else the name an administrator gave it."""
+def _schedule_label_code(periodic):
+    """The lazy label its task carries (`schedule_label`, given where each app defines its scheduled tasks)."""
     from crm.celery import app
 
     try:
-        label = getattr(_task(app, periodic.task), "schedule_label", None)
+        return getattr(_task(app, periodic.task), "schedule_label", None)
     except NotRegistered:
-        label = None
+        return None
+
+
+def schedule_label(periodic) -> str:
+    """A schedule's name in the reader's language: its task's `schedule_label`, else the name an administrator
+    gave it."""
+    label = _schedule_label_code(periodic)
     return str(label) if label else periodic.name
 
 

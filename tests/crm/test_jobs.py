@@ -267,6 +267,7 @@ def test_the_workbench_shows_administrators_the_scheduled_jobs_and_runs_one_agai
     latest = Job.objects.filter(schedule=sweep.name).order_by("-created_at").first()
     assert response["Location"] == reverse("job-detail", args=[latest.pk])  # its job page follows it
     assert (latest.task, latest.state, latest.requested_by_id) == ("crm.jobs_sweep", JobState.DONE, admin_user.pk)
+    assert "派发等待中的后台任务" in client.get(response["Location"]).content.decode()  # named in the reader's language
     # The same button pressed twice (a double click) leads to that job; it does not run the schedule again.
     again = client.post(reverse("scheduled-job-run", args=[sweep.pk]), {"form_token": token})
     assert again["Location"] == response["Location"]
