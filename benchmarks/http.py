@@ -14,6 +14,7 @@ they read from the replica and share Redis. `--code DIR` serves another checkout
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import os
 import secrets
@@ -23,6 +24,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import django
 
@@ -150,12 +152,18 @@ def main() -> None:
     tokens = {name: {"Authorization": f"Token {api_token(name)}"} for name in (HEAD, MANAGER, AM)}
     sample = Opportunity.objects.filter(primary_owner__username=AM).order_by("id").first().pk
     customer = Opportunity.objects.get(pk=sample).customer_id
+    # A keyset page deep in the list (DRF's cursor: the last id of the page before, base64 of "p=<id>").
+    deep = Opportunity.objects.order_by("-pk").values_list("pk", flat=True)[
+        min(250_000, Opportunity.objects.count() - 1)]
+    cursor = quote(base64.b64encode(f"p={deep}".encode()).decode())
     rows = [
         ("GET /api/v1/opportunities/?page_size=25, head", "/api/v1/opportunities/?page_size=25", tokens[HEAD]),
         ("same, team manager", "/api/v1/opportunities/?page_size=25", tokens[MANAGER]),
         ("same, account manager", "/api/v1/opportunities/?page_size=25", tokens[AM]),
         ("…/opportunities/?stage=03&ordering=-amount, head", "/api/v1/opportunities/?stage=03&ordering=-amount",
          tokens[HEAD]),
+        ("…/opportunities/?cursor= (keyset page at row 250,000), head",
+         f"/api/v1/opportunities/?page_size=25&cursor={cursor}", tokens[HEAD]),
         ("GET /api/v1/customers/?page_size=25, head", "/api/v1/customers/?page_size=25", tokens[HEAD]),
         ("/customers/ page, head", "/customers/", cookies[HEAD]),
         ("/opportunities/ page, head", "/opportunities/", cookies[HEAD]),
