@@ -42,15 +42,16 @@ PORT = 8017
 HEAD, MANAGER, AM = "wangjianguo", "liqiang", "zhangwei"
 
 
-def build() -> None:
+def build(scale: int = 1) -> None:
+    """300,000 opportunities and 100,000 more customers, times `scale` (10: the ten-times-larger run)."""
     from benchmarks.sections import build_customers, build_opportunities
     from funnel.services import funnel_snapshot_take
 
     started = time.perf_counter()
     with transaction.atomic():
-        build_opportunities(300_000)
+        build_opportunities(300_000 * scale)
     with transaction.atomic():
-        build_customers(100_000)
+        build_customers(100_000 * scale)
     funnel_snapshot_take()
     print(f"dataset built and committed in {time.perf_counter() - started:.0f} s")
 
@@ -138,6 +139,7 @@ def run_row(label: str, path: str, headers: dict, *, nodes: int, total: int, thr
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", action="store_true")
+    parser.add_argument("--scale", type=int, default=1, help="with --build: N times the dataset (10 for 3,000,000)")
     parser.add_argument("--nodes", type=int, default=1)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--code", type=Path, default=ROOT)
@@ -147,7 +149,7 @@ def main() -> None:
     from opportunities.models import Opportunity
 
     if args.build or not Opportunity.objects.exists():
-        build()
+        build(args.scale)
     cookies = {name: {"Cookie": session_cookie(name)} for name in (HEAD, MANAGER, AM)}
     tokens = {name: {"Authorization": f"Token {api_token(name)}"} for name in (HEAD, MANAGER, AM)}
     sample = Opportunity.objects.filter(primary_owner__username=AM).order_by("id").first().pk
