@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,7 +23,7 @@ class InsightsConfig(AppConfig):
         register_list_column(ListColumn(
             code="predicted_min", order=10, label=_("Predicted"), annotate=list_annotate, cell=_predicted_cell,
             filter_label=_("Predicted"),
-            filter_choices=tuple((value, f"≥ {value}%") for value in PREDICTED_MIN_CHOICES),
+            filter_choices=tuple((value, format_lazy(_("at least {}%"), value)) for value in PREDICTED_MIN_CHOICES),
             apply_filter=list_filter))
         # The opportunity page: the prediction with its three factors, loaded by hx-get (404 for an outsider).
         register_header_part("prediction", 50, _prediction_part)

@@ -76,8 +76,10 @@ def calibration(*, viewer: User) -> dict:
             rows.append({"decile": number, **row, "gap": row["actual"] - row["predicted"]})
     else:
         stage_rows = []
-    return {"model": model, "deciles": rows, "stage_deciles": stage_rows,
-            "history": list(WinModel.objects.order_by("-day")[:10])}
+    from insights.services import MIN_DEALS, MIN_EACH  # the fallback's thresholds, said on the page as they are
+
+    return {"model": model, "deciles": rows, "stage_deciles": stage_rows, "min_deals": MIN_DEALS,
+            "min_each": MIN_EACH, "history": list(WinModel.objects.order_by("-day")[:10])}
 
 
 # --- The machine forecast (registered with forecasting) -------------------------------------------------------

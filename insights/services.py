@@ -27,17 +27,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crm.errors import DomainError
+from crm.errors import ConflictError, DomainError
 from crm.jobs import job_progress, job_start
 from crm.stored_text import encode
 from insights import learning
 from insights.factors import factor_text
 from insights.features import Deals, Encoder, load_deals, question_codes, stage_paths
 from insights.models import FallbackReason, Prediction, PredictionSource, WinModel
-from opportunities.models import AssessmentQuestion, Stage, StageOutcome
+from opportunities.models import AssessmentQuestion, Opportunity, Stage, StageOutcome
 
 MIN_DEALS = 50
 MIN_EACH = 10
+TRAIN_TASK = "insights.tasks.win_model_train"
+WRITE_LOCK = 0x1A5167  # the advisory lock two trainings take turns on while they write
 HOLDOUT_DAYS = 91           # the last quarter's closed deals are held out
 MIN_HOLDOUT_DEALS = 10      # fewer than this in the last quarter: the latest fifth of the deals instead
 WRITE_BATCH = 5000
@@ -204,20 +206,33 @@ def _score(encoder: Encoder, fitted: learning.Fitted, current: Deals, *, stage_b
     return probability, factors
 
 
-def _fraction(value: float) -> Decimal:
-    return Decimal(f"{min(1.0, max(0.0, float(value))):.4f}")
+def _fraction(value: float, fallback: float = 0.0) -> Decimal:
+    """A probability as the column holds it; a value that is not a number (NaN, inf) is `fallback` (the stage's
+    probability), never a silent 0% (max(0, nan) is 0)."""
+    value = float(value)
+    if not np.isfinite(value):
+        value = float(fallback)
+    return Decimal(f"{min(1.0, max(0.0, value)):.4f}")
 
 
 def _write(version: WinModel, current: Deals, probability, stage_probability, factors, timer: _Clock) -> None:
-    """Replace the day's version and every prediction, in one transaction."""
+    """Replace the day's version and every prediction, in one transaction. Two trainings at once (the night's and
+    an administrator's) take turns here, so the second replaces the first's rows instead of failing on them; an
+    opportunity deleted while the model learned is not scored."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":  # SQLite's IMMEDIATE transactions already write one at a time
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+        existing = set(Opportunity.objects.filter(pk__in=[int(pk) for pk in current.ids])
+                       .values_list("pk", flat=True)) if len(current) else set()
         WinModel.objects.filter(day=version.day).delete()
         Prediction.objects.all().delete()
-        version.scored = len(current)
+        version.scored = len(existing)
         version.save()
         source = version.source
-        rows = ((int(current.ids[i]), _fraction(probability[i]), _fraction(stage_probability[i]),
-                 factors[i] if source == PredictionSource.MODEL else []) for i in range(len(current)))
+        rows = ((int(current.ids[i]), _fraction(probability[i], stage_probability[i]), _fraction(stage_probability[i]),
+                 factors[i] if source == PredictionSource.MODEL else []) for i in range(len(current))
+                if int(current.ids[i]) in existing)
         if connection.vendor == "postgresql":
             _copy_predictions(version, rows)
         else:
@@ -251,6 +266,10 @@ def win_model_train_start(*, by):
     """An administrator's "train now": the training runs as a job; returns the Job row (its page follows it)."""
     if not getattr(by, "is_admin", False):
         raise PermissionDenied(_("Only an administrator can train the win probability model."))
-    return job_start("insights.tasks.win_model_train", by=by,
+    from crm.models import Job, JobState
+
+    if Job.objects.filter(task=TRAIN_TASK, state__in=[JobState.PENDING, JobState.QUEUED, JobState.RUNNING]).exists():
+        raise ConflictError(_("The model is being trained already; its figures appear when it is done."))
+    return job_start(TRAIN_TASK, by=by,
                      label=gettext_lazy("Train the win probability model"))
 

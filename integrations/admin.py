@@ -153,12 +153,26 @@ class DeliveryAdmin(ReadOnlyAdmin):
     has_module_permission = has_view_permission
 
 
+def _administrator(request) -> bool:
+    return bool(request.user.is_authenticated and request.user.is_admin)
+
+
 @admin.register(ChatIdentity)
-class ChatIdentityAdmin(SimpleHistoryAdmin):
+class ChatIdentityAdmin(ReadOnlyAdmin):
+    """Who linked which chat accounts, for administrators. Each person edits their own on their settings page,
+    through the service that checks the values (they end up in chat markup); nobody edits them here."""
+
     list_display = ["user", "wecom_userid", "dingtalk_user_id", "dingtalk_mobile", "feishu_open_id", "updated_at"]
     search_fields = ["user__username", "user__display_name", "wecom_userid", "dingtalk_user_id", "feishu_open_id"]
     list_select_related = ["user"]
-    autocomplete_fields = ["user"]
+
+    def has_view_permission(self, request, obj=None):
+        return _administrator(request)
+
+    has_module_permission = has_view_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return _administrator(request)
 
 
 @admin.register(CalendarFeed)
@@ -172,5 +186,10 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     fields = ["user", "created_at", "regenerated_at", "last_read_at"]
     readonly_fields = fields
 
+    def has_view_permission(self, request, obj=None):
+        return _administrator(request)
+
+    has_module_permission = has_view_permission
+
     def has_delete_permission(self, request, obj=None):
-        return bool(request.user.is_authenticated and request.user.is_admin)
+        return _administrator(request)

@@ -10,6 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -130,7 +132,7 @@ def chat_identity_save(*, user: User, data: Mapping[str, Any]) -> ChatIdentity:
         limit = ChatIdentity._meta.get_field(name).max_length
         if len(value) > limit:
             raise DomainError(_("At most %(count)s characters.") % {"count": limit}, field=name)
-        if any(char.isspace() or char in "<>\"'" for char in value):
+        if any(char.isspace() or not char.isprintable() or char in "<>\"'" for char in value):
             raise DomainError(_("An account id has no spaces, quotes or angle brackets."), field=name)
         if name == "dingtalk_mobile" and value and not value.lstrip("+").replace("-", "").isdigit():
             raise DomainError(_("Enter the mobile number in digits."), field=name)
@@ -169,6 +171,8 @@ def channel_save(*, by: User, data: Mapping[str, Any], channel: NotificationChan
         channel.kind = data["kind"]
     if "name" in data or channel.pk is None:
         name = " ".join(str(data.get("name") or "").split())
+        if not name.isprintable():
+            raise DomainError(_("A name has no control characters."), field="name")
         if not name:
             raise DomainError(_("Give the channel a name."), field="name")
         if len(name) > 100:
@@ -178,7 +182,11 @@ def channel_save(*, by: User, data: Mapping[str, Any], channel: NotificationChan
         channel.name = name
     if "url" in data or channel.pk is None:
         url = str(data.get("url") or "").strip()
-        if not url.lower().startswith(("http://", "https://")) or len(url) > 500:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            url = ""
+        if not url or len(url) > 500:
             raise DomainError(_("Enter the robot's address, starting with http:// or https://."), field="url")
         channel.url = url
     if "secret" in data:
@@ -326,7 +334,19 @@ def delivery_attempt(*, delivery_id: int, final: bool) -> str:
                 .filter(pk=delivery_id).first())
     if delivery is None or delivery.status in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
         return DeliveryOutcome.SKIPPED
+    return _attempt(delivery, final=final)
+
+
+def _attempt(delivery: Delivery, *, final: bool) -> str:
+    """One attempt at a delivery as it was read (`delivery_attempt`)."""
     now = timezone.now()
+    # Claim this attempt: of two workers holding the same delivery (a redelivered job, acks late), the one whose
+    # update finds the attempt count it read sends; the other sends nothing.
+    claimed = Delivery.objects.filter(
+        pk=delivery.pk, status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING], attempts=delivery.attempts,
+    ).update(attempts=F("attempts") + 1, last_attempt_at=now)
+    if not claimed:
+        return DeliveryOutcome.SKIPPED
     channel = delivery.channel
     if not channel.active and not delivery.is_test:
         Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, error="channel inactive",
@@ -341,7 +361,7 @@ def delivery_attempt(*, delivery_id: int, final: bool) -> str:
     else:
         status, outcome = DeliveryStatus.RETRYING, DeliveryOutcome.RETRY
     Delivery.objects.filter(pk=delivery.pk).exclude(status=DeliveryStatus.SENT).update(
-        status=status, attempts=F("attempts") + 1, response_code=answer.status, response_body=answer.body,
+        status=status, response_code=answer.status, response_body=answer.body,
         error=answer.error[:300], last_attempt_at=now, sent_at=now if answer.delivered else None)
     log = logger.info if answer.delivered else logger.warning
     log("chat delivery %s to channel %s: %s (HTTP %s)", delivery.pk, channel.pk, outcome, answer.status)

@@ -83,3 +83,18 @@ def test_an_account_manager_cannot_train(db, owner, admin_user):
     with pytest.raises(PermissionDenied):
         win_model_train(by=owner)
     assert win_model_train(by=admin_user).pk
+
+
+def test_train_now_while_a_training_waits_or_runs_is_refused(db, admin_user, django_capture_on_commit_callbacks):
+    # Two "train now" presses (or one during the night's run) made two trainings race to replace the same rows.
+    from crm.errors import ConflictError
+    from crm.models import Job, JobState
+    from insights.services import win_model_train_start
+
+    with django_capture_on_commit_callbacks(execute=False):
+        job = win_model_train_start(by=admin_user)
+    with pytest.raises(ConflictError):
+        win_model_train_start(by=admin_user)
+    Job.objects.filter(pk=job.pk).update(state=JobState.DONE)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert win_model_train_start(by=admin_user).pk != job.pk

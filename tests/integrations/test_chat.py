@@ -326,3 +326,27 @@ def test_chat_identity_is_checked(owner):
         services.chat_identity_save(user=owner, data={"dingtalk_mobile": "call me"})
     saved = services.chat_identity_save(user=owner, data={"dingtalk_mobile": "+86-13800000000"})
     assert saved.dingtalk_mobile == "+86-13800000000"
+
+
+def test_two_workers_holding_one_delivery_send_it_once(receiver):
+    # Two workers read the same pending delivery (a job delivered again, acks late): only one sends it.
+    target = channel(ChannelKind.WEBHOOK, receiver.url, secret="s3cret")
+    delivery = Delivery.objects.create(channel=target, is_test=True)
+    first = Delivery.objects.select_related("channel").get(pk=delivery.pk)
+    second = Delivery.objects.select_related("channel").get(pk=delivery.pk)  # read before the first one sent
+    assert services._attempt(first, final=False) == services.DeliveryOutcome.SENT
+    assert services._attempt(second, final=False) == services.DeliveryOutcome.SKIPPED
+    assert len(receiver.requests) == 1
+    assert Delivery.objects.get(pk=delivery.pk).attempts == 1
+
+
+def test_control_characters_never_reach_the_database(owner, admin_user):
+    from crm.errors import DomainError
+
+    with pytest.raises(DomainError):
+        services.chat_identity_save(user=owner, data={"wecom_userid": "zhang\x00wei"})
+    for bad in ({"name": "群\x00"}, {"url": "http://"}, {"url": "https://robot example.com/send"}):
+        with pytest.raises(DomainError):
+            services.channel_save(by=admin_user, data={
+                "kind": ChannelKind.WECOM, "name": "群", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+                **bad})
