@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from crm.admin import ReadOnlyAdmin
 from crm.errors import DomainError, PermissionDenied, refusal_message
+from crm.stored_text import render
 from integrations import services
 from integrations.models import (
     CalendarFeed,
@@ -135,13 +136,17 @@ class NotificationRuleAdmin(SimpleHistoryAdmin):
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "channel", "notification_kind", "is_test", "status", "attempts", "response_code",
-                    "error"]
+                    "error_text"]
     list_filter = ["status", "is_test", "channel"]
     list_select_related = ["channel", "notification"]
     search_fields = ["response_body", "error", "channel__name"]
     date_hierarchy = "created_at"
     readonly_fields = ["channel", "notification", "is_test", "mention", "requested_by", "status", "attempts",
-                       "response_code", "response_body", "error", "created_at", "last_attempt_at", "sent_at"]
+                       "response_code", "response_body", "error_text", "created_at", "last_attempt_at", "sent_at"]
+
+    @admin.display(description=_("error"))
+    def error_text(self, obj):
+        return render(obj.error)
 
     @admin.display(description=_("notification kind"))
     def notification_kind(self, obj):

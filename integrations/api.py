@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,6 +12,7 @@ from rest_framework.views import APIView
 
 from crm.api import ModelSerializer, enum_field, validated
 from crm.idempotency import IdempotentWrites
+from crm.stored_text import render
 from integrations import services
 from integrations.models import ChannelKind, Delivery, DeliveryStatus, NotificationChannel
 from teams.models import OrgUnit
@@ -37,7 +39,7 @@ class CalendarFeedView(IdempotentWrites, APIView):
 
 
 class IsAdministrator(permissions.BasePermission):
-    message = "Only an administrator configures the chat channels."
+    message = gettext_lazy("Only an administrator configures the chat channels.")
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.is_authenticated and request.user.is_admin)
@@ -63,6 +65,10 @@ class NotificationChannelSerializer(ModelSerializer):
 
 class DeliverySerializer(ModelSerializer):
     status = enum_field(DeliveryStatus, read_only=True)
+    error = serializers.SerializerMethodField(help_text="Why it was not delivered, in the caller's language.")
+
+    def get_error(self, delivery) -> str:
+        return render(delivery.error)
 
     class Meta:
         model = Delivery

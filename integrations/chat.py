@@ -24,6 +24,9 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy
+
+from crm.stored_text import Text, encode
 from integrations.models import ChannelKind
 
 # The chat service must answer within this many seconds: a slow one is retried later, it never holds a worker
@@ -141,7 +144,7 @@ def _accepted(kind: str, status: int, body: str) -> bool:
 def post(kind: str, request: ChatRequest, *, timeout: float = TIMEOUT_SECONDS) -> ChatAnswer:
     """Send the request; never raises: a refused, slow or unreachable service is an answer not delivered."""
     if urllib.parse.urlsplit(request.url).scheme not in ("http", "https"):
-        return ChatAnswer(False, None, "", "The address must start with http:// or https://.")
+        return ChatAnswer(False, None, "", encode(Text(gettext_lazy("The address must start with http:// or https://."))))
     http = urllib.request.Request(request.url, data=request.body, headers=request.headers, method="POST")  # noqa: S310 - scheme checked above
     try:
         with urllib.request.urlopen(http, timeout=timeout) as response:  # noqa: S310 - scheme checked above
@@ -153,4 +156,5 @@ def post(kind: str, request: ChatRequest, *, timeout: float = TIMEOUT_SECONDS) -
         reason = getattr(exc, "reason", exc)
         return ChatAnswer(False, None, "", f"{exc.__class__.__name__}: {reason}"[:300])
     delivered = _accepted(kind, status, body)
-    return ChatAnswer(delivered, status, body[:RESPONSE_KEEP], "" if delivered else "The service refused the message.")
+    return ChatAnswer(delivered, status, body[:RESPONSE_KEEP],
+                      "" if delivered else encode(Text(gettext_lazy("The service refused the message."))))

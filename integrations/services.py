@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from crm.errors import DomainError, PermissionDenied
 from crm.jobs import job_enqueue, job_start
-from crm.stored_text import Text
+from crm.stored_text import Text, encode
 from integrations import chat
 from integrations.models import (
     CalendarCancellation,
@@ -349,8 +349,9 @@ def _attempt(delivery: Delivery, *, final: bool) -> str:
         return DeliveryOutcome.SKIPPED
     channel = delivery.channel
     if not channel.active and not delivery.is_test:
-        Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, error="channel inactive",
-                                                       last_attempt_at=now)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, error=encode(Text(gettext_lazy("The channel is switched off."))),
+            last_attempt_at=now)
         return DeliveryOutcome.FAILED
     request = chat.build_request(channel.kind, channel.url, unseal(channel.secret_sealed), delivery_message(delivery))
     answer = chat.post(channel.kind, request)

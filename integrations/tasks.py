@@ -24,6 +24,9 @@ def delivery_send(self, delivery_id: int) -> str:
     if outcome == DeliveryOutcome.RETRY:
         raise self.retry(countdown=delivery_retry_countdown(self.request.retries), max_retries=retries)
     if outcome == DeliveryOutcome.FAILED:
+        from crm.stored_text import render
+
         error, code = Delivery.objects.filter(pk=delivery_id).values_list("error", "response_code").first()
-        raise DeliveryFailed(f"delivery {delivery_id} not delivered: {error}" + (f" (HTTP {code})" if code else ""))
+        raise DeliveryFailed(f"delivery {delivery_id} not delivered: {render(error)}"
+                             + (f" (HTTP {code})" if code else ""))
     return outcome

@@ -350,3 +350,20 @@ def test_control_characters_never_reach_the_database(owner, admin_user):
             services.channel_save(by=admin_user, data={
                 "kind": ChannelKind.WECOM, "name": "群", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
                 **bad})
+
+
+def test_why_a_delivery_failed_reads_in_the_readers_language(receiver):
+    from django.utils import translation
+
+    from crm.stored_text import render
+
+    target = channel(ChannelKind.WEBHOOK, receiver.url, secret="s3cret")
+    NotificationChannel.objects.filter(pk=target.pk).update(active=False)
+    delivery = Delivery.objects.create(channel=target, notification=None, is_test=False)
+    assert services.delivery_attempt(delivery_id=delivery.pk, final=False) == services.DeliveryOutcome.FAILED
+    stored = Delivery.objects.get(pk=delivery.pk).error
+    with translation.override("en"):
+        assert render(stored) == "The channel is switched off."
+    with translation.override("zh-hans"):
+        assert render(stored) == "该频道已停用。"
+    assert receiver.requests == []
