@@ -8,6 +8,13 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Win probability")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from funnel.models import StageChange
+
+        # A prediction belongs to the stage it was scored in: a move forgets it, so every page, the list, the API
+        # and the machine forecast show the new stage's probability until the next training.
+        post_save.connect(_forget_prediction, sender=StageChange, dispatch_uid="insights.forget_prediction")
         from forecasting.selectors import register_machine_forecast_provider
         from insights.selectors import (
             PREDICTED_MIN_CHOICES,
@@ -56,3 +63,10 @@ def _prediction_part(request, opportunity) -> str:
 
     return render_to_string("insights/_prediction_loader.html",
                             {"url": reverse("insights:prediction-part", args=[opportunity.pk])}, request=request)
+
+
+def _forget_prediction(sender, instance, created, **kwargs) -> None:
+    from insights.models import Prediction
+
+    if created:
+        Prediction.objects.filter(opportunity_id=instance.opportunity_id).delete()

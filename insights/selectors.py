@@ -124,11 +124,14 @@ PREDICTED_MIN_CHOICES = ("90", "70", "50", "30")
 
 
 def list_annotate(queryset: QuerySet) -> QuerySet:
-    """The list's rows with their stored prediction (a join: no query per row)."""
-    return queryset.annotate(predicted_probability=F("prediction__probability"),
-                             predicted_source=F("prediction__source"))
+    """The list's rows with their stored prediction, else the stage probability as the opportunity page shows it
+    (a join: no query per row)."""
+    stage = Cast("stage__probability", DecimalField(max_digits=9, decimal_places=4)) / Value(Decimal("100"))
+    return queryset.annotate(
+        predicted_probability=Coalesce(F("prediction__probability"), stage, output_field=PROBABILITY),
+        predicted_source=Coalesce(F("prediction__source"), Value(PredictionSource.STAGE.value)))
 
 
 def list_filter(queryset: QuerySet, value: str) -> QuerySet:
-    """Rows whose stored prediction is at least `value` percent."""
+    """Rows whose learned prediction is at least `value` percent (the stored predictions: an index range)."""
     return queryset.filter(Q(prediction__probability__gte=Decimal(value) / 100))

@@ -103,3 +103,22 @@ def test_machine_forecast_beside_the_submitted_one(trained, owner, manager, clie
     body = api_as(owner).get("/api/v1/forecasts/", {"period": period.pk}).json()
     row = next(r for r in body["results"] if r["id"] == record.pk)
     assert Decimal(row["machine_amount"]) == expected.quantize(Decimal("0.01"))
+
+
+def test_a_stage_move_forgets_the_prediction_everywhere(trained, owner, api_as, client):
+    # The page, the API, the list and the machine forecast kept the old stage's learned figure until the night.
+    from funnel.services import opportunity_move
+
+    deal, _answers = next((d, a) for d, a in trained["open"] if d.stage.code != "01")
+    assert Prediction.objects.filter(opportunity=deal).exists()
+    opportunity_move(opportunity=deal, stage_code="01", by=None, skip_open_tasks=True)
+    deal.refresh_from_db()
+    assert not Prediction.objects.filter(opportunity=deal).exists()
+    body = api_as(owner).get(API.format(deal.pk)).json()
+    assert body["source"] == "stage" and body["probability"] == pytest.approx(deal.stage.probability / 100)
+    client.force_login(owner)
+    page = client.get(reverse("opportunities:opportunity-list"), {"customer": deal.customer_id, "stage": "all"})
+    rows = {o.pk: o for o in page.context["page"].object_list}
+    # The list shows what the page shows: the stage's probability.
+    assert float(rows[deal.pk].predicted_probability) == pytest.approx(deal.stage.probability / 100)
+    assert rows[deal.pk].predicted_source == "stage"
