@@ -549,7 +549,9 @@ def customer_may_edit(*, user: User, customer: Customer) -> bool:
 @transaction.atomic
 def enrichment_decide(*, proposal: EnrichmentProposal, accept: bool, by: User) -> EnrichmentProposal:
     """The owner (or a superior) accepts or rejects a proposed value; both are kept in history."""
-    proposal = EnrichmentProposal.objects.select_for_update().select_related("customer").get(pk=proposal.pk)
+    proposal = EnrichmentProposal.objects.select_for_update().select_related("customer").filter(pk=proposal.pk).first()
+    if proposal is None:  # removed meanwhile (its customer merged or deleted by someone else)
+        raise ConflictError(_("This proposal no longer exists: its customer was merged or deleted meanwhile."))
     if proposal.status != ProposalStatus.PENDING:
         raise ConflictError(_("This proposal has already been decided."))
     customer = Customer.objects.select_for_update().get(pk=proposal.customer_id)

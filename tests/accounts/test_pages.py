@@ -861,3 +861,13 @@ def test_a_long_export_runs_as_a_job_whose_page_offers_the_file(client, owner, t
     login(client, teammate)
     assert client.get(response.url).status_code == 404
     assert client.get(reverse("job-file", args=[job.pk])).status_code == 404
+
+
+def test_a_proposal_removed_meanwhile_is_a_conflict_not_a_server_error(owner, proposal):
+    # Fuzzing found it: the API read the proposal, then its customer was merged away before the decision (500).
+    from accounts.services import enrichment_decide
+    from crm.errors import ConflictError
+
+    EnrichmentProposal.objects.filter(pk=proposal.pk).delete()
+    with pytest.raises(ConflictError):
+        enrichment_decide(proposal=proposal, accept=True, by=owner)

@@ -110,3 +110,24 @@ def test_the_schema_states_the_bounds():
     assert components["CustomerRequest"]["properties"]["website"]["maxLength"] == 200
     assert components["StageRequest"]["properties"]["probability"]["maximum"] == 100  # a percentage
     assert components["BidOutcomeRequest"]["properties"]["reason"]["maxLength"] == 500
+
+
+@pytest.mark.parametrize("send", ["json", "form", "multipart"])
+def test_a_nul_anywhere_in_a_payload_is_a_400_not_a_database_error(api_as, owner, send):
+    # Schemathesis found a NUL in a customer intake's address reaching PostgreSQL (500): refused as the API parses.
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    client = api_as(owner)
+    data = {"source": "manual", "name": "华远科技有限公司", "address": "浦东\x00新区"}
+    if send == "json":
+        response = client.post("/api/v1/customers/intake/", data, format="json")
+    elif send == "form":
+        from urllib.parse import urlencode
+
+        response = client.post("/api/v1/customers/intake/", urlencode(data),
+                               content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.post("/api/v1/customers/intake/", encode_multipart(BOUNDARY, data),
+                               content_type=MULTIPART_CONTENT)
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
