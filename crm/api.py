@@ -15,7 +15,7 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, parsers, permissions, serializers
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -45,45 +45,6 @@ class ModelSerializer(serializers.ModelSerializer):
             field_kwargs["min_value"] = max(low, field_kwargs.get("min_value", low))
             field_kwargs["max_value"] = min(high, field_kwargs.get("max_value", high))
         return field_class, field_kwargs
-
-
-NUL_REFUSED = gettext_lazy("Text may not contain NUL (0x00) characters.")
-
-
-def _refuse_nul(value) -> None:
-    """A NUL anywhere in what a client sent is a 400: PostgreSQL refuses it in text, wherever the value ends up
-    (a serializer field that is not a CharField, a JSON column, a free-form payload)."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise exceptions.ParseError(NUL_REFUSED)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_nul(key)
-            _refuse_nul(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _refuse_nul(item)
-
-
-class JSONParser(parsers.JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        _refuse_nul(data)
-        return data
-
-
-class FormParser(parsers.FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        _refuse_nul(dict(data.lists()))
-        return data
-
-
-class MultiPartParser(parsers.MultiPartParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        parsed = super().parse(stream, media_type, parser_context)
-        _refuse_nul(dict(parsed.data.lists()))
-        return parsed
 
 
 class KeysetPagination(CursorPagination):

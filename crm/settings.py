@@ -245,8 +245,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # DRF's parsers, refusing a NUL character anywhere in the payload (crm.api._refuse_nul).
-    "DEFAULT_PARSER_CLASSES": ["crm.api.JSONParser", "crm.api.FormParser", "crm.api.MultiPartParser"],
+    # DRF's parsers, refusing a NUL character anywhere in the payload (crm/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["crm.parsers.JSONParser", "crm.parsers.FormParser", "crm.parsers.MultiPartParser"],
     "DEFAULT_PAGINATION_CLASS": "crm.api.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
