@@ -584,7 +584,13 @@ def review_create_weak(*, batch, by: User) -> int:
     created = 0
     for intake in waiting:
         if only_weak_evidence(intake.candidates):
-            intake_resolve(intake=intake, resolution=IntakeResolution.CREATED, by=by)
+            try:
+                intake_resolve(intake=intake, resolution=IntakeResolution.CREATED, by=by)
+            except ConflictError:
+                # Resolved meanwhile (the same button pressed twice, or another reviewer): nothing to create.
+                if CustomerIntake.objects.filter(pk=intake.pk, status=IntakeStatus.PENDING_REVIEW).exists():
+                    raise
+                continue
             created += 1
     return created
 

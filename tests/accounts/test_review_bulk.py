@@ -44,6 +44,29 @@ def test_the_bulk_action_creates_only_this_imports_weak_rows(owner, queue):
     assert services.review_create_weak(batch=batch, by=owner) == 0  # a repeated request creates nothing more
 
 
+def test_a_second_press_while_the_first_runs_creates_nothing_twice_and_is_no_error(owner, queue, monkeypatch):
+    batch, _other, rows = queue
+    second = waiting(batch, "华东精密仪表有限公司", [encode(Text(SIMILAR_NAME, percent=70)), REASONS["city"]], owner,
+                     Customer.objects.get(name="华东精密机械有限公司"), 4)
+    resolve = services.intake_resolve
+    pressed = []
+
+    def resolve_after_the_other_press(**kwargs):
+        if not pressed:  # the other request resolves both weak rows while this one is at its first
+            pressed.append(True)
+            monkeypatch.setattr(services, "intake_resolve", resolve)
+            assert services.review_create_weak(batch=batch, by=owner) == 2
+            monkeypatch.setattr(services, "intake_resolve", resolve_after_the_other_press)
+        return resolve(**kwargs)
+
+    monkeypatch.setattr(services, "intake_resolve", resolve_after_the_other_press)
+    assert services.review_create_weak(batch=batch, by=owner) == 0
+    second.refresh_from_db()
+    rows["weak"].refresh_from_db()
+    assert rows["weak"].status == second.status == IntakeStatus.RESOLVED
+    assert Customer.objects.filter(name__in=["华东精密仪器有限公司", "华东精密仪表有限公司"]).count() == 2
+
+
 def test_an_outsider_cannot_use_the_bulk_action(client, outsider, queue):
     batch, _other, rows = queue
     client.force_login(outsider)
