@@ -133,5 +133,7 @@ def list_annotate(queryset: QuerySet) -> QuerySet:
 
 
 def list_filter(queryset: QuerySet, value: str) -> QuerySet:
-    """Rows whose learned prediction is at least `value` percent (the stored predictions: an index range)."""
-    return queryset.filter(Q(prediction__probability__gte=Decimal(value) / 100))
+    """Rows whose figure in the list's column is at least `value` percent: the learned prediction, else (not
+    scored yet, or moved since) the stage probability the column shows in grey."""
+    return queryset.filter(Q(prediction__probability__gte=Decimal(value) / 100)
+                           | Q(prediction__isnull=True, stage__probability__gte=int(value)))

@@ -67,6 +67,17 @@ def test_list_column_and_filter_in_constant_queries(trained, owner, client, djan
     assert len(page.context["page"].object_list) > len(high)
 
 
+def test_the_filter_takes_the_figure_the_column_shows(trained, owner, client):
+    unscored_high = make_deals(owner, count=1, outcome="open", open_stage="07", seed=11)[0][0]  # stage: 90 %
+    unscored_low = make_deals(owner, count=1, outcome="open", open_stage="02", seed=12)[0][0]  # stage: 20 %
+    assert not Prediction.objects.filter(opportunity__in=[unscored_high, unscored_low]).exists()
+    client.force_login(owner)
+    page = client.get(reverse("opportunities:opportunity-list"), {"predicted_min": "70"})
+    shown = {o.pk for o in page.context["page"].object_list}
+    assert unscored_high.pk in shown and unscored_low.pk not in shown
+    assert {d.pk for d, a in trained["open"] if a["q7"]} <= shown
+
+
 def test_calibration_page_for_managers_and_administrators(trained, owner, manager, admin_user, client):
     url = reverse("insights:calibration")
     client.force_login(owner)
