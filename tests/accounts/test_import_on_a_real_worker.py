@@ -58,5 +58,9 @@ def test_an_upload_returns_at_once_and_a_real_worker_imports_it_with_progress(cl
     assert [entry["row"] for entry in batch.report] == list(range(2, ROWS + 2))
     assert {entry["outcome"] for entry in batch.report} == {"created"}
     assert Customer.objects.count() == ROWS
+    # The worker marks its job done just after the import's last commit: wait for that too.
     job = Job.objects.get(task="accounts.import_batch_run")
+    while job.state == JobState.RUNNING and time.monotonic() < deadline:
+        time.sleep(0.05)
+        job.refresh_from_db()
     assert (job.state, job.attempts, job.args) == (JobState.DONE, 1, [batch.pk])
