@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Customers")
+    # The notifications this area leaves (teams.services.notification_kinds; chat rules choose among them).
+    notification_kinds = {
+        "customer_assigned": _("A customer assigned to you"),
+        "enrichment_review": _("New information on a customer to review"),
+        "plan_review": _("An account plan to review"),
+        "plan_reviewed": _("Your account plan reviewed"),
+    }
 
     def ready(self) -> None:
         from accounts.models import Source

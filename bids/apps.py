@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 class BidsConfig(AppConfig):
     name = "bids"
     verbose_name = _("Key-account projects")
+    # The notifications this area leaves (teams.services.notification_kinds; chat rules choose among them).
+    notification_kinds = {
+        "bid_deadline": _("A tender's key date coming up"),
+    }
 
     def workbench_panel(self, user):
         """This area's card on the workbench (crm.views.home asks every app config for one)."""

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 class FunnelConfig(AppConfig):
     name = "funnel"
     verbose_name = _("Sales funnel")
+    # The notifications this area leaves (teams.services.notification_kinds; chat rules choose among them).
+    notification_kinds = {
+        "opportunity_stage": _("An opportunity moved to another stage"),
+    }
 
     def workbench_panel(self, user):
         """This area's card on the workbench (crm.views.home asks every app config for one)."""

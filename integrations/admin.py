@@ -22,6 +22,7 @@ from integrations.models import (
     NotificationRule,
     RuleTarget,
 )
+from teams.services import notification_kinds
 
 
 class NotificationChannelForm(forms.ModelForm):
@@ -104,7 +105,15 @@ class NotificationChannelAdmin(SimpleHistoryAdmin):
         return None
 
 
+def _kind_choices():
+    kinds = sorted(notification_kinds().items(), key=lambda item: str(item[1]))
+    return [(NotificationRule.ANY_KIND, _("Every kind (*)")), *((code, f"{label} ({code})") for code, label in kinds)]
+
+
 class NotificationRuleForm(forms.ModelForm):
+    # The kinds the apps leave, by name: a kind typed by hand that no app leaves would match nothing.
+    kind = forms.ChoiceField(label=_("notification kind"), choices=_kind_choices)
+
     class Meta:
         model = NotificationRule
         fields = ["kind", "target", "channel", "mention", "active"]
@@ -121,7 +130,7 @@ class NotificationRuleForm(forms.ModelForm):
 @admin.register(NotificationRule)
 class NotificationRuleAdmin(SimpleHistoryAdmin):
     form = NotificationRuleForm
-    list_display = ["kind", "target", "channel", "mention", "active"]
+    list_display = ["kind_label", "target", "channel", "mention", "active"]
     list_filter = ["target", "active", "channel"]
     list_select_related = ["channel"]
     search_fields = ["kind"]
@@ -131,6 +140,26 @@ class NotificationRuleAdmin(SimpleHistoryAdmin):
 
     has_view_permission = has_add_permission = has_change_permission = has_delete_permission = (
         lambda self, request, obj=None: self.has_module_permission(request))
+
+    @admin.display(description=_("notification kind"), ordering="kind")
+    def kind_label(self, obj):
+        label = notification_kinds().get(obj.kind)
+        return f"{label} ({obj.kind})" if label else obj.kind
+
+    def save_model(self, request, obj, form, change):
+        data = {field: form.cleaned_data[field] for field in ["kind", "target", "channel", "mention", "active"]}
+        try:
+            saved = services.rule_save(by=request.user, data=data, rule=obj if change else None)
+        except (DomainError, PermissionDenied) as error:
+            raise ValidationError(refusal_message(error)) from error
+        obj.pk = saved.pk
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Delivery)

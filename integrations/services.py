@@ -35,6 +35,7 @@ from integrations.models import (
 )
 from integrations.sealing import seal, token_hash, unseal
 from teams.models import Notification, OrgUnit, User, signed_in
+from teams.services import notification_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +230,32 @@ def channel_test(*, channel: NotificationChannel, by: User) -> Delivery:
                              label=Text(TEST_LABEL, channel=channel.name))
     return delivery
 
+
+
+@transaction.atomic
+def rule_save(*, by: User, data: Mapping[str, Any], rule: NotificationRule | None = None) -> NotificationRule:
+    """Administrators say which notifications go where: a kind some app leaves (or "*" for every kind), to a
+    named channel or to the recipient's team channel. A kind nobody leaves would match nothing, silently: it is
+    refused."""
+    _check_admin(by)
+    rule = rule or NotificationRule()
+    kind = str(data.get("kind", rule.kind) or "").strip()
+    if kind != NotificationRule.ANY_KIND and kind not in notification_kinds():
+        raise DomainError(_("Choose one of the kinds of notification, or * for every kind."), field="kind")
+    target = data.get("target", rule.target)
+    if target not in RuleTarget.values:
+        raise DomainError(_("Choose where the notifications go."), field="target")
+    channel = data.get("channel", rule.channel)
+    if target == RuleTarget.CHANNEL and channel is None:
+        raise DomainError(_("Choose the channel the notifications go to."), field="channel")
+    rule.kind, rule.target = kind, target
+    rule.channel = channel if target == RuleTarget.CHANNEL else None
+    for name in ("mention", "active"):
+        if name in data:
+            setattr(rule, name, bool(data[name]))
+    rule._history_user = by
+    rule.save()
+    return rule
 
 
 # --- Delivering notifications -----------------------------------------------------------------------------

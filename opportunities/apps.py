@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class OpportunitiesConfig(AppConfig):
     name = "opportunities"
     verbose_name = _("Opportunities")
+    # The notifications this area leaves (teams.services.notification_kinds; chat rules choose among them).
+    notification_kinds = {
+        "opportunity_assigned": _("An opportunity assigned to you"),
+        "opportunity_owner": _("An opportunity handed over to you"),
+        "opportunity_team": _("Added to an opportunity's sales team"),
+        "activity_assigned": _("An activity assigned to you"),
+    }
 
     def workbench_panel(self, user):
         """This area's card on the workbench (crm.views.home asks every app config for one)."""

@@ -5,6 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class SalesPlanningConfig(AppConfig):
     name = "sales_planning"
     verbose_name = _("Sales planning")
+    # The notifications this area leaves (teams.services.notification_kinds; chat rules choose among them).
+    notification_kinds = {
+        "territory_plan_submitted": _("A territory plan submitted for your approval"),
+        "territory_plan_approved": _("Your territory plan approved"),
+        "territory_plan_returned": _("Your territory plan returned"),
+        "redeployment": _("Accounts re-deployed"),
+        "quota_submitted": _("Quotas submitted for your approval"),
+        "quota_approved": _("Quotas approved"),
+        "quota_returned": _("Quotas returned"),
+        "incentive_submitted": _("An incentive plan submitted for your approval"),
+        "incentive_approved": _("Your incentive plan approved"),
+        "incentive_returned": _("Your incentive plan returned"),
+        "incentive_published": _("An incentive plan published"),
+        "bonus_paid": _("A bonus paid"),
+    }
 
     def ready(self) -> None:
         from django.db.models import Count

@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class TeamSellingConfig(AppConfig):
     name = "team_selling"
     verbose_name = _("Team selling")
+    # The notifications this area leaves (teams.services.notification_kinds; chat rules choose among them).
+    notification_kinds = {
+        "meeting_scheduled": _("A team meeting scheduled"),
+    }
 
     def ready(self) -> None:
         from django.urls import reverse

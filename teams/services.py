@@ -3,10 +3,12 @@ notifications, territories and assignment rules."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -36,6 +38,16 @@ _notification_listeners: dict[str, Callable[[list[Notification]], None]] = {}
 def notification_listener_register(code: str, listener: Callable[[list[Notification]], None]) -> None:
     """Register (or, with the same code, replace) a listener of new notifications."""
     _notification_listeners[code] = listener
+
+
+@functools.cache
+def notification_kinds() -> dict[str, Any]:
+    """Every kind of notification, with its label: each app declares the kinds it leaves on its app config
+    (`notification_kinds`), as it offers its workbench card. Chat rules choose among them."""
+    kinds: dict[str, Any] = {}
+    for config in django_apps.get_app_configs():
+        kinds.update(getattr(config, "notification_kinds", {}))
+    return kinds
 
 
 def user_check_manager(*, user: User, manager: User | None) -> None:
@@ -126,6 +138,8 @@ def notify_many(*, kind: str, notes: Iterable[tuple[User | None, Text | str, str
     """Leave one notification of `kind` per (recipient, message, url) in one insert; nobody and inactive people
     get none. A message is a `crm.stored_text.Text` (its code and parameters), so each reader sees it in the
     language they read in when they open it. Returns how many were written."""
+    if kind not in notification_kinds():
+        raise ValueError(f"notification kind {kind!r} is not declared by any app config (notification_kinds)")
     limit = Notification._meta.get_field("message").max_length
     rows = [Notification(recipient=recipient, kind=kind, message=encode(message, limit)[:limit], url=url)
             for recipient, message, url in notes if recipient is not None and recipient.is_active]

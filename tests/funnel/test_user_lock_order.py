@@ -87,7 +87,7 @@ def test_people_are_locked_in_key_order_and_writes_pointing_at_them_go_on():
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '2s'")
-            notify(recipient=first, kind="test", message="hello")
+            notify(recipient=first, kind="customer_assigned", message="hello")
         written.set()
 
     errors = run_in_threads(hold_the_lock, notify_meanwhile)
