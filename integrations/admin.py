@@ -48,8 +48,20 @@ class NotificationChannelForm(forms.ModelForm):
         return cleaned
 
 
+class _RefusalAsMessage:
+    """An admin whose save_model goes through a service: a refusal the form could not foresee is said on the
+    page (the form is shown again) rather than a server error."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
 @admin.register(NotificationChannel)
-class NotificationChannelAdmin(SimpleHistoryAdmin):
+class NotificationChannelAdmin(_RefusalAsMessage, SimpleHistoryAdmin):
     form = NotificationChannelForm
     list_display = ["name", "kind", "org_unit", "active", "secret_masked", "updated_at"]
     list_filter = ["kind", "active"]
@@ -82,13 +94,6 @@ class NotificationChannelAdmin(SimpleHistoryAdmin):
             # The form was valid, the rule was not: say why on the page rather than fail.
             raise ValidationError(refusal_message(error)) from error
         obj.pk, obj.secret_sealed, obj.secret_last4 = saved.pk, saved.secret_sealed, saved.secret_last4
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request, obj):
         services.channel_delete(channel=obj, by=request.user)
@@ -128,7 +133,7 @@ class NotificationRuleForm(forms.ModelForm):
 
 
 @admin.register(NotificationRule)
-class NotificationRuleAdmin(SimpleHistoryAdmin):
+class NotificationRuleAdmin(_RefusalAsMessage, SimpleHistoryAdmin):
     form = NotificationRuleForm
     list_display = ["kind_label", "target", "channel", "mention", "active"]
     list_filter = ["target", "active", "channel"]
@@ -153,13 +158,6 @@ class NotificationRuleAdmin(SimpleHistoryAdmin):
         except (DomainError, PermissionDenied) as error:
             raise ValidationError(refusal_message(error)) from error
         obj.pk = saved.pk
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Delivery)
