@@ -18,7 +18,8 @@ migrations twice in django_migrations; Django reads the table as a set.
 
 The seeds stay where they were written, in the replaced migrations; `replaced_step()` runs one of them. Seeds
 written while the stage lived in funnel read it through the apps given to them, which answer `funnel.Stage`
-with `opportunities.Stage`, where the stage lives now (the table is the same).
+with `opportunities.Stage`, where the stage lives now (the table is the same). The day the replaced migrations
+are deleted (every database migrated past the squash), their seeds move into the squashes first.
 """
 
 from __future__ import annotations
