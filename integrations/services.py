@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from crm.errors import DomainError, PermissionDenied
 from crm.jobs import job_enqueue, job_start
+from crm.models import Job
 from crm.stored_text import Text, encode
 from integrations import chat
 from integrations.models import (
@@ -42,6 +43,7 @@ logger = logging.getLogger(__name__)
 DELIVERY_TASK = "integrations.delivery_send"
 # A deleted event stays in its people's feeds, cancelled, this long.
 CANCELLED_KEPT_DAYS = 30
+TEST_REPEAT_SECONDS = 5  # a second test of one channel by one person within this is the first one again
 TEST_LABEL = gettext_lazy("Test message to the chat channel %(channel)s")
 
 
@@ -225,6 +227,16 @@ def channel_test(*, channel: NotificationChannel, by: User) -> Delivery:
     commits (one attempt, no retries: the answer is what the administrator wants to see). Returns the delivery,
     whose `job` is the job to follow."""
     _check_admin(by)
+    # A double click (or a retried request) sends one message: the channel's row is locked, and a test the same
+    # person asked for in the last seconds is the answer again, with its job.
+    channel = NotificationChannel.objects.select_for_update().get(pk=channel.pk)
+    recent = (Delivery.objects.filter(channel=channel, is_test=True, requested_by=by,
+                                      created_at__gte=timezone.now() - timedelta(seconds=TEST_REPEAT_SECONDS))
+              .order_by("-id").first())
+    if recent is not None:
+        recent.job = Job.objects.filter(task=DELIVERY_TASK, args=[recent.pk]).order_by("-id").first()
+        if recent.job is not None:
+            return recent
     delivery = Delivery.objects.create(channel=channel, is_test=True, requested_by=by, mention=False)
     delivery.job = job_start(DELIVERY_TASK, delivery.pk, by=by,
                              label=Text(TEST_LABEL, channel=channel.name))

@@ -317,6 +317,19 @@ def test_a_test_message_to_a_dead_service_fails_at_once(api_as, admin_user, rece
     assert len(receiver.requests) == 1
 
 
+def test_a_double_click_on_send_test_sends_one_message(client, admin_user, receiver,
+                                                       django_capture_on_commit_callbacks):
+    wecom = channel(ChannelKind.WECOM, receiver.url)
+    client.force_login(admin_user)
+    url = reverse("admin:integrations_notificationchannel_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, {"action": "send_test", "_selected_action": [wecom.pk]})
+        second = client.post(url, {"action": "send_test", "_selected_action": [wecom.pk]})
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert Delivery.objects.count() == 1 and len(receiver.requests) == 1
+    assert Job.objects.filter(task=services.DELIVERY_TASK).count() == 1
+
+
 def test_chat_identity_is_checked(owner):
     from crm.errors import DomainError
 
