@@ -10,11 +10,12 @@ operation changes, after each operation; every model points at the user (the his
 operations change Django's picture of the models first, without rendering it, and each table is then created
 once, in its final shape.
 
-Three squashes also replace migrations of another app, where the history crossed between apps: sales_planning
-and team_selling replace the teams migrations that created their tables, opportunities replaces funnel 0001-0006
-(its history waited on them: the stage moved from funnel). So a database of the old layout, which has those
-applied, takes the replaced path, and the squashes do not wait on each other. A new database records those
-migrations twice in django_migrations; Django reads the table as a set.
+Where two histories wait on each other, one squash replaces both: opportunities' replaces funnel's too (the stage
+moved from funnel) and creates funnel's models (`app_label=`); funnel's 0011 follows it, for funnel's next
+migrations. Each migration is replaced by exactly one squash, and tests/crm/test_migrations.py plans the
+database of every commit of the history. sales_planning and team_selling live in tables the teams app created
+before they were split out: a database of that layout has the tables and none of their migrations, and there
+their squash runs the replaced migrations instead (`existing_table=`, `replay=`), which adopt the tables.
 
 The seeds stay where they were written, in the replaced migrations; `replaced_step()` runs one of them. Seeds
 written while the stage lived in funnel read it through the apps given to them, which answer `funnel.Stage`
@@ -27,6 +28,7 @@ from __future__ import annotations
 import importlib
 
 from django.db import migrations
+from django.db.migrations.exceptions import IrreversibleError
 from django.db.migrations.operations.base import Operation
 
 
@@ -69,13 +71,21 @@ class CreateModelsAtOnce(Operation):
     The state changes are made on an unrendered picture of the models, which is rendered once afterwards;
     the database gets each new table in its final shape (columns, indexes, constraints; PostgreSQL adds the
     foreign keys at the end of the migration, SQLite checks them lazily), as `CreateModel` would.
+
+    `app_label`: the app the models belong to, when not the migration's own. `existing_table` and `replay`: when
+    that table exists already (created by an older layout), the models' tables are not created; the migrations
+    named in `replay` (of the same app) run instead, in order, from the state before this operation.
     """
 
     reduces_to_sql = True
-    reversible = True
+
+    @property
+    def reversible(self):
+        return not self.replay
     _KINDS = (migrations.CreateModel, migrations.AddField, migrations.AddIndex, migrations.AddConstraint)
 
-    def __init__(self, operations):
+    def __init__(self, operations, *, app_label: str | None = None, existing_table: str | None = None,
+                 replay: list[str] | tuple[str, ...] = ()):
         unknown = [op for op in operations if not isinstance(op, self._KINDS)]
         if unknown:
             raise ValueError(f"CreateModelsAtOnce only creates models; it cannot run {unknown[0]!r}")
@@ -84,15 +94,21 @@ class CreateModelsAtOnce(Operation):
                      and op.model_name_lower not in created]
         if strangers:
             raise ValueError(f"CreateModelsAtOnce only changes the models it creates, not {strangers[0]!r}")
+        if bool(existing_table) != bool(replay):
+            raise ValueError("CreateModelsAtOnce needs both existing_table and replay, or neither")
         self.operations = operations
+        self.app_label, self.existing_table, self.replay = app_label, existing_table, list(replay)
 
     def deconstruct(self):
-        return self.__class__.__qualname__, [self.operations], {}
+        kwargs = {name: value for name, value in (("app_label", self.app_label),
+                  ("existing_table", self.existing_table), ("replay", self.replay)) if value}
+        return self.__class__.__qualname__, [self.operations], kwargs
 
     def _created(self):
         return [op.name for op in self.operations if isinstance(op, migrations.CreateModel)]
 
     def state_forwards(self, app_label, state):
+        app_label = self.app_label or app_label
         rendered = state.__dict__.pop("apps", None) is not None
         for operation in self.operations:
             operation.state_forwards(app_label, state)
@@ -100,16 +116,30 @@ class CreateModelsAtOnce(Operation):
             state.apps  # noqa: B018 -- render once, as the executor did before this operation
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        app_label = self.app_label or app_label
+        if self.existing_table and self.existing_table in schema_editor.connection.introspection.table_names():
+            state = from_state.clone()
+            for name in self.replay:
+                migration = importlib.import_module(f"{app_label}.migrations.{name}").Migration(name, app_label)
+                state = migration.apply(state, schema_editor)
+            return
         for name in self._created():
             model = to_state.apps.get_model(app_label, name)
             if self.allow_migrate_model(schema_editor.connection.alias, model):
                 schema_editor.create_model(model)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if self.replay:
+            raise IrreversibleError(
+                "the squash of an app split out of teams cannot be undone: its tables may be the old layout's")
+        app_label = self.app_label or app_label
         for name in reversed(self._created()):
             model = from_state.apps.get_model(app_label, name)
             if self.allow_migrate_model(schema_editor.connection.alias, model):
                 schema_editor.delete_model(model)
+
+    def __repr__(self):
+        return f"<{type(self).__name__}: {self.describe()}>"
 
     def describe(self):
         return f"Create {len(self._created())} models at once"
@@ -119,4 +149,4 @@ class CreateModelsAtOnce(Operation):
         return "create_models"
 
     def references_model(self, name, app_label):
-        return any(op.references_model(name, app_label) for op in self.operations)
+        return any(op.references_model(name, self.app_label or app_label) for op in self.operations)

@@ -23,7 +23,9 @@ cleanup() {
 trap cleanup EXIT
 
 # The tree as committed and changed, without its squashed migrations.
-git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$tmp"
+git ls-files -z --cached --others --exclude-standard \
+  | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+  | tar --null -T - -cf - | tar -xf - -C "$tmp"
 squashes=$(grep -l "^    replaces = \[" "$tmp"/*/migrations/0*.py)
 [ -n "$squashes" ] || { echo "no squashed migration found"; exit 1; }
 rm $squashes

@@ -1,4 +1,4 @@
-"""Squashed: customers, contacts and imports; the default classification rules and tier thresholds, the
+"""Squashed: Customers, contacts and imports; the default classification rules and tier thresholds, the
 matching name table with its trigram index (PostgreSQL), the stuck-import reset's schedule and the public
 mail domains.
 

@@ -1,4 +1,4 @@
-"""Squashed: tender projects and their key dates, and the deadline reminders' schedule.
+"""Squashed: Tender projects and their key dates, and the deadline reminders' schedule.
 
 A new database runs this instead of the migrations it replaces (crm/migrating.py says why)."""
 

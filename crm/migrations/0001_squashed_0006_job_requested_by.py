@@ -1,4 +1,4 @@
-"""Squashed: the platform's tables (job outbox, request tokens, the database cache) and the job sweep's schedule.
+"""Squashed: The platform's tables (job outbox, request tokens, the database cache) and the job sweep's schedule.
 
 A new database runs this instead of the migrations it replaces (crm/migrating.py says why)."""
 

@@ -1,4 +1,4 @@
-"""Squashed: win-probability models and predictions, and the nightly training's schedule.
+"""Squashed: Win-probability models and predictions, and the nightly training's schedule.
 
 A new database runs this instead of the migrations it replaces (crm/migrating.py says why)."""
 

@@ -1,8 +1,8 @@
 """Squashed: quotas, territories' accounts, re-deployments and incentives, in the tables the teams app
 created for them (`teams_...`).
 
-It also replaces teams 0003, which created those tables in the old layout: a database migrated before the
-move has that one applied and none of this app's, so it takes the replaced path, which moves the tables.
+A database of the old layout has those tables already (teams 0003) and none of this app's migrations: there
+it runs the replaced migrations, which adopt the tables (real foreign keys, texts as codes).
 
 A new database runs this instead of the migrations it replaces (crm/migrating.py says why)."""
 
@@ -19,7 +19,6 @@ from crm.migrating import CreateModelsAtOnce
 class Migration(migrations.Migration):
 
     replaces = [
-        ('teams', '0003_sales_planning'),
         ('sales_planning', '0001_initial'),
         ('sales_planning', '0002_real_foreign_keys'),
         ('sales_planning', '0003_texts_as_codes'),
@@ -655,5 +654,5 @@ class Migration(migrations.Migration):
                 model_name='territoryplan',
                 constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='territoryplan_year'),
             ),
-        ]),
+        ], existing_table="teams_quotaperiod", replay=["0001_initial", "0002_real_foreign_keys", "0003_texts_as_codes"]),
     ]

@@ -1,7 +1,7 @@
 """Squashed: team plans, contact strategies, team meetings and key interactions, in the tables the teams
 app created for them (`teams_...`).
 
-It also replaces teams 0005, which created those tables in the old layout (see sales_planning's squash).
+A database of the old layout has those tables already (teams 0005): there it runs the replaced migrations.
 
 A new database runs this instead of the migrations it replaces (crm/migrating.py says why)."""
 
@@ -16,7 +16,6 @@ from crm.migrating import CreateModelsAtOnce
 class Migration(migrations.Migration):
 
     replaces = [
-        ('teams', '0005_team_selling'),
         ('team_selling', '0001_initial'),
         ('team_selling', '0002_real_foreign_keys'),
     ]
@@ -351,5 +350,5 @@ class Migration(migrations.Migration):
                 model_name='contactstrategy',
                 constraint=models.UniqueConstraint(fields=('plan', 'contact'), name='contactstrategy_once_per_contact'),
             ),
-        ]),
+        ], existing_table="teams_teamplan", replay=["0001_initial", "0002_real_foreign_keys"]),
     ]

@@ -1,4 +1,4 @@
-"""Squashed: people, org units, territories, assignment rules and notifications, and the payouts' schedule.
+"""Squashed: People, org units, territories, assignment rules and notifications, and the payouts' schedule.
 
 Sales planning and team selling, which this app's history created and then moved out, are created by their
 own apps' squashed migrations.
