@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from crm.lookups import AnyOf  # noqa: F401 - registers field__any_of
 from teams.models import User
 
 
@@ -65,13 +66,14 @@ class CustomerQuerySet(models.QuerySet):
         owners = user.visible_owner_ids()
         if owners is None:
             return self.all()
-        condition = Q(owner_id__in=list(User.objects.filter(pk__in=owners).values_list("pk", flat=True)))
+        # One array parameter (crm.lookups), not one placeholder per person.
+        condition = Q(owner_id__any_of=list(User.objects.filter(pk__in=owners).values_list("pk", flat=True)))
         if user.is_manager:  # a sales manager (administrators were answered above)
             condition |= Q(owner__isnull=True)
         for provider in CUSTOMER_ACCESS_PROVIDERS.values():
             others = provider(user)
             ids = list(others[: self.OTHER_IDS_INLINE_LIMIT + 1])
-            condition |= Q(pk__in=others if len(ids) > self.OTHER_IDS_INLINE_LIMIT else ids)
+            condition |= Q(pk__in=others) if len(ids) > self.OTHER_IDS_INLINE_LIMIT else Q(pk__any_of=ids)
         return self.filter(condition)
 
 

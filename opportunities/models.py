@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Source
+from crm.lookups import AnyOf  # noqa: F401 - registers field__any_of
 from opportunities.stage_requirements import unknown_requirements
 from teams.models import User
 
@@ -246,11 +247,12 @@ class OpportunityQuerySet(models.QuerySet):
         memberships = OpportunityTeamMember.objects.filter(user=user, is_primary=False).values_list(
             "opportunity_id", flat=True)
         team_ids = list(memberships[: self.TEAM_IDS_INLINE_LIMIT + 1])
-        condition = Q(primary_owner_id__in=owner_ids)
+        # One array parameter each (crm.lookups), not one placeholder per person or membership.
+        condition = Q(primary_owner_id__any_of=owner_ids)
         if len(team_ids) > self.TEAM_IDS_INLINE_LIMIT:
             condition |= Q(pk__in=memberships)
         elif team_ids:
-            condition |= Q(pk__in=team_ids)
+            condition |= Q(pk__any_of=team_ids)
         return self.filter(condition)
 
     def open(self) -> OpportunityQuerySet:
