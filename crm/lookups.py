@@ -28,6 +28,10 @@ class AnyOf(models.Lookup):
         if not self.rhs:
             raise EmptyResultSet  # as IN () does: the condition matches nothing
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        if len(self.rhs) == 1:
+            # PostgreSQL makes an equality of a one-value IN list, not of a one-value array: an account manager's
+            # "primary_owner_id = 6" walks the (owner, close date) index in order, "= ANY('{6}')" does not.
+            return f"{lhs} = %s", [*lhs_params, self.rhs[0]]
         array_type = self.lhs.output_field.cast_db_type(connection)
         return f"{lhs} = ANY(%s::{array_type}[])", [*lhs_params, list(self.rhs)]
 

@@ -26,3 +26,9 @@ def test_any_of_sends_one_array_not_a_placeholder_per_value():
     ids = list(range(1, 301))
     sql, params = User.objects.filter(pk__any_of=ids).query.get_compiler(using="default").as_sql()
     assert "= ANY(%s::bigint[])" in sql and params == (ids,)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the array parameter is PostgreSQL's")
+def test_one_value_is_an_equality_as_postgresql_makes_of_a_one_value_in():
+    sql, params = User.objects.filter(manager_id__any_of=[7]).query.get_compiler(using="default").as_sql()
+    assert '"manager_id" = %s' in sql and "ANY" not in sql and params == (7,)
