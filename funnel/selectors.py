@@ -815,14 +815,21 @@ def drill_down(*, viewer: User, holder: Holder) -> dict:
 
 def closed_recently(*, holder: Holder, days: int = 90, today: date | None = None) -> dict:
     """Won and lost: the holder's opportunities closed in the last `days` days (today included) and still
-    closed, dated by the day they were closed (`closed_on`), as every report dates them (one query)."""
+    closed, dated by the day they were closed (`closed_on`), as every report dates them (two queries)."""
     today = today or timezone.localdate()
-    rows = (Opportunity.objects.closing_between(today - timedelta(days=days), today)
-            .filter(stage__outcome__in=[StageOutcome.WON, StageOutcome.LOST], primary_owner__in=holder.owners())
-            .order_by().values_list("stage__outcome").annotate(count=Count("id"), amount=Sum("amount")))
+    # The won and lost stages by id, a literal list (see opportunities.filters.stage_ids): joined with the stage
+    # table, PostgreSQL read every closed opportunity of the company and then filtered the days (27 ms at 300,000);
+    # so it reads the days' closed ones from the closed_on index. A won or lost one is dated by closed_on alone.
+    outcomes = dict(Stage.objects.filter(outcome__in=[StageOutcome.WON, StageOutcome.LOST])
+                    .values_list("pk", "outcome"))
+    rows = (Opportunity.objects.filter(stage_id__in=list(outcomes),
+                                       closed_on__range=(today - timedelta(days=days), today),
+                                       primary_owner__in=holder.owners())
+            .order_by().values_list("stage_id").annotate(count=Count("id"), amount=Sum("amount")))
     result = {StageOutcome.WON: Figure(), StageOutcome.LOST: Figure()}
-    for outcome, count, amount in rows:
-        result[outcome] = Figure(count=count, amount=amount or ZERO)
+    for stage_id, count, amount in rows:
+        before = result[outcomes[stage_id]]
+        result[outcomes[stage_id]] = Figure(count=before.count + count, amount=before.amount + (amount or ZERO))
     return {"days": days, "won": result[StageOutcome.WON], "lost": result[StageOutcome.LOST]}
 
 
