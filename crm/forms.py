@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
@@ -79,6 +80,17 @@ class QuickSelect(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
+class ListedModelChoiceIterator(ModelChoiceIterator):
+    """A ModelChoiceField's options read with one plain query when rendered: Django's own iterator reads through a
+    server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE: three round trips for a page's one select)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in list(self.queryset):
+            yield self.choice(obj)
 
 
 def name_the_field_in_date_errors(form: forms.BaseForm) -> None:

@@ -551,11 +551,13 @@ def stage_panel(*, opportunity: Opportunity, viewer: User, today: date | None = 
         path.sort(key=lambda step: (step.stage.order, step.stage.pk))
     won = next((s for s in stages if s.outcome == StageOutcome.WON), None)
     lost = next((s for s in stages if s.outcome == StageOutcome.LOST), None)
+    checked: dict[str, str | None] = {}  # each requirement checked once for all the targets below
     if movable and not closed:
         for step in path:
             if step.state == "todo":
-                step.blocked = forward_requirements_unmet(opportunity=opportunity, target=step.stage, stages=stages)
-    won_blocked = (forward_requirements_unmet(opportunity=opportunity, target=won, stages=stages)
+                step.blocked = forward_requirements_unmet(opportunity=opportunity, target=step.stage, stages=stages,
+                                                          checked=checked)
+    won_blocked = (forward_requirements_unmet(opportunity=opportunity, target=won, stages=stages, checked=checked)
                    if movable and won and not closed else [])
     entered = entered_at(opportunity=opportunity)
     days = days_since(entered, today=today)
@@ -584,10 +586,11 @@ def stage_panel(*, opportunity: Opportunity, viewer: User, today: date | None = 
     }
 
 
-def forward_requirements_unmet(*, opportunity: Opportunity, target: Stage,
-                               stages: list[Stage] | None = None) -> list[str]:
+def forward_requirements_unmet(*, opportunity: Opportunity, target: Stage, stages: list[Stage] | None = None,
+                               checked: dict[str, str | None] | None = None) -> list[str]:
     """The entry requirements not met by the opportunity for a forward move to `target`: those of every
-    stage passed on the way (skipping a stage does not skip its requirements) and of the target itself."""
+    stage passed on the way (skipping a stage does not skip its requirements) and of the target itself.
+    `checked`: answers of checks already made (see opportunities.stage_requirements.unmet_requirements)."""
     current = opportunity.stage
     if current.outcome != StageOutcome.OPEN or target.outcome == StageOutcome.LOST or target.order <= current.order:
         return []
@@ -597,7 +600,7 @@ def forward_requirements_unmet(*, opportunity: Opportunity, target: Stage,
     if target.pk not in {s.pk for s in passed}:
         passed.append(target)
     codes = [code for stage in passed for code in (stage.requirements or [])]
-    return unmet_requirements(opportunity, codes)
+    return unmet_requirements(opportunity, codes, checked)
 
 
 @dataclass
