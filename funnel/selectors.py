@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from crm.money import CENT, ZERO
+from crm.request_memo import remembered
 from funnel.models import (
     Baseline,
     BaselineSource,
@@ -63,11 +64,17 @@ class Measure:
 
 # --- Stages ----------------------------------------------------------------------------------
 
+def open_stages() -> list[Stage]:
+    """Every open stage in order, read once per page view (crm.request_memo: the funnel's health, figures and stuck
+    list each asked for them). Callers read the list; they do not change it or its stages."""
+    return remembered(("open-stages",),
+                      lambda: list(Stage.objects.filter(outcome=StageOutcome.OPEN).order_by("order", "id")))
+
+
 def funnel_stages(*, holding: Iterable[int] = ()) -> list[Stage]:
     """The open stages of the funnel in order: the active ones, and inactive ones still holding opportunities."""
     holding = set(holding)
-    stages = Stage.objects.filter(outcome=StageOutcome.OPEN).order_by("order", "id")
-    return [stage for stage in stages if stage.active or stage.pk in holding]
+    return [stage for stage in open_stages() if stage.active or stage.pk in holding]
 
 
 def stage_list(*, viewer: User) -> QuerySet[Stage]:
@@ -188,9 +195,9 @@ class Figure:
 def funnel_figures(*, holder: Holder, with_stuck: bool = False, today: date | None = None) -> dict[int, Figure]:
     """Count and amount (and, if asked, how many are stuck) per open stage of the holder's opportunities,
     from one aggregate query."""
-    stages = list(Stage.objects.filter(outcome=StageOutcome.OPEN))
+    stages = open_stages()
     owners = holder.owner_ids()
-    rows = (Opportunity.objects.filter(stage_id__in=[s.pk for s in stages], primary_owner__in=owners)
+    rows = (Opportunity.objects.filter(stage_id__in=[s.pk for s in stages], primary_owner__any_of=owners)
             .order_by().values_list("stage_id").annotate(count=Count("id"), amount=Sum("amount")))
     figures = {stage_id: Figure(count=count, amount=amount or ZERO) for stage_id, count, amount in rows}
     if with_stuck:
@@ -386,7 +393,7 @@ def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: 
     An entry left in another stage (the stage changed outside the move service) counts only once the
     nightly job has repaired it. `same_stage=False` leaves that test to the caller (see stuck_oldest)."""
     today = today or timezone.localdate()
-    stages = stages if stages is not None else list(Stage.objects.filter(outcome=StageOutcome.OPEN))
+    stages = stages if stages is not None else open_stages()
     by_limit: dict[int, list[int]] = defaultdict(list)
     for stage in stages:
         if stage.outcome == StageOutcome.OPEN and stage.stuck_after_days:
