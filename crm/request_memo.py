@@ -5,7 +5,9 @@ viewer's subtree and their sales-team memberships (two queries each time: a comp
 eight times). During a GET or HEAD request, `remembered(key, read)` reads once and hands the same answer to the
 next part that asks. Nothing outlives the request (a context variable the middleware sets and resets; no process
 memory between requests), and any save or delete during the request forgets everything, so a request that
-changes who sees what reads it again. Outside a request (tasks, shell, tests calling selectors) nothing is kept.
+changes who sees what reads it again (a bulk `QuerySet.update()` sends no signal: GET views do not hand records
+over, the services that do run on POST, where nothing is kept). Outside a request (tasks, shell, tests calling
+selectors) nothing is kept.
 """
 
 from __future__ import annotations
