@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from crm.lookups import AnyOf  # noqa: F401 - registers field__any_of
+from crm.request_memo import remembered
 from teams.models import User
 
 
@@ -65,13 +67,18 @@ class CustomerQuerySet(models.QuerySet):
         owners = user.visible_owner_ids()
         if owners is None:
             return self.all()
-        condition = Q(owner_id__in=list(User.objects.filter(pk__in=owners).values_list("pk", flat=True)))
+        # One array parameter (crm.lookups), not one placeholder per person; read once per page view however many
+        # parts of the page ask (crm.request_memo).
+        owner_ids = remembered(("visible-owners", user.pk),
+                               lambda: list(User.objects.filter(pk__in=owners).values_list("pk", flat=True)))
+        condition = Q(owner_id__any_of=owner_ids)
         if user.is_manager:  # a sales manager (administrators were answered above)
             condition |= Q(owner__isnull=True)
-        for provider in CUSTOMER_ACCESS_PROVIDERS.values():
+        for name, provider in CUSTOMER_ACCESS_PROVIDERS.items():
             others = provider(user)
-            ids = list(others[: self.OTHER_IDS_INLINE_LIMIT + 1])
-            condition |= Q(pk__in=others if len(ids) > self.OTHER_IDS_INLINE_LIMIT else ids)
+            ids = remembered(("customer-access", name, user.pk),
+                             lambda others=others: list(others[: self.OTHER_IDS_INLINE_LIMIT + 1]))
+            condition |= Q(pk__in=others) if len(ids) > self.OTHER_IDS_INLINE_LIMIT else Q(pk__any_of=ids)
         return self.filter(condition)
 
 

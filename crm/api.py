@@ -133,6 +133,28 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return self.queryset.model.objects.visible_to(user)
 
 
+# Leaf formats of the API as DRF's own fields write them (a decimal string with its places, ISO 8601 in the current
+# zone with "Z" for UTC): the list endpoints' lean representations (e.g. opportunities.api.opportunity_json) build
+# their rows with these instead of a serializer per row, and tests compare them with the serializer, field by field.
+MONEY_TEXT = serializers.DecimalField(max_digits=18, decimal_places=2)
+MOMENT_TEXT = serializers.DateTimeField()
+
+
+def money_text(value) -> str | None:
+    """An amount as the API writes it ("1250000.00"), None as null."""
+    return None if value is None else MONEY_TEXT.to_representation(value)
+
+
+def moment_text(value) -> str | None:
+    """A moment as the API writes it (ISO 8601 in the current time zone), None as null."""
+    return MOMENT_TEXT.to_representation(value) if value else None
+
+
+def day_text(value) -> str | None:
+    """A date as the API writes it (ISO 8601), None as null."""
+    return value.isoformat() if value else None
+
+
 def enum_field(choices_class, **kwargs) -> serializers.ChoiceField:
     """A serializer field for a TextChoices enumeration (its machine values are the API's)."""
     return serializers.ChoiceField(choices=choices_class.choices, **kwargs)

@@ -36,11 +36,12 @@ class Tally:
     exact: bool
     amount: Decimal | None = None
     estimated: bool = False
+    limit: int | None = None  # the exact-count limit it was counted up to, when not LIST_EXACT_COUNT_LIMIT
 
     @property
     def more_than(self) -> int:
         """What an inexact count surely exceeds."""
-        return exact_count_limit()
+        return exact_count_limit() if self.limit is None else self.limit
 
 
 def _round_estimate(rows: float) -> int:
@@ -65,10 +66,13 @@ def estimated_count(queryset: QuerySet) -> int | None:
     return _round_estimate(plan[0]["Plan"]["Plan Rows"])
 
 
-def list_tally(queryset: QuerySet, *, amount_field: str | None = None, exact: bool = False) -> Tally:
+def list_tally(queryset: QuerySet, *, amount_field: str | None = None, exact: bool = False,
+               limit: int | None = None) -> Tally:
     """Count `queryset` (and sum `amount_field`) reading at most the limit's rows, in one query; above the
-    limit, the planner's estimate (one more query). `exact` counts and sums everything, however many."""
-    limit = exact_count_limit()
+    limit, the planner's estimate (one more query). `exact` counts and sums everything, however many. `limit`:
+    another exact-count limit than the lists' (a workbench card, which shows a figure and no pages)."""
+    custom = limit
+    limit = exact_count_limit() if limit is None else limit
     rows = queryset.order_by()
     aggregates = {"count": Count("pk")}
     if amount_field:
@@ -79,12 +83,12 @@ def list_tally(queryset: QuerySet, *, amount_field: str | None = None, exact: bo
     count = totals["count"] or 0
     amount = (totals.get("amount") or Decimal("0.00")) if amount_field else None
     if exact or count <= limit:
-        return Tally(count=count, exact=True, amount=amount)
+        return Tally(count=count, exact=True, amount=amount, limit=custom)
     estimate = estimated_count(queryset)
     if estimate is None or estimate <= limit:
         # No estimate, or one that contradicts what was just read: say only what is known.
-        return Tally(count=limit, exact=False, estimated=False)
-    return Tally(count=estimate, exact=False, estimated=True)
+        return Tally(count=limit, exact=False, estimated=False, limit=custom)
+    return Tally(count=estimate, exact=False, estimated=True, limit=custom)
 
 
 class TallyPaginator(Paginator):

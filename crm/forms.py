@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
 from crm.errors import refusal_message
@@ -37,6 +41,56 @@ class DateTimeInput(_KnowsBadInput, forms.DateTimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _text(value) -> str:
+    """`{{ value|stringformat:'s' }}` in an autoescaped template."""
+    text = "%s" % (value,)  # noqa: UP031 - exactly the stringformat filter's conversion
+    # A value that was safe stays safe, as the filter (is_safe) keeps it.
+    return conditional_escape(mark_safe(text) if isinstance(value, SafeData) else text)  # noqa: S308
+
+
+def _attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html."""
+    return "".join(f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{_text(value)}"'
+                   for name, value in attrs.items() if value is not False)
+
+
+def _label_html(label) -> str:
+    """`{{ option.label }}` in an autoescaped template."""
+    value = localize(label)
+    return conditional_escape(value if isinstance(value, str) else str(value))
+
+
+class QuickSelect(forms.Select):
+    """Django's select, written in Python instead of by the template engine: the same HTML, character for
+    character (tests compare them), at a tenth of the cost. A filter form's selects of 265 people or a few
+    hundred provinces took 30 ms of the customer list's rendering through three templates per option."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                parts.append(f'\n  <option value="{_text(option["value"])}"{_attrs_html(option["attrs"])}>'
+                             f'{_label_html(option["label"])}</option>\n')
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped
+
+
+class ListedModelChoiceIterator(ModelChoiceIterator):
+    """A ModelChoiceField's options read with one plain query when rendered: Django's own iterator reads through a
+    server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE: three round trips for a page's one select)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in list(self.queryset):
+            yield self.choice(obj)
 
 
 def name_the_field_in_date_errors(form: forms.BaseForm) -> None:

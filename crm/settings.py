@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # With a read replica configured: which database this request reads from (crm.db_router).
     "crm.db_router.ReplicaReadsMiddleware",
+    # During a GET, what each part of a page would read again (the viewer's visible owners) is read once.
+    "crm.request_memo.RequestMemoMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -10,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Contact, Customer, Source
-from crm.forms import DateInput, DateTimeInput, name_the_field_in_date_errors
+from crm.forms import (
+    DateInput,
+    DateTimeInput,
+    ListedModelChoiceIterator,
+    QuickSelect,
+    name_the_field_in_date_errors,
+)
 from crm.params import parse_id
 from opportunities.models import ActivityKind, Opportunity, Product, Stage, TeamRole
 from opportunities.services import owner_choices
@@ -99,7 +105,9 @@ class OpportunityEditForm(BootstrapMixin, forms.ModelForm):
 
 
 class LineForm(BootstrapMixin, forms.Form):
-    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    # On every opportunity page (the lines tab): the catalogue's options in one plain query, written in Python.
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), widget=QuickSelect)
+    product.iterator = ListedModelChoiceIterator
     configuration = forms.CharField(label=_("Configuration"), required=False, max_length=300)
     quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=2, min_value=0, initial=1)
     unit_price = forms.DecimalField(label=_("Unit price"), max_digits=18, decimal_places=2, min_value=0,

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Source
+from crm.lookups import AnyOf  # noqa: F401 - registers field__any_of
+from crm.request_memo import remembered
 from opportunities.stage_requirements import unknown_requirements
 from teams.models import User
 
@@ -242,15 +244,19 @@ class OpportunityQuerySet(models.QuerySet):
         owners = user.visible_owner_ids()
         if owners is None:
             return self.all()
-        owner_ids = list(User.objects.filter(pk__in=owners).values_list("pk", flat=True))
+        # Read once per page view however many parts of the page ask (crm.request_memo).
+        owner_ids = remembered(("visible-owners", user.pk),
+                               lambda: list(User.objects.filter(pk__in=owners).values_list("pk", flat=True)))
         memberships = OpportunityTeamMember.objects.filter(user=user, is_primary=False).values_list(
             "opportunity_id", flat=True)
-        team_ids = list(memberships[: self.TEAM_IDS_INLINE_LIMIT + 1])
-        condition = Q(primary_owner_id__in=owner_ids)
+        team_ids = remembered(("opportunity-memberships", user.pk),
+                              lambda: list(memberships[: self.TEAM_IDS_INLINE_LIMIT + 1]))
+        # One array parameter each (crm.lookups), not one placeholder per person or membership.
+        condition = Q(primary_owner_id__any_of=owner_ids)
         if len(team_ids) > self.TEAM_IDS_INLINE_LIMIT:
             condition |= Q(pk__in=memberships)
         elif team_ids:
-            condition |= Q(pk__in=team_ids)
+            condition |= Q(pk__any_of=team_ids)
         return self.filter(condition)
 
     def open(self) -> OpportunityQuerySet:

@@ -57,6 +57,22 @@ def opportunity_list_api(*, viewer: User) -> QuerySet[Opportunity]:
     )
 
 
+# What a row of the API's list carries: the opportunity's own columns, the customer's name, the stage and the
+# owner's name (not the customer's or the person's other columns, which select_related would read for each row).
+API_ROW_FIELDS = (
+    "name", "customer_id", "description", "amount", "currency", "expected_close_date", "stage_id",
+    "primary_owner_id", "confirmed", "assessment_score", "high_value", "source", "competitors", "created_at",
+    "updated_at", "customer__name", "stage__code", "stage__outcome", "stage__name_zh", "stage__name_en",
+    "stage__probability", "primary_owner__username", "primary_owner__display_name", "primary_owner__first_name",
+    "primary_owner__last_name",
+)
+
+
+def opportunity_list_api_rows(*, viewer: User) -> QuerySet[Opportunity]:
+    """The API list's rows: the columns `opportunities.api.opportunity_json` writes, and the lines."""
+    return opportunity_list_api(viewer=viewer).only(*API_ROW_FIELDS)
+
+
 CUSTOMER_TAB_ROWS = 20
 
 
@@ -245,7 +261,7 @@ def agenda(*, viewer: User, start: date, scope: str = "mine", person: User | Non
 # --- Workbench -----------------------------------------------------------------------------
 
 def workbench_panel(user: User) -> dict | None:
-    """Today's activities and my open opportunities, for the home page (three queries); nothing for those with
+    """Today's activities and my open opportunities, for the home page (four queries); nothing for those with
     no opportunities of their own (heads of the company or a division, administrators)."""
     if not (user and user.is_authenticated and user.has_own_book):
         return None
@@ -255,8 +271,10 @@ def workbench_panel(user: User) -> dict | None:
         .filter(due_at__gte=_day_bounds(today), due_at__lt=_day_bounds(today + timedelta(days=1)))
         .select_related("customer", "opportunity").distinct().order_by("due_at", "id")[:8]
     )
-    mine = Opportunity.objects.filter(primary_owner=user,
-                                      stage_id__in=Stage.objects.filter(outcome=StageOutcome.OPEN).values("pk"))
+    # The open stages' ids as a literal list: as a subquery, PostgreSQL joins the stage table (no statistics) and
+    # reads the person's opportunities once per stage through a bitmap AND (15 ms for 1,250 of them, 2 ms so).
+    open_stages = list(Stage.objects.filter(outcome=StageOutcome.OPEN).values_list("pk", flat=True))
+    mine = Opportunity.objects.filter(primary_owner=user, stage_id__in=open_stages)
     # One pass over my open opportunities for the three figures (two passes cost 22 ms at 1,250 of them).
     totals = mine.order_by().aggregate(count=Count("id"), amount=Sum("amount"),
                                        high_value=Count("id", filter=Q(high_value=True)))

@@ -50,8 +50,10 @@ def unknown_requirements(codes: Iterable[str]) -> list[str]:
     return [str(code) for code in codes if code not in REQUIREMENTS]
 
 
-def unmet_requirements(opportunity, codes: Iterable[str]) -> list[str]:
-    """The messages of the requirements (by code) that the opportunity does not meet, in order."""
+def unmet_requirements(opportunity, codes: Iterable[str], checked: dict[str, str | None] | None = None) -> list[str]:
+    """The messages of the requirements (by code) that the opportunity does not meet, in order. `checked`: the
+    answers of the checks already made for this opportunity (code -> message or None), filled as it goes, so a
+    page asking for several target stages checks each requirement once."""
     messages = []
     for code in dict.fromkeys(codes):
         requirement = REQUIREMENTS.get(code)
@@ -59,7 +61,12 @@ def unmet_requirements(opportunity, codes: Iterable[str]) -> list[str]:
             # A code removed from the registry after an admin picked it: nothing to check any more.
             logger.warning("stages: unknown stage requirement %r ignored", code)
             continue
-        message = requirement.check(opportunity)
+        if checked is None:
+            message = requirement.check(opportunity)
+        else:
+            if code not in checked:
+                checked[code] = requirement.check(opportunity)
+            message = checked[code]
         if message:
             messages.append(message)
     return messages

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 from django.utils.text import capfirst
 
 from accounts import selectors
@@ -119,3 +120,19 @@ def test_queues_and_workbench_panel(owner, teammate, manager):
     panel = selectors.workbench_panel(manager)
     assert (panel["my_customers"].count, panel["unassigned"].count, panel["team_customers"].count) == (0, 1, 2)
     assert selectors.workbench_panel(AnonymousUser()) is None
+
+
+def test_the_workbench_card_counts_exactly_up_to_its_own_limit_then_says_so(owner, monkeypatch):
+    from crm.counting_filters import tally
+
+    monkeypatch.setattr(selectors, "WORKBENCH_EXACT_COUNT", 3)
+    for _ in range(3):
+        CustomerFactory(owner=owner)
+    panel = selectors.workbench_panel(owner)
+    assert panel["my_customers"].exact and panel["my_customers"].count == 3
+    CustomerFactory(owner=owner)
+    mine = selectors.workbench_panel(owner)["my_customers"]
+    assert not mine.exact and mine.more_than == 3
+    # Never a made-up exact figure: "about …" (the planner's estimate, above the card's limit) or "more than 3".
+    with translation.override("en"):
+        assert tally(mine).startswith("about ") or tally(mine) == "more than 3"

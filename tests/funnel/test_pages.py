@@ -1,6 +1,7 @@
 """The funnel pages: the funnel of a person or unit (owner, manager, outsider, anonymous), the drill-down,
 manual baselines, the move from the opportunity page (plain and HTMX), the stage panel and the workbench."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -197,3 +198,22 @@ def test_the_summary_tiles_count_in_the_readers_units_with_the_exact_figure_on_h
     page = client.get(FUNNEL).content.decode()
     tile = page.split('data-testid="funnel-total-amount"', 1)[1].split("</div>", 1)[0]
     assert tile == f' title="¥12,345,678.00">{short}'
+
+
+def test_the_stage_path_checks_each_requirement_once_however_many_stages_need_it(owner, monkeypatch):
+    """Stages 02 to 08 all need the assessment (every forward move passes 02): it is asked once for the page."""
+    from funnel import selectors as funnel_selectors
+    from opportunities import stage_requirements
+    from opportunities.models import Stage
+
+    Stage.objects.filter(outcome="open").exclude(code="01").update(requirements=["assessment_done"])
+    opportunity = OpportunityFactory(primary_owner=owner, stage=stage("01"))
+    asked = []
+    original = stage_requirements.REQUIREMENTS["assessment_done"]
+    monkeypatch.setitem(stage_requirements.REQUIREMENTS, "assessment_done", dataclasses.replace(
+        original, check=lambda opp: asked.append(opp.pk) or original.check(opp)))
+    panel = funnel_selectors.stage_panel(opportunity=opportunity, viewer=owner)
+    assert len(asked) == 1
+    todo = [step for step in panel["path"] if step.state == "todo"]
+    assert len(todo) == 6 and all(step.blocked == [str(original.check(opportunity))] for step in todo)
+    assert panel["won_blocked"] == [str(original.check(opportunity))]

@@ -59,12 +59,24 @@ def test_list_column_and_filter_in_constant_queries(trained, owner, client, djan
     high = {d.pk for d, a in trained["open"] if a["q7"]}
     shown = {o.pk for o in page.context["page"].object_list}
     assert shown == high
+    assert page.context["totals"].count == len(high)
     assert b'data-testid="column-predicted_min"' in page.content
     make_deals(owner, count=30, outcome="open", seed=9)
     win_model_train()
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url, {"predicted_min": "70"})
     assert len(page.context["page"].object_list) > len(high)
+    # The count and total are those of the filtered rows (counted with the column's join), and without the filter
+    # those of every row (counted without it): the same figures either way.
+    assert page.context["totals"].count == len(page.context["page"].object_list)
+    everything = client.get(url)
+    from django.db.models import Sum
+
+    from opportunities.models import Opportunity
+
+    open_rows = Opportunity.objects.visible_to(owner).filter(stage__outcome="open")
+    assert everything.context["totals"].count == open_rows.count() > len(high)
+    assert everything.context["totals"].amount == open_rows.aggregate(total=Sum("amount"))["total"]
 
 
 def test_the_filter_takes_the_figure_the_column_shows(trained, owner, client):

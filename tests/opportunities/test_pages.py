@@ -102,6 +102,20 @@ def test_list_shows_rows_filters_and_totals(client, owner, manager, teammate):
     assert response.status_code == 200  # a bad filter shows a message, never an error page
 
 
+def test_the_owner_filter_offers_my_subtree_by_name_with_the_chosen_one_selected(client, manager, owner, teammate,
+                                                                                outsider):
+    client.force_login(manager)
+    url = reverse("opportunities:opportunity-list")
+    html = client.get(url, {"owner": owner.pk}).content.decode()
+    select = html[html.index('<select name="owner"'):]
+    select = select[:select.index("</select>")]
+    assert 'class="form-select form-select-sm" id="f-owner"' in select
+    assert f'<option value="{owner.pk}" selected>{owner}</option>' in select
+    assert f'<option value="{teammate.pk}">{teammate}</option>' in select
+    assert f'value="{outsider.pk}"' not in select and select.count(" selected") == 1
+    assert '<option value="">我可见的所有人</option>' in select  # translated, as before
+
+
 def test_list_pages_and_constant_queries(client, owner, manager, django_assert_max_num_queries):
     client.force_login(manager)
     for _ in range(3):
