@@ -118,11 +118,12 @@ class OpportunitySerializer(ModelSerializer):
         model = Opportunity
         fields = [
             "id", "name", "customer", "customer_name", "description", "amount", "currency", "expected_close_date",
-            "stage", "outcome", "stage_name", "probability", "weighted_amount", "primary_owner",
+            "closed_on", "stage", "outcome", "stage_name", "probability", "weighted_amount", "primary_owner",
             "primary_owner_name", "confirmed", "assessment_score", "high_value", "source", "competitors", "lines",
             "created_at", "updated_at",
         ]
-        read_only_fields = ["id", "currency", "assessment_score", "high_value", "created_at", "updated_at"]
+        read_only_fields = ["id", "currency", "closed_on", "assessment_score", "high_value", "created_at",
+                            "updated_at"]
 
     def validate(self, attrs):
         if self.instance is not None:
@@ -222,6 +223,7 @@ def opportunity_json(opportunity: Opportunity) -> dict:
         "amount": money_text(opportunity.amount),
         "currency": opportunity.currency,
         "expected_close_date": day_text(opportunity.expected_close_date),
+        "closed_on": day_text(opportunity.closed_on),
         "stage": stage.code,
         "outcome": stage.outcome,
         "stage_name": stage.name,

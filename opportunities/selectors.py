@@ -60,7 +60,7 @@ def opportunity_list_api(*, viewer: User) -> QuerySet[Opportunity]:
 # What a row of the API's list carries: the opportunity's own columns, the customer's name, the stage and the
 # owner's name (not the customer's or the person's other columns, which select_related would read for each row).
 API_ROW_FIELDS = (
-    "name", "customer_id", "description", "amount", "currency", "expected_close_date", "stage_id",
+    "name", "customer_id", "description", "amount", "currency", "expected_close_date", "closed_on", "stage_id",
     "primary_owner_id", "confirmed", "assessment_score", "high_value", "source", "competitors", "created_at",
     "updated_at", "customer__name", "stage__code", "stage__outcome", "stage__name_zh", "stage__name_en",
     "stage__probability", "primary_owner__username", "primary_owner__display_name", "primary_owner__first_name",

@@ -4,6 +4,7 @@ shapes, rules and permissions (owner, team member, manager, outsider 404, anonym
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from funnel.models import Baseline, StageChange
 from opportunities.models import Assessment, Stage
@@ -115,6 +116,20 @@ def test_a_closed_opportunity_is_reopened_by_a_superior_only(api_as, owner, mana
     api_as(owner).post(move(opportunity), {"stage": "08", "outcome": "lost", "loss_reason": "x"}, format="json")
     assert api_as(owner).post(move(opportunity), {"stage": "03"}, format="json").status_code == 403
     assert api_as(manager).post(move(opportunity), {"stage": "03"}, format="json").status_code == 200
+
+
+def test_the_api_writes_the_day_an_opportunity_closed_and_clears_it_on_reopening(api_as, owner, manager, opportunity):
+    detail = f"/api/v1/opportunities/{opportunity.pk}/"
+    assert api_as(owner).get(detail).json()["closed_on"] is None
+    api_as(owner).post(move(opportunity), {"stage": "08", "outcome": "lost", "loss_reason": "x"}, format="json")
+    assert api_as(owner).get(detail).json()["closed_on"] == timezone.localdate().isoformat()
+    listed = api_as(owner).get("/api/v1/opportunities/", {"stage": "all"}).json()["results"]
+    assert [row["closed_on"] for row in listed if row["id"] == opportunity.pk] == [timezone.localdate().isoformat()]
+    # Read-only: a PATCH cannot set it.
+    api_as(owner).patch(detail, {"closed_on": "2020-01-01", "name": "改名"}, format="json")
+    assert api_as(owner).get(detail).json()["closed_on"] == timezone.localdate().isoformat()
+    api_as(manager).post(move(opportunity), {"stage": "03"}, format="json")
+    assert api_as(owner).get(detail).json()["closed_on"] is None
 
 
 # --- Baselines -----------------------------------------------------------------------------------

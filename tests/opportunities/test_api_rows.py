@@ -2,6 +2,7 @@
 the JSON must stay exactly what OpportunitySerializer writes, the shape spec/api.md and the schema document."""
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -34,7 +35,7 @@ def varied(owner, customer, product):
     nameless = UserFactory(username="no-display-name", display_name="", first_name="", last_name="",
                            manager=owner.manager)
     won = OpportunityFactory(primary_owner=nameless, customer=customer, stage=stage("08", "won"),
-                             amount=Decimal("33.33"), assessment_score=0)
+                             amount=Decimal("33.33"), assessment_score=0, closed_on=date(2026, 11, 30))
     lost = OpportunityFactory(primary_owner=owner, customer=customer, stage=stage("08", "lost"))
     return [plain, lined, won, lost]
 
@@ -56,6 +57,7 @@ def test_a_row_is_what_the_serializer_writes(manager, varied, language):
     # The same keys in the same order and the same values, as JSON (a string "0.00" is not a Decimal).
     assert json.dumps(lean, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
     assert lean[1]["lines"][0]["discount"] == "0.00" and lean[1]["lines"][1]["quantity"] == "2.50"
+    assert (lean[0]["closed_on"], lean[2]["closed_on"]) == (None, "2026-11-30")  # api.md: read-only, set on close
 
 
 def test_the_list_and_one_opportunity_over_http_are_the_serializer_s_json(api_as, manager, varied):
