@@ -3,7 +3,7 @@ that send notifications to them, the delivery log, people's chat accounts and ca
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,7 +20,6 @@ from integrations.models import (
     Delivery,
     NotificationChannel,
     NotificationRule,
-    RuleTarget,
 )
 from teams.services import notification_kinds
 
@@ -125,10 +124,12 @@ class NotificationRuleForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("target") == RuleTarget.CHANNEL and not cleaned.get("channel"):
-            raise ValidationError({"channel": _("Choose the channel the notifications go to.")})
-        if cleaned.get("target") == RuleTarget.RECIPIENT_TEAM:
-            cleaned["channel"] = None
+        if self.errors:
+            return cleaned
+        try:  # the service's rule, shown beside its field
+            cleaned.update(services.rule_check(data=cleaned, rule=self.instance if self.instance.pk else None))
+        except DomainError as error:
+            raise ValidationError({error.field or NON_FIELD_ERRORS: refusal_message(error)}) from error
         return cleaned
 
 

@@ -244,12 +244,11 @@ def channel_test(*, channel: NotificationChannel, by: User) -> Delivery:
 
 
 
-@transaction.atomic
-def rule_save(*, by: User, data: Mapping[str, Any], rule: NotificationRule | None = None) -> NotificationRule:
-    """Administrators say which notifications go where: a kind some app leaves (or "*" for every kind), to a
-    named channel or to the recipient's team channel. A kind nobody leaves would match nothing, silently: it is
-    refused."""
-    _check_admin(by)
+def rule_check(*, data: Mapping[str, Any], rule: NotificationRule | None = None) -> dict[str, Any]:
+    """Where a rule sends notifications, checked: a kind some app leaves (or "*" for every kind; a kind nobody
+    leaves would match nothing, silently), a target, and the channel when the target is a named channel (none
+    for the recipient's team channel). Returns the checked kind, target and channel; raises DomainError naming
+    the field. The admin's form asks it too, to show the message beside the field."""
     rule = rule or NotificationRule()
     kind = str(data.get("kind", rule.kind) or "").strip()
     if kind != NotificationRule.ANY_KIND and kind not in notification_kinds():
@@ -260,8 +259,16 @@ def rule_save(*, by: User, data: Mapping[str, Any], rule: NotificationRule | Non
     channel = data.get("channel", rule.channel)
     if target == RuleTarget.CHANNEL and channel is None:
         raise DomainError(_("Choose the channel the notifications go to."), field="channel")
-    rule.kind, rule.target = kind, target
-    rule.channel = channel if target == RuleTarget.CHANNEL else None
+    return {"kind": kind, "target": target, "channel": channel if target == RuleTarget.CHANNEL else None}
+
+
+@transaction.atomic
+def rule_save(*, by: User, data: Mapping[str, Any], rule: NotificationRule | None = None) -> NotificationRule:
+    """Administrators say which notifications go where (checked by rule_check)."""
+    _check_admin(by)
+    checked = rule_check(data=data, rule=rule)
+    rule = rule or NotificationRule()
+    rule.kind, rule.target, rule.channel = checked["kind"], checked["target"], checked["channel"]
     for name in ("mention", "active"):
         if name in data:
             setattr(rule, name, bool(data[name]))

@@ -56,6 +56,9 @@ def test_the_admin_offers_the_kinds_by_name_and_saves_through_the_service(client
     refused = client.post(url, {"kind": "forecast_submited", "target": "channel", "channel": group.pk,
                                 "mention": "on", "active": "on"})
     assert refused.status_code == 200 and not NotificationRule.objects.exists()  # the form says why
+    no_channel = client.post(url, {"kind": "forecast_returned", "target": "channel", "mention": "on", "active": "on"})
+    assert no_channel.status_code == 200 and not NotificationRule.objects.exists()
+    assert "channel" in no_channel.context["adminform"].form.errors  # rule_check's message, beside its field
     saved = client.post(url, {"kind": "forecast_returned", "target": "channel", "channel": group.pk,
                               "mention": "on", "active": "on"})
     assert saved.status_code == 302
