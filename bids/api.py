@@ -5,7 +5,6 @@ Thin: validate input, call a service or selector, serialize."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import filters, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -35,7 +34,7 @@ from bids.models import (
     TenderType,
     ThreatLevel,
 )
-from crm.api import ID_RANGE, ModelSerializer
+from crm.api import ID_RANGE, FilterBackend, ModelSerializer
 from crm.errors import DomainError
 from crm.idempotency import IdempotentWrites
 from funnel.models import StageChange
@@ -136,7 +135,7 @@ class PartnerViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.RetrieveMod
     managers and administrators change them (others get 403)."""
 
     serializer_class = PartnerSerializer
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter]
+    filter_backends = [FilterBackend, filters.SearchFilter]
     filterset_class = PartnerFilter
     search_fields = ["name", "credit_code"]
 
@@ -402,7 +401,7 @@ class BidProjectViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.Retrieve
     do not exist here (404). The tender team edits it; the outcome moves the opportunity through the funnel."""
 
     serializer_class = BidProjectSerializer
-    filter_backends = [DjangoFilterBackend, filters.SearchFilter]
+    filter_backends = [FilterBackend, filters.SearchFilter]
     filterset_class = BidFilter
     search_fields = ["opportunity__name", "opportunity__customer__name"]
 

@@ -15,6 +15,7 @@ from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
@@ -45,6 +46,22 @@ class ModelSerializer(serializers.ModelSerializer):
             field_kwargs["min_value"] = max(low, field_kwargs.get("min_value", low))
             field_kwargs["max_value"] = min(high, field_kwargs.get("max_value", high))
         return field_class, field_kwargs
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, which builds no filter set when the request names none of its filters: the
+    set's form (a deep copy of every filter's field, then a validation) cost about a millisecond a request, on
+    every list page and on every GET of one row (DRF filters the queryset of a detail too). A filter's name
+    is the start of each parameter it reads (`amount_min`, `created_after`…), so a parameter that starts with
+    one sends the request through the filter set as before."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            names = tuple(filterset_class.base_filters)
+            if not any(key.startswith(names) for key in request.query_params):
+                return queryset
+        return super().filter_queryset(request, queryset, view)
 
 
 class KeysetPagination(CursorPagination):

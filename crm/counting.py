@@ -7,15 +7,24 @@ PostgreSQL's own estimate of the filtered query (EXPLAIN, a millisecond), which 
 asked (`?exact=1` on a page, `?exact_count=1` in the API). SQLite has no estimate: the list then
 says "more than 10,000". Pages and API pages stop at the same depth, so every page offered exists
 and no query skips more than that many rows.
+
+An estimate is kept in the shared cache for `LIST_ESTIMATE_CACHE_SECONDS` (default 60), keyed by the
+counted query's SQL and parameters (which hold the viewer's visible owners and the filters), so the next
+request for the same list reads neither the limit's rows nor the plan again. Only estimates are kept: a list
+within the limit is counted exactly on every request, and `?exact=1` always counts. With the database as the
+cache (no `CACHE_URL`) nothing is kept, since the cache read would be a query itself.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Count, QuerySet, Sum
@@ -73,6 +82,11 @@ def list_tally(queryset: QuerySet, *, amount_field: str | None = None, exact: bo
     another exact-count limit than the lists' (a workbench card, which shows a figure and no pages)."""
     custom = limit
     limit = exact_count_limit() if limit is None else limit
+    kept = None if exact else _estimate_key(queryset, limit)
+    if kept is not None:
+        known = cache.get(kept)
+        if known is not None:
+            return Tally(count=known, exact=False, estimated=True, limit=custom)
     rows = queryset.order_by()
     aggregates = {"count": Count("pk")}
     if amount_field:
@@ -88,7 +102,20 @@ def list_tally(queryset: QuerySet, *, amount_field: str | None = None, exact: bo
     if estimate is None or estimate <= limit:
         # No estimate, or one that contradicts what was just read: say only what is known.
         return Tally(count=limit, exact=False, estimated=False, limit=custom)
+    if kept is not None:
+        cache.set(kept, estimate, settings.LIST_ESTIMATE_CACHE_SECONDS)
     return Tally(count=estimate, exact=False, estimated=True, limit=custom)
+
+
+def _estimate_key(queryset: QuerySet, limit: int) -> str | None:
+    """The cache key of the list's estimate, or None when estimates are not kept: not PostgreSQL (no
+    estimate), the database as the cache (a read would cost the query it saves), or a keep time of 0."""
+    if (settings.LIST_ESTIMATE_CACHE_SECONDS <= 0 or connections[queryset.db].vendor != "postgresql"
+            or isinstance(caches["default"], DatabaseCache)):
+        return None
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    digest = hashlib.sha256(repr((queryset.db, limit, sql, params)).encode()).hexdigest()
+    return f"list-estimate:{digest}"
 
 
 class TallyPaginator(Paginator):

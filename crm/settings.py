@@ -252,7 +252,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "crm.api.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "crm.api.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -379,3 +379,6 @@ BID_DEADLINE_REMINDER_DAYS = env_int("BID_DEADLINE_REMINDER_DAYS", 3, minimum=0,
 # A list counts exactly up to this many rows; above it, the database's estimate shown as "about …" with the
 # exact figure on request, and pages stop at this depth (README "Large lists").
 LIST_EXACT_COUNT_LIMIT = int(env_str("LIST_EXACT_COUNT_LIMIT", "10000"))
+# How long a list's estimate above that limit is kept in the shared cache (Redis; not the database cache), so
+# the next request for the same list and filters neither counts nor plans again; 0 keeps nothing.
+LIST_ESTIMATE_CACHE_SECONDS = env_int("LIST_ESTIMATE_CACHE_SECONDS", 60, minimum=0, maximum=3600)

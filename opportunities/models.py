@@ -31,6 +31,11 @@ def default_currency() -> str:
     return settings.DEFAULT_CURRENCY
 
 
+def weighted_amount(amount: Decimal, probability: int) -> Decimal:
+    """An amount weighted by its stage's probability (percent), to the cent."""
+    return (amount * probability / Decimal(100)).quantize(Decimal("0.01"))
+
+
 def in_english() -> bool:
     """Whether the current UI language is English (else Chinese): picks a stage's or question's name."""
     return (get_language() or "").startswith("en")
@@ -343,7 +348,7 @@ class Opportunity(models.Model):
 
     @property
     def weighted_amount(self) -> Decimal:
-        return (self.amount * self.stage.probability / Decimal(100)).quantize(Decimal("0.01"))
+        return weighted_amount(self.amount, self.stage.probability)
 
 
 class OpportunityLine(models.Model):

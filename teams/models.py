@@ -147,7 +147,13 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return User.display(username=self.username, display_name=self.display_name, first_name=self.first_name,
+                            last_name=self.last_name)
+
+    @staticmethod
+    def display(*, username: str, display_name: str, first_name: str, last_name: str) -> str:
+        """The name shown for a person, as `str(user)`, from the columns alone (rows read as values)."""
+        return display_name or f"{first_name} {last_name}".strip() or username
 
     def clean(self) -> None:
         super().clean()
