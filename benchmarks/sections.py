@@ -517,17 +517,21 @@ def quotas() -> None:
 def build_opportunities(total: int = 300_000, chunk: int = 10_000) -> None:
     """The demo organisation at --scale 10 (240 account managers), 24,000 customers and `total`
     opportunities (one product line and one primary team row each, a second team member on every
-    tenth), written with bulk_create in chunks."""
+    tenth; the won and lost ones closed on a day of the last year), and a tender for every 50th (its key
+    dates a week apart around its close date; open while the opportunity is), written with bulk_create in
+    chunks."""
     import random
     import time
-    from datetime import timedelta
+    from datetime import datetime, timedelta
+    from datetime import time as dt_time
     from decimal import Decimal
 
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
     from accounts.models import Customer
-    from opportunities.models import Opportunity, OpportunityLine, OpportunityTeamMember, Product, Stage
+    from bids.models import BidProject, BidStatus
+    from opportunities.models import Opportunity, OpportunityLine, OpportunityTeamMember, Product, Stage, StageOutcome
     from teams.management.commands.seed_demo import Command as SeedDemo
     from teams.models import Role, User
 
@@ -557,11 +561,13 @@ def build_opportunities(total: int = 300_000, chunk: int = 10_000) -> None:
         for number in range(made, min(made + chunk, total)):
             owner = people[number % len(people)]
             score = pick.randint(0, 20) if number % 3 else None
+            stage = pick.choices(stages, weights)[0]
+            closed_on = None if stage.outcome == StageOutcome.OPEN else today - timedelta(days=pick.randint(0, 364))
             batch.append(Opportunity(
                 customer_id=customers_of[owner.pk][number % len(customers_of[owner.pk])],
                 name=f"基准商机{number:06d}", amount=Decimal(pick.randrange(10_000, 5_000_000)),
                 expected_close_date=today + timedelta(days=pick.randint(-180, 365)),
-                stage=pick.choices(stages, weights)[0], primary_owner=owner, confirmed=number % 4 == 0,
+                stage=stage, closed_on=closed_on, primary_owner=owner, confirmed=number % 4 == 0,
                 assessment_score=score, high_value=score is not None and score > 10, source="manual",
             ))
         Opportunity.objects.bulk_create(batch, batch_size=chunk)
@@ -575,14 +581,25 @@ def build_opportunities(total: int = 300_000, chunk: int = 10_000) -> None:
             [OpportunityLine(opportunity=o, product=product, quantity=1, unit_price=o.amount, amount=o.amount)
              for o in batch], batch_size=chunk,
         )
+        tenders = []
+        for o in batch[::50]:
+            close = timezone.make_aware(datetime.combine(o.expected_close_date, dt_time(10)))
+            status = {StageOutcome.WON: BidStatus.WON, StageOutcome.LOST: BidStatus.LOST}.get(
+                o.stage.outcome, BidStatus.PREPARING)
+            tenders.append(BidProject(
+                opportunity=o, status=status, registration_at=close - timedelta(days=28),
+                clarification_at=close - timedelta(days=21), submission_at=close - timedelta(days=14),
+                opening_at=close - timedelta(days=7), award_at=close))
+        BidProject.objects.bulk_create(tenders, batch_size=chunk)
         made += len(batch)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table in ("opportunities_opportunity", "opportunities_opportunityteammember",
-                          "opportunities_opportunityline", "accounts_customer", "teams_user"):
+                          "opportunities_opportunityline", "accounts_customer", "teams_user", "bids_bidproject"):
                 cursor.execute(f"ANALYZE {table}")
     print(f"  dataset: {Opportunity.objects.count():,} opportunities, {len(people)} account managers, "
-          f"{len(customers):,} customers, built in {time.perf_counter() - started:.0f} s")
+          f"{len(customers):,} customers, {BidProject.objects.count():,} tenders, "
+          f"built in {time.perf_counter() - started:.0f} s")
 
 
 @section("opportunities")
@@ -777,9 +794,9 @@ def build_closed_history(closed: int = 50_000) -> None:
     stages = list(Stage.objects.filter(outcome="open", active=True).order_by("order"))
     questions = list(AssessmentQuestion.objects.filter(active=True).order_by("order"))
     with connection.cursor() as cursor:
-        # Exactly `closed` closed deals: the ones build_opportunities closed (without a closing day) reopen at 03.
-        cursor.execute("UPDATE opportunities_opportunity SET stage_id = %s WHERE stage_id IN (%s, %s)",
-                       [stages[min(2, len(stages) - 1)].pk, won.pk, lost.pk])
+        # Exactly `closed` closed deals: the ones build_opportunities closed reopen at 03.
+        cursor.execute("UPDATE opportunities_opportunity SET stage_id = %s, closed_on = NULL "
+                       "WHERE stage_id IN (%s, %s)", [stages[min(2, len(stages) - 1)].pk, won.pk, lost.pk])
         # The closed deals: every sixth opportunity; won when a hidden lean says so (answers follow it below).
         cursor.execute(
             "CREATE TEMP TABLE bench_closed AS SELECT id, (random() < 0.45) AS won, "
