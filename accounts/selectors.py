@@ -127,10 +127,10 @@ def customer_filter_choices(*, viewer: User) -> dict[str, list]:
 
 def visible_people(*, viewer: User) -> QuerySet[User]:
     """People whose customers `viewer` may see: themselves and their subtree (everyone for admins)."""
-    owners = viewer.visible_owner_ids()
+    owners = viewer.visible_owner_id_list()  # the page's list pages read it already (crm.request_memo)
     people = User.objects.filter(is_active=True)
     if owners is not None:
-        people = people.filter(pk__in=owners)
+        people = people.filter(pk__any_of=owners)
     return people.select_related("org_unit").order_by("org_unit__name", "display_name", "username")
 
 
