@@ -104,6 +104,14 @@ def customer_list(*, viewer: User, filters: dict[str, Any] | None = None) -> Que
     return customers.order_by(*CUSTOMER_SORTS[sort])
 
 
+# What a row of the list page shows (accounts_tags.customer_row): the wide columns (address, keys, notes) and the
+# owner's other columns stay in the tables.
+CUSTOMER_ROW_FIELDS = (
+    "name", "credit_code", "province", "city", "industry", "tier", "source", "created_at", "owner_id",
+    "owner__username", "owner__display_name", "owner__first_name", "owner__last_name",
+)
+
+
 FILTER_CHOICES_SECONDS = 300
 
 
