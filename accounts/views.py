@@ -189,17 +189,14 @@ TABS = ["overview", "contacts", "org", "opportunities", "plans", "proposals", "i
 def _detail_context(request, customer: Customer, tab: str) -> dict[str, Any]:
     user = request.user
     can_edit = services.customer_may_edit(user=user, customer=customer)
+    counts = selectors.customer_counts(customer=customer)
     context: dict[str, Any] = {
         "customer": customer,
         "tab": tab,
         "can_edit": can_edit,
-        "relatives": selectors.customer_relatives(viewer=user, customer=customer),
-        "counts": {
-            "contacts": customer.contacts.count(),
-            "plans": customer.plans.count(),
-            "proposals": customer.proposals.filter(status="pending").count(),
-            "intakes": customer.intakes.count(),
-        },
+        "relatives": selectors.customer_relatives(viewer=user, customer=customer,
+                                                  subsidiaries_total=counts.pop("subsidiaries")),
+        "counts": counts,
     }
     if tab == "opportunities":
         context["actions"] = customer_actions(user, customer)
