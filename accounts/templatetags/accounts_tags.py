@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
-from django.template.defaultfilters import date as date_filter
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+
+from accounts.models import Customer
+from crm.escaping import esc
 
 register = template.Library()
 
@@ -16,35 +20,33 @@ def customer_row(customer) -> str:
     """One row of the customer list (customer_list.html), written in Python: the same HTML as the template loop it
     replaces, with _tier_badge.html's badge (tests compare them), at a fraction of its cost (the include, the
     `reverse()` of get_absolute_url and two dozen lookups per row were half the page's rendering). The link is
-    `customer.detail_url` (crm.links.record_url, set by the view)."""
-    place = f"{customer.province} · " if customer.province and customer.province != customer.city else ""
+    `customer.detail_url` (crm.links.record_url, set by the view); every value is escaped (crm.escaping.esc)."""
+    tiers, sources = _choice_labels(get_language())
+    place = f"{esc(customer.province)} · " if customer.province and customer.province != customer.city else ""
     if customer.owner_id:
-        owner = format_html("{}", customer.owner)
+        owner = esc(customer.owner)
     else:
-        owner = format_html('<span class="badge text-bg-light border text-muted">{}</span>', gettext("Unassigned"))
-    return format_html(
-        '<tr>\n'
-        '          <td><a href="{}" class="fw-semibold text-decoration-none">{}</a></td>\n'
-        '          <td class="font-monospace small text-muted">{}</td>\n'
-        '          <td>{}{}</td>\n'
-        '          <td>{}</td>\n'
-        '          <td>{}</td>\n'
-        '          <td>{}</td>\n'
-        '          <td class="small">{}</td>\n'
-        '          <td class="text-end small text-muted text-nowrap">{}</td>\n'
-        '        </tr>',
-        customer.detail_url, customer.name,
-        customer.credit_code or "—",
-        place, customer.city or "—",
-        customer.industry or "—",
-        owner,
-        tier_badge(customer),
-        customer.get_source_display(),
-        date_filter(template_localtime(customer.created_at), "Y-m-d"),
-    )
+        owner = f'<span class="badge text-bg-light border text-muted">{esc(gettext("Unassigned"))}</span>'
+    created = template_localtime(customer.created_at)
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<tr>\n'
+        f'          <td><a href="{esc(customer.detail_url)}" class="fw-semibold text-decoration-none">'
+        f'{esc(customer.name)}</a></td>\n'
+        f'          <td class="font-monospace small text-muted">{esc(customer.credit_code or "—")}</td>\n'
+        f'          <td>{place}{esc(customer.city or "—")}</td>\n'
+        f'          <td>{esc(customer.industry or "—")}</td>\n'
+        f'          <td>{owner}</td>\n'
+        f'          <td><span class="badge tier-badge tier-{esc(customer.tier)}" data-testid="tier-badge">'
+        f'{esc(tiers.get(customer.tier, customer.tier))}</span></td>\n'
+        f'          <td class="small">{esc(sources.get(customer.source, customer.source))}</td>\n'
+        f'          <td class="text-end small text-muted text-nowrap">'
+        f'{created.year:04d}-{created.month:02d}-{created.day:02d}</td>\n'
+        f'        </tr>')
 
 
-def tier_badge(customer) -> str:
-    """_tier_badge.html without show_origin."""
-    return format_html('<span class="badge tier-badge tier-{}" data-testid="tier-badge">{}</span>',
-                       customer.tier, customer.get_tier_display())
+@lru_cache(maxsize=8)
+def _choice_labels(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """What get_tier_display() and get_source_display() say for each value, in `language` (the current one when
+    called): read once per language, not once per row (each call hashed and translated every choice)."""
+    return ({value: str(label) for value, label in Customer._meta.get_field("tier").flatchoices},
+            {value: str(label) for value, label in Customer._meta.get_field("source").flatchoices})
