@@ -14,7 +14,6 @@ from simple_history.models import HistoricalRecords
 
 from crm.lookups import AnyOf  # noqa: F401 - registers field__any_of
 from crm.request_memo import remembered
-from teams.models import User
 
 
 class Source(models.TextChoices):
@@ -64,13 +63,11 @@ class CustomerQuerySet(models.QuerySet):
         """
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
-        owners = user.visible_owner_ids()
-        if owners is None:
-            return self.all()
         # One array parameter (crm.lookups), not one placeholder per person; read once per page view however many
         # parts of the page ask (crm.request_memo).
-        owner_ids = remembered(("visible-owners", user.pk),
-                               lambda: list(User.objects.filter(pk__in=owners).values_list("pk", flat=True)))
+        owner_ids = user.visible_owner_id_list()
+        if owner_ids is None:
+            return self.all()
         condition = Q(owner_id__any_of=owner_ids)
         if user.is_manager:  # a sales manager (administrators were answered above)
             condition |= Q(owner__isnull=True)

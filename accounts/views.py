@@ -54,6 +54,7 @@ from crm.counting import TallyPaginator, list_tally, wants_exact
 from crm.errors import DomainError, refusal_message
 from crm.form_tokens import one_time_form
 from crm.forms import form_add_error
+from crm.links import record_url
 from crm.params import parse_id, parse_ids
 
 # --- Shared pieces -------------------------------------------------------------------------
@@ -145,7 +146,12 @@ def customer_list(request):
     per_page = filters.get("per_page") or PAGE_SIZES[0]
     # Counted up to the exact-count limit, an estimate above it (crm.counting); exact on request.
     tally = list_tally(customers, exact=wants_exact(request))
-    page = TallyPaginator(customers, per_page, tally=tally).get_page(request.GET.get("page"))
+    page = TallyPaginator(customers.only(*selectors.CUSTOMER_ROW_FIELDS), per_page, tally=tally).get_page(
+        request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    detail_url = record_url("accounts:customer-detail")  # one reverse() for the page, not one per row
+    for customer in page.object_list:
+        customer.detail_url = detail_url(customer.pk)
     return _render(request, "accounts/customer_list.html", {
         "form": form, "page": page, "sort": filters.get("sort") or selectors.DEFAULT_SORT,
         "filtered": any(filters.get(name) for name in ("q", "tier", "source", "owner", "province", "industry",
@@ -183,17 +189,14 @@ TABS = ["overview", "contacts", "org", "opportunities", "plans", "proposals", "i
 def _detail_context(request, customer: Customer, tab: str) -> dict[str, Any]:
     user = request.user
     can_edit = services.customer_may_edit(user=user, customer=customer)
+    counts = selectors.customer_counts(customer=customer)
     context: dict[str, Any] = {
         "customer": customer,
         "tab": tab,
         "can_edit": can_edit,
-        "relatives": selectors.customer_relatives(viewer=user, customer=customer),
-        "counts": {
-            "contacts": customer.contacts.count(),
-            "plans": customer.plans.count(),
-            "proposals": customer.proposals.filter(status="pending").count(),
-            "intakes": customer.intakes.count(),
-        },
+        "relatives": selectors.customer_relatives(viewer=user, customer=customer,
+                                                  subsidiaries_total=counts.pop("subsidiaries")),
+        "counts": counts,
     }
     if tab == "opportunities":
         context["actions"] = customer_actions(user, customer)

@@ -27,8 +27,18 @@ def _resolved_navigation(user) -> list[dict]:
 
 
 def navigation(request):
+    """The main navigation with the current page's entry active. Worked out once per request: a page whose parts
+    are rendered apart (the opportunity page's header parts, the customer page's opportunities) runs the context
+    processors for each of them, and each run reversed the eleven URLs again."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    known = getattr(request, "_crm_navigation", None)
+    if known is None:
+        known = request._crm_navigation = _navigation(request)
+    return known
+
+
+def _navigation(request) -> dict:
     current = getattr(request.resolver_match, "view_name", "") or ""
     items = _resolved_navigation(request.user)
     namespace = current.split(":")[0] if ":" in current else None

@@ -31,7 +31,7 @@ from opportunities.models import (
     in_english,
     weighted_amount,
 )
-from teams.models import User
+from teams.models import User, person_name
 
 
 def _viewer(serializer: serializers.Serializer):
@@ -231,10 +231,8 @@ def opportunity_rows_json(rows: list[dict]) -> list[dict]:
         "probability": row["stage__probability"],
         "weighted_amount": money_text(weighted_amount(row["amount"], row["stage__probability"])),
         "primary_owner": row["primary_owner_id"],
-        "primary_owner_name": User.display(username=row["primary_owner__username"],
-                                           display_name=row["primary_owner__display_name"],
-                                           first_name=row["primary_owner__first_name"],
-                                           last_name=row["primary_owner__last_name"]),
+        "primary_owner_name": person_name(row["primary_owner__display_name"], row["primary_owner__first_name"],
+                                          row["primary_owner__last_name"], row["primary_owner__username"]),
         "confirmed": row["confirmed"],
         "assessment_score": row["assessment_score"],
         "high_value": row["high_value"],

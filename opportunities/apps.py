@@ -51,9 +51,13 @@ class OpportunitiesConfig(AppConfig):
 def _customer_opportunities(request, customer) -> str:
     from django.template.loader import render_to_string
 
+    from crm.links import record_url
     from opportunities.selectors import customer_opportunities
 
     rows, more = customer_opportunities(viewer=request.user, customer=customer)
+    detail_url = record_url("opportunities:opportunity-detail")  # one reverse() for the list, not one per row
+    for opportunity in rows:
+        opportunity.detail_url = detail_url(opportunity.pk)
     return render_to_string("opportunities/_customer_opportunities.html",
                             {"opportunities": rows, "more": more, "customer": customer}, request=request)
 

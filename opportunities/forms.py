@@ -14,7 +14,9 @@ from crm.forms import (
     DateInput,
     DateTimeInput,
     ListedModelChoiceIterator,
+    QuickNumberInput,
     QuickSelect,
+    QuickTextInput,
     name_the_field_in_date_errors,
 )
 from crm.params import parse_id
@@ -105,15 +107,17 @@ class OpportunityEditForm(BootstrapMixin, forms.ModelForm):
 
 
 class LineForm(BootstrapMixin, forms.Form):
-    # On every opportunity page (the lines tab): the catalogue's options in one plain query, written in Python.
+    # On every opportunity page (the lines tab): the catalogue's options in one plain query, and every field
+    # written in Python (QuickSelect, QuickTextInput, QuickNumberInput), not by a widget template.
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), widget=QuickSelect)
     product.iterator = ListedModelChoiceIterator
-    configuration = forms.CharField(label=_("Configuration"), required=False, max_length=300)
-    quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=2, min_value=0, initial=1)
+    configuration = forms.CharField(label=_("Configuration"), required=False, max_length=300, widget=QuickTextInput)
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=12, decimal_places=2, min_value=0, initial=1,
+                                  widget=QuickNumberInput)
     unit_price = forms.DecimalField(label=_("Unit price"), max_digits=18, decimal_places=2, min_value=0,
-                                    required=False, widget=forms.NumberInput(attrs={"placeholder": _("List price")}))
+                                    required=False, widget=QuickNumberInput(attrs={"placeholder": _("List price")}))
     discount = forms.DecimalField(label=_("Discount %"), max_digits=5, decimal_places=2, min_value=0, max_value=100,
-                                  initial=0, required=False)
+                                  initial=0, required=False, widget=QuickNumberInput)
 
     def __init__(self, *args, current_product: Product | None = None, **kwargs):
         super().__init__(*args, **kwargs)

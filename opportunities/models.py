@@ -22,7 +22,6 @@ from accounts.models import Source
 from crm.lookups import AnyOf  # noqa: F401 - registers field__any_of
 from crm.request_memo import remembered
 from opportunities.stage_requirements import unknown_requirements
-from teams.models import User
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -246,12 +245,10 @@ class OpportunityQuerySet(models.QuerySet):
         """
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
-        owners = user.visible_owner_ids()
-        if owners is None:
-            return self.all()
         # Read once per page view however many parts of the page ask (crm.request_memo).
-        owner_ids = remembered(("visible-owners", user.pk),
-                               lambda: list(User.objects.filter(pk__in=owners).values_list("pk", flat=True)))
+        owner_ids = user.visible_owner_id_list()
+        if owner_ids is None:
+            return self.all()
         memberships = OpportunityTeamMember.objects.filter(user=user, is_primary=False).values_list(
             "opportunity_id", flat=True)
         team_ids = remembered(("opportunity-memberships", user.pk),

@@ -37,11 +37,13 @@ def opportunity_list(*, viewer: User) -> QuerySet[Opportunity]:
     return Opportunity.objects.visible_to(viewer).select_related("customer", "stage", "primary_owner")
 
 
-# What a row of the list page shows: the wide columns (description, competitors) stay in the table.
+# What a row of the list page shows: the wide columns (description, competitors; the stage's tasks, checklists and
+# requirements) stay in the tables.
 LIST_ROW_FIELDS = (
     "name", "amount", "expected_close_date", "confirmed", "assessment_score", "high_value", "customer_id",
-    "stage_id", "primary_owner_id", "customer__name", "primary_owner__username", "primary_owner__display_name",
-    "primary_owner__first_name", "primary_owner__last_name",
+    "stage_id", "primary_owner_id", "customer__name", "stage__code", "stage__name_zh", "stage__name_en",
+    "stage__outcome", "primary_owner__username", "primary_owner__display_name", "primary_owner__first_name",
+    "primary_owner__last_name",
 )
 
 

@@ -23,6 +23,7 @@ from crm.counting import TallyPaginator, list_tally, wants_exact
 from crm.errors import DomainError, PermissionDenied, refusal_message
 from crm.form_tokens import one_time_form
 from crm.forms import QuickSelect, form_add_error
+from crm.links import record_url
 from crm.params import parse_id
 from opportunities import page_parts, selectors, services
 from opportunities.filters import OPPORTUNITY_ORDERING, OpportunityFilter, date_in_range
@@ -79,13 +80,15 @@ def opportunity_list(request):
     # column's filter the count leaves out the columns' joins (the prediction's): the same rows, a lighter query.
     totals = list_tally(rows if by_column else filtered, amount_field="amount", exact=wants_exact(request))
     page = TallyPaginator(rows, PAGE_SIZE, tally=totals).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    detail_url = record_url("opportunities:opportunity-detail")  # one reverse() for the page, not one per row
+    for opportunity in page.object_list:
+        opportunity.detail_url = detail_url(opportunity.pk)
     # The owner filter's options: everyone below me (265 people for the company head), in one query of the name
-    # columns, written by QuickSelect rather than a template loop of 265 options.
-    owners = (services.owner_choices(request.user).order_by("username")
-              .only("pk", "username", "display_name", "first_name", "last_name"))
+    # columns (names, not model instances), written by QuickSelect rather than a template loop of 265 options.
     owner_select = QuickSelect(
         attrs={"class": "form-select form-select-sm", "id": "f-owner"},
-        choices=[("", _("Everyone I can see")), *[(person.pk, str(person)) for person in owners]],
+        choices=[("", _("Everyone I can see")), *services.owner_names(request.user)],
     ).render("owner", params.get("owner") or "")
     sort_query = request.GET.copy()  # the sort links keep the filters, not the page or the old sort
     sort_query.pop("page", None)

@@ -6,7 +6,15 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from accounts import selectors
-from accounts.models import Contact, Customer, Tier
+from accounts.models import (
+    AccountPlan,
+    Contact,
+    Customer,
+    CustomerIntake,
+    EnrichmentProposal,
+    ProposalStatus,
+    Tier,
+)
 from accounts.services import customer_enrich, customer_intake, customer_update
 from tests.factories import ContactFactory, CustomerFactory, make_credit_code
 
@@ -99,6 +107,28 @@ def test_relatives_hide_other_teams_subsidiaries(owner, teammate):
     assert [item["customer"] for item in relatives["subsidiaries"]] == [mine]
     assert relatives["hidden_subsidiaries"] == 1
     assert selectors.customer_relatives(viewer=owner, customer=mine)["parent_visible"] is True
+
+
+def test_customer_counts_are_the_tab_badges_in_one_query(owner, teammate, django_assert_num_queries):
+    group, other = CustomerFactory(owner=owner), CustomerFactory(owner=owner)
+    CustomerFactory(owner=owner, parent=group)
+    CustomerFactory(owner=teammate, parent=group)
+    CustomerFactory(owner=owner, parent=other)
+    ContactFactory.create_batch(3, customer=group)
+    ContactFactory(customer=other)
+    AccountPlan.objects.create(customer=group, year=2025)
+    AccountPlan.objects.create(customer=group, year=2026)
+    for status in (ProposalStatus.PENDING, ProposalStatus.PENDING, "accepted"):
+        EnrichmentProposal.objects.create(customer=group, field="phone", current_value="", proposed_value="1",
+                                          source="service", status=status)
+    CustomerIntake.objects.create(source="manual", raw_data={}, name="x", customer=group)
+    with django_assert_num_queries(1):
+        counts = selectors.customer_counts(customer=group)
+    assert counts == {"contacts": 3, "plans": 2, "proposals": 2, "intakes": 1, "subsidiaries": 2}
+    assert selectors.customer_counts(customer=CustomerFactory(owner=owner)) == {
+        "contacts": 0, "plans": 0, "proposals": 0, "intakes": 0, "subsidiaries": 0}
+    relatives = selectors.customer_relatives(viewer=owner, customer=group, subsidiaries_total=counts["subsidiaries"])
+    assert relatives == selectors.customer_relatives(viewer=owner, customer=group)
 
 
 def test_queues_and_workbench_panel(owner, teammate, manager):
