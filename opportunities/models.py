@@ -247,14 +247,16 @@ class OpportunityQuerySet(models.QuerySet):
         # Read once per page view however many parts of the page ask (crm.request_memo).
         owner_ids = remembered(("visible-owners", user.pk),
                                lambda: list(User.objects.filter(pk__in=owners).values_list("pk", flat=True)))
-        memberships = OpportunityTeamMember.objects.filter(user=user, is_primary=False).values_list(
-            "opportunity_id", flat=True)
+        def memberships():
+            return OpportunityTeamMember.objects.filter(user=user, is_primary=False).values_list(
+                "opportunity_id", flat=True)
+
         team_ids = remembered(("opportunity-memberships", user.pk),
-                              lambda: list(memberships[: self.TEAM_IDS_INLINE_LIMIT + 1]))
+                              lambda: list(memberships()[: self.TEAM_IDS_INLINE_LIMIT + 1]))
         # One array parameter each (crm.lookups), not one placeholder per person or membership.
         condition = Q(primary_owner_id__any_of=owner_ids)
         if len(team_ids) > self.TEAM_IDS_INLINE_LIMIT:
-            condition |= Q(pk__in=memberships)
+            condition |= Q(pk__in=memberships())
         elif team_ids:
             condition |= Q(pk__any_of=team_ids)
         return self.filter(condition)
