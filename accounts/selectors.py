@@ -29,7 +29,7 @@ from accounts.models import (
     Tier,
     TierChange,
 )
-from crm.counting import list_tally
+from crm.counting import list_tally_with_parts
 from crm.history import Change, HistoryEntry, field_label, newest_first, record_entries
 from teams.models import User
 
@@ -360,21 +360,23 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
     mine = my_customers(viewer=user)
     visible = Customer.objects.visible_to(user)
 
-    def tally(customers):
-        # Each count reads at most WORKBENCH_EXACT_COUNT + 1 rows (crm.counting): bounded whoever looks.
-        return list_tally(customers, limit=WORKBENCH_EXACT_COUNT)
+    def tally(customers, part: Q):
+        # Each count reads at most WORKBENCH_EXACT_COUNT + 1 rows (crm.counting): bounded whoever looks. The part
+        # (my key customers, the unassigned ones) is counted by the same read while the whole is within the limit.
+        whole, parts = list_tally_with_parts(customers, {"part": part}, limit=WORKBENCH_EXACT_COUNT)
+        return whole, parts["part"]
 
+    mine_tally, key_tally = tally(mine, Q(tier=Tier.KEY))
     panel = {
         "template": "accounts/_workbench.html",
         "personal": user.has_own_book,
-        "my_customers": tally(mine),
-        "key_customers": tally(mine.filter(tier=Tier.KEY)),
+        "my_customers": mine_tally,
+        "key_customers": key_tally,
         "team_customers": None,
         "pending_reviews": review_queue(viewer=user).count(),
         "pending_proposals": enrichment_reviews(viewer=user).count(),
         "unassigned": None,
     }
     if user.is_manager or not user.has_own_book:
-        panel["team_customers"] = tally(visible)
-        panel["unassigned"] = tally(visible.filter(owner__isnull=True))
+        panel["team_customers"], panel["unassigned"] = tally(visible, Q(owner__isnull=True))
     return panel
