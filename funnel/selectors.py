@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from crm.money import CENT, ZERO
-from crm.request_memo import remembered
 from funnel.models import (
     Baseline,
     BaselineSource,
@@ -32,6 +31,8 @@ from funnel.models import (
     StageTaskDone,
 )
 from opportunities.models import Opportunity, Stage, StageOutcome
+from opportunities.selectors import all_stages as opportunity_stages
+from opportunities.selectors import open_stage_figures
 from opportunities.services import may_edit_opportunity
 from opportunities.stage_requirements import unmet_requirements
 from teams.models import OrgUnit, User, managed_unit_ids
@@ -65,9 +66,8 @@ class Measure:
 # --- Stages ----------------------------------------------------------------------------------
 
 def all_stages() -> list[Stage]:
-    """Every stage in order, read once per page view (crm.request_memo: the funnel's health, figures, stuck list and
-    recent closes each asked for them). Callers read the list; they do not change it or its stages."""
-    return remembered(("stages",), lambda: list(Stage.objects.order_by("order", "id")))
+    """Every stage in order, read once per page view (opportunities.selectors.all_stages)."""
+    return opportunity_stages()
 
 
 def open_stages() -> list[Stage]:
@@ -201,9 +201,9 @@ def funnel_figures(*, holder: Holder, with_stuck: bool = False, today: date | No
     from one aggregate query."""
     stages = open_stages()
     owners = holder.owner_ids()
-    rows = (Opportunity.objects.filter(stage_id__in=[s.pk for s in stages], primary_owner__any_of=owners)
-            .order_by().values_list("stage_id").annotate(count=Count("id"), amount=Sum("amount")))
-    figures = {stage_id: Figure(count=count, amount=amount or ZERO) for stage_id, count, amount in rows}
+    # The same grouped read as the workbench's opportunity card (read once when both ask).
+    rows = open_stage_figures(owner_ids=owners, stage_ids=[s.pk for s in stages])
+    figures = {stage_id: Figure(count=row.count, amount=row.amount) for stage_id, row in rows.items()}
     if with_stuck:
         stuck = stuck_queryset(owner_ids=owners, stages=stages, today=today)
         if stuck is not None:
@@ -241,9 +241,19 @@ def effective_expected(baselines: Iterable[Baseline]) -> dict[int, Expected]:
     return result
 
 
-def holder_baselines(*, holder: Holder) -> list[Baseline]:
+def _holder_baseline_rows(holder: Holder) -> QuerySet[Baseline]:
     filters = {"user": holder.user} if holder.user is not None else {"org_unit": holder.org_unit}
-    return list(Baseline.objects.filter(**filters).select_related("stage", "set_by"))
+    return Baseline.objects.filter(**filters)
+
+
+def holder_baselines(*, holder: Holder) -> list[Baseline]:
+    return list(_holder_baseline_rows(holder).select_related("stage", "set_by"))
+
+
+def holder_expected(*, holder: Holder) -> dict[int, Expected]:
+    """effective_expected of the holder's baselines, reading only what it needs (no stage row, no person)."""
+    return effective_expected(_holder_baseline_rows(holder).only("stage_id", "source", "expected_count",
+                                                                  "expected_amount"))
 
 
 def health_status(*, current: Decimal | int, expected: Decimal | None,
@@ -306,7 +316,7 @@ def funnel_health(*, holder: Holder, settings: FunnelSettings | None = None,
     settings = settings or FunnelSettings.load()
     if figures is None:
         figures = funnel_figures(holder=holder, with_stuck=with_stuck)
-    expected = effective_expected(holder_baselines(holder=holder))
+    expected = holder_expected(holder=holder)
     rows = []
     for stage in funnel_stages(holding=figures):
         figure = figures.get(stage.pk, Figure())
@@ -870,6 +880,17 @@ def subtree_warnings(*, viewer: User, limit: int = 6) -> list[dict]:
     return found[:limit]
 
 
+def workbench_stuck(*, viewer: User, holder: Holder, limit: int = 5) -> list[Opportunity]:
+    """The holder's `limit` longest-stuck opportunities with what a line of the card shows (the name, the stage,
+    the days in it): the stages come from the page's list of them, not a join per row (one query)."""
+    stages = {stage.pk: stage for stage in all_stages()}
+    rows = list(stuck_opportunities(viewer=viewer, holder=holder).select_related(None)
+                .only("name", "stage_id")[:limit])
+    for row in rows:
+        row.stage = stages[row.stage_id]
+    return attach_days(rows)
+
+
 def workbench_panel(user: User) -> dict | None:
     """My funnel's stages in warning, my stuck opportunities and, for managers, where their subtree is in
     warning; nothing for someone with no funnel and nobody below. Heads of the company or a division see their
@@ -880,10 +901,12 @@ def workbench_panel(user: User) -> dict | None:
     personal = user.has_own_book
     health = funnel_health(holder=me) if personal else []
     has_funnel = any(row.figure.count or row.expected.count for row in health)
-    manages = User.objects.filter(manager=user).exists() or OrgUnit.objects.filter(manager=user).exists()
+    # Someone reports to me or I lead a unit (one query).
+    manages = User.objects.filter(pk=user.pk).filter(
+        Exists(User.objects.filter(manager=user)) | Exists(OrgUnit.objects.filter(manager=user))).exists()
     if not has_funnel and not manages:
         return None
-    stuck = attach_days(stuck_opportunities(viewer=user, holder=me)[:5]) if personal else []
+    stuck = workbench_stuck(viewer=user, holder=me) if personal else []
     return {
         "template": "funnel/_workbench.html",
         "personal": personal,

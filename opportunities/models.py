@@ -328,6 +328,10 @@ class Opportunity(models.Model):
             models.Index(fields=["closed_on"], name="opportunity_closed_on"),
             # The customers of a person's opportunities (who sees which customer), read index-only.
             models.Index(fields=["primary_owner", "customer"], name="opportunity_owner_customer"),
+            # A person's figures per stage (the workbench's opportunity and funnel cards, the funnel page), read
+            # index-only: count, amount and how many are of high value.
+            models.Index(fields=["primary_owner", "stage"], include=["amount", "high_value"],
+                         name="opportunity_owner_stage"),
         ]
 
     def __str__(self) -> str:
