@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Aggregate, Count, Prefetch, QuerySet
+from django.db.models import Aggregate, Count, Prefetch, Q, QuerySet
 
 from teams.models import OrgUnit, Territory, User
 
@@ -57,18 +57,27 @@ def workbench_panel(user: User) -> dict | None:
     if not (user and user.is_authenticated):
         return None
     direct_reports = list(user.direct_reports.filter(is_active=True).select_related("org_unit"))
+    superiors = reporting_line(user=user, with_own_unit=True)
     return {
         "template": "teams/_workbench.html",
         "wide": True,  # a row of its own, below the areas' cards
         "direct_reports": direct_reports,
         "subtree_size": user.subordinates().filter(is_active=True).count(),
-        "superiors": reporting_line(user=user),
+        "superiors": superiors,
     }
 
 
-def reporting_line(*, user: User) -> list[User]:
-    """The person's superiors, nearest first, from one query."""
-    by_id = {person.pk: person for person in user.superiors().select_related("org_unit")}
+def reporting_line(*, user: User, with_own_unit: bool = False) -> list[User]:
+    """The person's superiors, nearest first, from one query. `with_own_unit`: the same query reads the person's
+    own org unit too and keeps it on `user` (the workbench's card and every page's top bar show it, which
+    otherwise cost a query of its own)."""
+    people = user.superiors()
+    if with_own_unit:
+        people = User.objects.filter(Q(pk__in=people.values("pk")) | Q(pk=user.pk))
+    by_id = {person.pk: person for person in people.select_related("org_unit")}
+    me = by_id.pop(user.pk, None)
+    if me is not None and not User.org_unit.is_cached(user):
+        User.org_unit.field.set_cached_value(user, me.org_unit)
     line, current = [], by_id.get(user.manager_id)
     while current is not None and current not in line:
         line.append(current)
