@@ -437,9 +437,10 @@ def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = No
     if queryset is None:
         return Opportunity.objects.none()
     owners = viewer.visible_owner_ids()
-    if owners is not None:
+    if owners is not None and holder.user != viewer:
         # The list is by primary owner: those in the viewer's subtree (a cheaper test than visible_to, and
-        # never wider: every opportunity it keeps is one visible_to keeps).
+        # never wider: every opportunity it keeps is one visible_to keeps). One's own funnel needs no test:
+        # the subtree starts with oneself.
         queryset = queryset.filter(primary_owner__in=owners)
     return queryset.select_related("stage", "customer", "primary_owner").order_by("entered_at", "id")
 
