@@ -312,11 +312,13 @@ def funnel_health(*, holder: Holder, settings: FunnelSettings | None = None,
                   with_stuck: bool = False, figures: Mapping[int, Figure] | None = None) -> list[StageHealth]:
     """Per open stage: the holder's count, amount and weighted amount (and stuck count), the expected values
     and the health by count and by amount (four queries whatever the size of the funnel). `figures`, when
-    given, are used instead of the live ones (a unit's figures from the day's snapshot)."""
-    settings = settings or FunnelSettings.load()
+    given, are used instead of the live ones (a unit's figures from the day's snapshot). The settings (the
+    health thresholds) are read only when some stage has an expected value to compare with."""
     if figures is None:
         figures = funnel_figures(holder=holder, with_stuck=with_stuck)
     expected = holder_expected(holder=holder)
+    if settings is None and any(e.count is not None or e.amount is not None for e in expected.values()):
+        settings = FunnelSettings.load()
     rows = []
     for stage in funnel_stages(holding=figures):
         figure = figures.get(stage.pk, Figure())
@@ -863,12 +865,10 @@ def closed_recently(*, holder: Holder, days: int = 90, today: date | None = None
 
 def subtree_warnings(*, viewer: User, limit: int = 6) -> list[dict]:
     """For a manager: the units they manage (and below) and their direct reports whose funnel is in warning
-    by count on the latest snapshot, worst first (two queries)."""
-    latest = FunnelSnapshot.objects.order_by("-date").values_list("date", flat=True).first()
-    if latest is None:
-        return []
+    by count on the latest snapshot, worst first (one query: the latest day is its subquery)."""
+    latest = FunnelSnapshot.objects.order_by("-date").values("date")[:1]
     holders = Q(org_unit__in=managed_unit_ids(viewer)) | Q(user__in=User.objects.filter(manager=viewer).values("pk"))
-    rows = (FunnelSnapshot.objects.filter(holders, date=latest, expected_count__gt=0)
+    rows = (FunnelSnapshot.objects.filter(holders, date=Subquery(latest), expected_count__gt=0)
             .select_related("user", "org_unit", "stage"))
     found = []
     for row in rows:
