@@ -357,8 +357,6 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
     """The customer area's card on the workbench: what is mine and what waits for me."""
     if not (user and user.is_authenticated):
         return None
-    mine = my_customers(viewer=user)
-    visible = Customer.objects.visible_to(user)
 
     def tally(customers, part: Q):
         # Each count reads at most WORKBENCH_EXACT_COUNT + 1 rows (crm.counting): bounded whoever looks. The part
@@ -366,10 +364,13 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
         whole, parts = list_tally_with_parts(customers, {"part": part}, limit=WORKBENCH_EXACT_COUNT)
         return whole, parts["part"]
 
-    mine_tally, key_tally = tally(mine, Q(tier=Tier.KEY))
+    personal = user.has_own_book
+    # Heads of the company or a division and administrators have no customers of their own: their card shows
+    # the customers of their part of the organisation instead (None: not counted).
+    mine_tally, key_tally = tally(my_customers(viewer=user), Q(tier=Tier.KEY)) if personal else (None, None)
     panel = {
         "template": "accounts/_workbench.html",
-        "personal": user.has_own_book,
+        "personal": personal,
         "my_customers": mine_tally,
         "key_customers": key_tally,
         "team_customers": None,
@@ -377,6 +378,7 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
         "pending_proposals": enrichment_reviews(viewer=user).count(),
         "unassigned": None,
     }
-    if user.is_manager or not user.has_own_book:
+    if user.is_manager or not personal:
+        visible = Customer.objects.visible_to(user)
         panel["team_customers"], panel["unassigned"] = tally(visible, Q(owner__isnull=True))
     return panel
