@@ -56,8 +56,7 @@ def workbench_panel(user: User) -> dict | None:
     """The workbench's row about the person's place in the organisation: reporting line, subtree, direct reports."""
     if not (user and user.is_authenticated):
         return None
-    direct_reports = list(user.direct_reports.filter(is_active=True).select_related("org_unit"))
-    superiors = reporting_line(user=user, with_own_unit=True)
+    superiors, direct_reports = people_around(user=user)
     return {
         "template": "teams/_workbench.html",
         "wide": True,  # a row of its own, below the areas' cards
@@ -67,22 +66,31 @@ def workbench_panel(user: User) -> dict | None:
     }
 
 
-def reporting_line(*, user: User, with_own_unit: bool = False) -> list[User]:
-    """The person's superiors, nearest first, from one query. `with_own_unit`: the same query reads the person's
-    own org unit too and keeps it on `user` (the workbench's card and every page's top bar show it, which
-    otherwise cost a query of its own)."""
-    people = user.superiors()
-    if with_own_unit:
-        people = User.objects.filter(Q(pk__in=people.values("pk")) | Q(pk=user.pk))
-    by_id = {person.pk: person for person in people.select_related("org_unit")}
-    me = by_id.pop(user.pk, None)
-    if me is not None and not User.org_unit.is_cached(user):
-        User.org_unit.field.set_cached_value(user, me.org_unit)
+def _line(user: User, by_id: dict[int, User]) -> list[User]:
     line, current = [], by_id.get(user.manager_id)
     while current is not None and current not in line:
         line.append(current)
         current = by_id.get(current.manager_id)
     return line
+
+
+def reporting_line(*, user: User) -> list[User]:
+    """The person's superiors, nearest first, from one query."""
+    return _line(user, {person.pk: person for person in user.superiors().select_related("org_unit")})
+
+
+def people_around(*, user: User) -> tuple[list[User], list[User]]:
+    """The person's superiors (nearest first) and their active direct reports (by username), with their org units,
+    from one query. The person's own org unit comes with them and is kept on `user`: the workbench's card and
+    every page's top bar show it, which otherwise cost a query of its own."""
+    around = Q(pk__in=user.superiors().values("pk")) | Q(pk=user.pk) | Q(manager=user, is_active=True)
+    people = list(User.objects.filter(around).select_related("org_unit").order_by("username"))
+    by_id = {person.pk: person for person in people}
+    me = by_id.pop(user.pk, None)
+    if me is not None and not User.org_unit.is_cached(user):
+        User.org_unit.field.set_cached_value(user, me.org_unit)
+    direct_reports = [person for person in people if person.manager_id == user.pk and person.is_active]
+    return _line(user, by_id), direct_reports
 
 
 # Figures that apps above teams add to each territory of the list, name -> a function making the aggregate
