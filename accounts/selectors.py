@@ -29,7 +29,7 @@ from accounts.models import (
     Tier,
     TierChange,
 )
-from crm.counting import list_tally_with_parts
+from crm.counting import counts_together, list_tally_with_parts
 from crm.history import Change, HistoryEntry, field_label, newest_first, record_entries
 from teams.models import User
 
@@ -374,8 +374,8 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
         "my_customers": mine_tally,
         "key_customers": key_tally,
         "team_customers": None,
-        "pending_reviews": review_queue(viewer=user).count(),
-        "pending_proposals": enrichment_reviews(viewer=user).count(),
+        **counts_together({"pending_reviews": review_queue(viewer=user),
+                           "pending_proposals": enrichment_reviews(viewer=user)}),
         "unassigned": None,
     }
     if user.is_manager or not personal:

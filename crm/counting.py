@@ -117,6 +117,25 @@ def list_tally_with_parts(queryset: QuerySet, parts: dict[str, Q], *, limit: int
     return whole, {name: list_tally(queryset.filter(part), limit=custom) for name, part in parts.items()}
 
 
+def counts_together(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """How many rows each queryset holds (`.count()` of each), in one query: a page's several small counters
+    (a card's queues waiting for the reader) in one round trip instead of one each."""
+    if not querysets:
+        return {}
+    parts, params = [], []
+    for queryset in querysets.values():
+        queryset = queryset.order_by()
+        if not queryset.query.values_select:
+            queryset = queryset.values("pk")
+        sql, part_params = queryset.query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608 - the queryset's own SQL, its params bound
+        params.extend(part_params)
+    with connections[next(iter(querysets.values())).db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
+
+
 class TallyPaginator(Paginator):
     """Django's paginator over a list counted by `list_tally`: its pages stop at the exact-count limit, so
     every page it offers exists (a count above the limit is known to exceed it) and no page skips more than

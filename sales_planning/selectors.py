@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer
+from crm.counting import counts_together
 from crm.errors import PermissionDenied
 from crm.money import CENT, ZERO
 from forecasting.selectors import forecast_amount, forecast_amounts
@@ -577,7 +578,7 @@ def workbench_panel(user: User) -> dict | None:
             plans = plans.filter(org_unit__parent__manager=user)
             incentives = incentives.filter(org_unit__in=managed_unit_ids(user))
         incentives = [plan for plan in incentives if incentive_plan_may_approve(user=user, plan=plan)]
-        panel["quota_allocations"] = waiting.values("period", "allocated_from").distinct().count()
-        panel["territory_plans"] = plans.count()
+        panel.update(counts_together({"quota_allocations": waiting.values("period", "allocated_from").distinct(),
+                                      "territory_plans": plans}))
         panel["incentive_plans"] = len(incentives)
     return panel
