@@ -868,8 +868,11 @@ def subtree_warnings(*, viewer: User, limit: int = 6) -> list[dict]:
     by count on the latest snapshot, worst first (one query: the latest day is its subquery)."""
     latest = FunnelSnapshot.objects.order_by("-date").values("date")[:1]
     holders = Q(org_unit__in=managed_unit_ids(viewer)) | Q(user__in=User.objects.filter(manager=viewer).values("pk"))
+    # Of the person or unit only the name the card shows (a person's row is wide).
     rows = (FunnelSnapshot.objects.filter(holders, date=Subquery(latest), expected_count__gt=0)
-            .select_related("user", "org_unit", "stage"))
+            .select_related("user", "org_unit", "stage")
+            .only("count", "expected_count", "stage", "user__display_name", "user__first_name", "user__last_name",
+                  "user__username", "org_unit__name"))
     found = []
     for row in rows:
         ratio, status = health_status(current=row.count, expected=row.expected_count)
