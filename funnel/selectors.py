@@ -35,7 +35,7 @@ from opportunities.selectors import all_stages as opportunity_stages
 from opportunities.selectors import open_stage_figures
 from opportunities.services import may_edit_opportunity
 from opportunities.stage_requirements import unmet_requirements
-from teams.models import OrgUnit, User, managed_unit_ids
+from teams.models import OrgUnit, Position, User, managed_unit_ids
 from teams.selectors import reporting_line
 
 HUNDRED = Decimal(100)
@@ -905,8 +905,10 @@ def workbench_panel(user: User) -> dict | None:
     personal = user.has_own_book
     health = funnel_health(holder=me) if personal else []
     has_funnel = any(row.figure.count or row.expected.count for row in health)
-    # Someone reports to me or I lead a unit (one query).
-    manages = User.objects.filter(pk=user.pk).filter(
+    # Someone reports to me or I lead a unit (one query; none for the head of the company or of a division, whose
+    # position, read above, already says they lead one).
+    heads_a_unit = user.position in (Position.COMPANY_HEAD, Position.DIVISION_HEAD)
+    manages = heads_a_unit or User.objects.filter(pk=user.pk).filter(
         Exists(User.objects.filter(manager=user)) | Exists(OrgUnit.objects.filter(manager=user))).exists()
     if not has_funnel and not manages:
         return None
