@@ -72,10 +72,11 @@ class CustomerQuerySet(models.QuerySet):
         if user.is_manager:  # a sales manager (administrators were answered above)
             condition |= Q(owner__isnull=True)
         for name, provider in CUSTOMER_ACCESS_PROVIDERS.items():
-            others = provider(user)
+            # The provider's query is built only when it is read or needed as a subquery: building it (a union)
+            # cost more than reading the remembered ids, for each card of the workbench that asks.
             ids = remembered(("customer-access", name, user.pk),
-                             lambda others=others: list(others[: self.OTHER_IDS_INLINE_LIMIT + 1]))
-            condition |= Q(pk__in=others) if len(ids) > self.OTHER_IDS_INLINE_LIMIT else Q(pk__any_of=ids)
+                             lambda provider=provider: list(provider(user)[: self.OTHER_IDS_INLINE_LIMIT + 1]))
+            condition |= Q(pk__in=provider(user)) if len(ids) > self.OTHER_IDS_INLINE_LIMIT else Q(pk__any_of=ids)
         return self.filter(condition)
 
 

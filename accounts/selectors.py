@@ -30,7 +30,7 @@ from accounts.models import (
     Tier,
     TierChange,
 )
-from crm.counting import list_tally
+from crm.counting import counts_together, list_tally_with_parts
 from crm.history import Change, HistoryEntry, field_label, newest_first, record_entries
 from teams.models import User
 
@@ -395,24 +395,28 @@ def workbench_panel(user: User) -> dict[str, Any] | None:
     """The customer area's card on the workbench: what is mine and what waits for me."""
     if not (user and user.is_authenticated):
         return None
-    mine = my_customers(viewer=user)
-    visible = Customer.objects.visible_to(user)
 
-    def tally(customers):
-        # Each count reads at most WORKBENCH_EXACT_COUNT + 1 rows (crm.counting): bounded whoever looks.
-        return list_tally(customers, limit=WORKBENCH_EXACT_COUNT)
+    def tally(customers, part: Q):
+        # Each count reads at most WORKBENCH_EXACT_COUNT + 1 rows (crm.counting): bounded whoever looks. The part
+        # (my key customers, the unassigned ones) is counted by the same read while the whole is within the limit.
+        whole, parts = list_tally_with_parts(customers, {"part": part}, limit=WORKBENCH_EXACT_COUNT)
+        return whole, parts["part"]
 
+    personal = user.has_own_book
+    # Heads of the company or a division and administrators have no customers of their own: their card shows
+    # the customers of their part of the organisation instead (None: not counted).
+    mine_tally, key_tally = tally(my_customers(viewer=user), Q(tier=Tier.KEY)) if personal else (None, None)
     panel = {
         "template": "accounts/_workbench.html",
-        "personal": user.has_own_book,
-        "my_customers": tally(mine),
-        "key_customers": tally(mine.filter(tier=Tier.KEY)),
+        "personal": personal,
+        "my_customers": mine_tally,
+        "key_customers": key_tally,
         "team_customers": None,
-        "pending_reviews": review_queue(viewer=user).count(),
-        "pending_proposals": enrichment_reviews(viewer=user).count(),
+        **counts_together({"pending_reviews": review_queue(viewer=user),
+                           "pending_proposals": enrichment_reviews(viewer=user)}),
         "unassigned": None,
     }
-    if user.is_manager or not user.has_own_book:
-        panel["team_customers"] = tally(visible)
-        panel["unassigned"] = tally(visible.filter(owner__isnull=True))
+    if user.is_manager or not personal:
+        visible = Customer.objects.visible_to(user)
+        panel["team_customers"], panel["unassigned"] = tally(visible, Q(owner__isnull=True))
     return panel

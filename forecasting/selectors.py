@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,7 +74,11 @@ def current_period(*, viewer: User, today: date | None = None) -> ForecastPeriod
     quarter), else the latest open one."""
     today = today or timezone.localdate()
     periods = ForecastPeriod.objects.visible_to(viewer).open()
-    containing = list(periods.filter(start__lte=today, end__gte=today).order_by("end", "kind"))
+    # The periods containing today and the latest one, in one query (the latest is the answer only when none
+    # contains today).
+    latest = periods.order_by("-start").values("pk")[:1]
+    found = list(periods.filter(Q(start__lte=today, end__gte=today) | Q(pk=Subquery(latest))).order_by("end", "kind"))
+    containing = [period for period in found if period.start <= today <= period.end]
     if len(containing) > 1:
         # The one the viewer or their subtree already works in, if any (a quarter forecast, say).
         worked = (Forecast.objects.visible_to(viewer).filter(period__in=containing).order_by("-created_at")
@@ -82,7 +86,7 @@ def current_period(*, viewer: User, today: date | None = None) -> ForecastPeriod
         for period in containing:
             if period.pk == worked:
                 return period
-    return containing[0] if containing else periods.order_by("-start").first()
+    return containing[0] if containing else (found[0] if found else None)
 
 
 def previous_period(period: ForecastPeriod, periods: list[ForecastPeriod] | None = None) -> ForecastPeriod | None:

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from crm.money import CENT, ZERO
-from crm.request_memo import remembered
 from funnel.models import (
     Baseline,
     BaselineSource,
@@ -32,9 +31,11 @@ from funnel.models import (
     StageTaskDone,
 )
 from opportunities.models import Opportunity, Stage, StageOutcome
+from opportunities.selectors import all_stages as opportunity_stages
+from opportunities.selectors import open_stage_figures
 from opportunities.services import may_edit_opportunity
 from opportunities.stage_requirements import unmet_requirements
-from teams.models import OrgUnit, User, managed_unit_ids
+from teams.models import OrgUnit, Position, User, managed_unit_ids
 from teams.selectors import reporting_line
 
 HUNDRED = Decimal(100)
@@ -65,9 +66,8 @@ class Measure:
 # --- Stages ----------------------------------------------------------------------------------
 
 def all_stages() -> list[Stage]:
-    """Every stage in order, read once per page view (crm.request_memo: the funnel's health, figures, stuck list and
-    recent closes each asked for them). Callers read the list; they do not change it or its stages."""
-    return remembered(("stages",), lambda: list(Stage.objects.order_by("order", "id")))
+    """Every stage in order, read once per page view (opportunities.selectors.all_stages)."""
+    return opportunity_stages()
 
 
 def open_stages() -> list[Stage]:
@@ -201,9 +201,9 @@ def funnel_figures(*, holder: Holder, with_stuck: bool = False, today: date | No
     from one aggregate query."""
     stages = open_stages()
     owners = holder.owner_ids()
-    rows = (Opportunity.objects.filter(stage_id__in=[s.pk for s in stages], primary_owner__any_of=owners)
-            .order_by().values_list("stage_id").annotate(count=Count("id"), amount=Sum("amount")))
-    figures = {stage_id: Figure(count=count, amount=amount or ZERO) for stage_id, count, amount in rows}
+    # The same grouped read as the workbench's opportunity card (read once when both ask).
+    rows = open_stage_figures(owner_ids=owners, stage_ids=[s.pk for s in stages])
+    figures = {stage_id: Figure(count=row.count, amount=row.amount) for stage_id, row in rows.items()}
     if with_stuck:
         stuck = stuck_queryset(owner_ids=owners, stages=stages, today=today)
         if stuck is not None:
@@ -241,9 +241,19 @@ def effective_expected(baselines: Iterable[Baseline]) -> dict[int, Expected]:
     return result
 
 
-def holder_baselines(*, holder: Holder) -> list[Baseline]:
+def _holder_baseline_rows(holder: Holder) -> QuerySet[Baseline]:
     filters = {"user": holder.user} if holder.user is not None else {"org_unit": holder.org_unit}
-    return list(Baseline.objects.filter(**filters).select_related("stage", "set_by"))
+    return Baseline.objects.filter(**filters)
+
+
+def holder_baselines(*, holder: Holder) -> list[Baseline]:
+    return list(_holder_baseline_rows(holder).select_related("stage", "set_by"))
+
+
+def holder_expected(*, holder: Holder) -> dict[int, Expected]:
+    """effective_expected of the holder's baselines, reading only what it needs (no stage row, no person)."""
+    return effective_expected(_holder_baseline_rows(holder).only("stage_id", "source", "expected_count",
+                                                                  "expected_amount"))
 
 
 def health_status(*, current: Decimal | int, expected: Decimal | None,
@@ -302,11 +312,13 @@ def funnel_health(*, holder: Holder, settings: FunnelSettings | None = None,
                   with_stuck: bool = False, figures: Mapping[int, Figure] | None = None) -> list[StageHealth]:
     """Per open stage: the holder's count, amount and weighted amount (and stuck count), the expected values
     and the health by count and by amount (four queries whatever the size of the funnel). `figures`, when
-    given, are used instead of the live ones (a unit's figures from the day's snapshot)."""
-    settings = settings or FunnelSettings.load()
+    given, are used instead of the live ones (a unit's figures from the day's snapshot). The settings (the
+    health thresholds) are read only when some stage has an expected value to compare with."""
     if figures is None:
         figures = funnel_figures(holder=holder, with_stuck=with_stuck)
-    expected = effective_expected(holder_baselines(holder=holder))
+    expected = holder_expected(holder=holder)
+    if settings is None and any(e.count is not None or e.amount is not None for e in expected.values()):
+        settings = FunnelSettings.load()
     rows = []
     for stage in funnel_stages(holding=figures):
         figure = figures.get(stage.pk, Figure())
@@ -427,9 +439,10 @@ def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = No
     if queryset is None:
         return Opportunity.objects.none()
     owners = viewer.visible_owner_ids()
-    if owners is not None:
+    if owners is not None and holder.user != viewer:
         # The list is by primary owner: those in the viewer's subtree (a cheaper test than visible_to, and
-        # never wider: every opportunity it keeps is one visible_to keeps).
+        # never wider: every opportunity it keeps is one visible_to keeps). One's own funnel needs no test:
+        # the subtree starts with oneself.
         queryset = queryset.filter(primary_owner__in=owners)
     return queryset.select_related("stage", "customer", "primary_owner").order_by("entered_at", "id")
 
@@ -852,13 +865,14 @@ def closed_recently(*, holder: Holder, days: int = 90, today: date | None = None
 
 def subtree_warnings(*, viewer: User, limit: int = 6) -> list[dict]:
     """For a manager: the units they manage (and below) and their direct reports whose funnel is in warning
-    by count on the latest snapshot, worst first (two queries)."""
-    latest = FunnelSnapshot.objects.order_by("-date").values_list("date", flat=True).first()
-    if latest is None:
-        return []
+    by count on the latest snapshot, worst first (one query: the latest day is its subquery)."""
+    latest = FunnelSnapshot.objects.order_by("-date").values("date")[:1]
     holders = Q(org_unit__in=managed_unit_ids(viewer)) | Q(user__in=User.objects.filter(manager=viewer).values("pk"))
-    rows = (FunnelSnapshot.objects.filter(holders, date=latest, expected_count__gt=0)
-            .select_related("user", "org_unit", "stage"))
+    # Of the person or unit only the name the card shows (a person's row is wide).
+    rows = (FunnelSnapshot.objects.filter(holders, date=Subquery(latest), expected_count__gt=0)
+            .select_related("user", "org_unit", "stage")
+            .only("count", "expected_count", "stage", "user__display_name", "user__first_name", "user__last_name",
+                  "user__username", "org_unit__name"))
     found = []
     for row in rows:
         ratio, status = health_status(current=row.count, expected=row.expected_count)
@@ -868,6 +882,17 @@ def subtree_warnings(*, viewer: User, limit: int = 6) -> list[dict]:
                           "percent": (ratio * HUNDRED).quantize(CENT, rounding=ROUND_DOWN)})
     found.sort(key=lambda item: (item["ratio"], item["stage"].order))
     return found[:limit]
+
+
+def workbench_stuck(*, viewer: User, holder: Holder, limit: int = 5) -> list[Opportunity]:
+    """The holder's `limit` longest-stuck opportunities with what a line of the card shows (the name, the stage,
+    the days in it): the stages come from the page's list of them, not a join per row (one query)."""
+    stages = {stage.pk: stage for stage in all_stages()}
+    rows = list(stuck_opportunities(viewer=viewer, holder=holder).select_related(None)
+                .only("name", "stage_id")[:limit])
+    for row in rows:
+        row.stage = stages[row.stage_id]
+    return attach_days(rows)
 
 
 def workbench_panel(user: User) -> dict | None:
@@ -880,10 +905,14 @@ def workbench_panel(user: User) -> dict | None:
     personal = user.has_own_book
     health = funnel_health(holder=me) if personal else []
     has_funnel = any(row.figure.count or row.expected.count for row in health)
-    manages = User.objects.filter(manager=user).exists() or OrgUnit.objects.filter(manager=user).exists()
+    # Someone reports to me or I lead a unit (one query; none for the head of the company or of a division, whose
+    # position, read above, already says they lead one).
+    heads_a_unit = user.position in (Position.COMPANY_HEAD, Position.DIVISION_HEAD)
+    manages = heads_a_unit or User.objects.filter(pk=user.pk).filter(
+        Exists(User.objects.filter(manager=user)) | Exists(OrgUnit.objects.filter(manager=user))).exists()
     if not has_funnel and not manages:
         return None
-    stuck = attach_days(stuck_opportunities(viewer=user, holder=me)[:5]) if personal else []
+    stuck = workbench_stuck(viewer=user, holder=me) if personal else []
     return {
         "template": "funnel/_workbench.html",
         "personal": personal,

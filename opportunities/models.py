@@ -249,14 +249,17 @@ class OpportunityQuerySet(models.QuerySet):
         owner_ids = user.visible_owner_id_list()
         if owner_ids is None:
             return self.all()
-        memberships = OpportunityTeamMember.objects.filter(user=user, is_primary=False).values_list(
-            "opportunity_id", flat=True)
+
+        def memberships():
+            return OpportunityTeamMember.objects.filter(user=user, is_primary=False).values_list(
+                "opportunity_id", flat=True)
+
         team_ids = remembered(("opportunity-memberships", user.pk),
-                              lambda: list(memberships[: self.TEAM_IDS_INLINE_LIMIT + 1]))
+                              lambda: list(memberships()[: self.TEAM_IDS_INLINE_LIMIT + 1]))
         # One array parameter each (crm.lookups), not one placeholder per person or membership.
         condition = Q(primary_owner_id__any_of=owner_ids)
         if len(team_ids) > self.TEAM_IDS_INLINE_LIMIT:
-            condition |= Q(pk__in=memberships)
+            condition |= Q(pk__in=memberships())
         elif team_ids:
             condition |= Q(pk__any_of=team_ids)
         return self.filter(condition)
@@ -328,6 +331,10 @@ class Opportunity(models.Model):
             models.Index(fields=["closed_on"], name="opportunity_closed_on"),
             # The customers of a person's opportunities (who sees which customer), read index-only.
             models.Index(fields=["primary_owner", "customer"], name="opportunity_owner_customer"),
+            # A person's figures per stage (the workbench's opportunity and funnel cards, the funnel page), read
+            # index-only: count, amount and how many are of high value.
+            models.Index(fields=["primary_owner", "stage"], include=["amount", "high_value"],
+                         name="opportunity_owner_stage"),
         ]
 
     def __str__(self) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer
+from crm.counting import counts_together
 from crm.errors import PermissionDenied
 from crm.money import CENT, ZERO
 from forecasting.selectors import forecast_amount, forecast_amounts
@@ -180,12 +181,22 @@ def current_period(*, kind: str = PeriodKind.QUARTER, today: date | None = None)
     return QuotaPeriod.objects.filter(kind=kind, start__lte=today, end__gte=today).first()
 
 
+def current_quarter_or_year(*, today: date | None = None) -> list[QuotaPeriod]:
+    """The current quarter and the current year, those that exist, in that order: `current_period` of each kind,
+    from one query."""
+    today = today or timezone.localdate()
+    first_of_kind: dict[str, QuotaPeriod] = {}
+    for period in QuotaPeriod.objects.filter(kind__in=[PeriodKind.QUARTER, PeriodKind.YEAR], start__lte=today,
+                                             end__gte=today):
+        first_of_kind.setdefault(period.kind, period)  # in the model's order, as first() picks
+    return [first_of_kind[kind] for kind in (PeriodKind.QUARTER, PeriodKind.YEAR) if kind in first_of_kind]
+
+
 def opening_period(*, viewer, today: date | None = None) -> QuotaPeriod | None:
     """The period the quota pages open on: the current quarter, else the current year, whichever holds quotas
     the viewer may see; else the latest period that does; else the current quarter or year (an administrator
     about to set them). Two queries at most."""
-    current = [period for period in (current_period(today=today), current_period(kind=PeriodKind.YEAR, today=today))
-               if period is not None]
+    current = current_quarter_or_year(today=today)
     with_quotas = list(Quota.objects.visible_to(viewer).order_by("-period__start", "period__quarter")
                        .values_list("period_id", flat=True).distinct()[:50])
     for period in current:
@@ -545,7 +556,7 @@ def workbench_panel(user: User) -> dict | None:
     """My quota and attainment this period; for managers, what waits for my approval."""
     if not (user and user.is_authenticated and user.is_active):
         return None
-    period = current_period() or current_period(kind=PeriodKind.YEAR)
+    period = next(iter(current_quarter_or_year()), None)
     panel: dict[str, Any] = {"template": "sales_planning/_sales_workbench.html", "period": period, "mine": None,
                              "unit": None}
     if period is not None:
@@ -567,7 +578,7 @@ def workbench_panel(user: User) -> dict | None:
             plans = plans.filter(org_unit__parent__manager=user)
             incentives = incentives.filter(org_unit__in=managed_unit_ids(user))
         incentives = [plan for plan in incentives if incentive_plan_may_approve(user=user, plan=plan)]
-        panel["quota_allocations"] = waiting.values("period", "allocated_from").distinct().count()
-        panel["territory_plans"] = plans.count()
+        panel.update(counts_together({"quota_allocations": waiting.values("period", "allocated_from").distinct(),
+                                      "territory_plans": plans}))
         panel["incentive_plans"] = len(incentives)
     return panel

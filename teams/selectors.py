@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Aggregate, Count, Prefetch, QuerySet
+from django.db.models import Aggregate, Case, Count, Prefetch, Q, QuerySet, Subquery, When
 
 from teams.models import OrgUnit, Territory, User
 
@@ -56,24 +56,45 @@ def workbench_panel(user: User) -> dict | None:
     """The workbench's row about the person's place in the organisation: reporting line, subtree, direct reports."""
     if not (user and user.is_authenticated):
         return None
-    direct_reports = list(user.direct_reports.filter(is_active=True).select_related("org_unit"))
+    superiors, direct_reports, subtree_size = people_around(user=user)
     return {
         "template": "teams/_workbench.html",
         "wide": True,  # a row of its own, below the areas' cards
         "direct_reports": direct_reports,
-        "subtree_size": user.subordinates().filter(is_active=True).count(),
-        "superiors": reporting_line(user=user),
+        "subtree_size": subtree_size,
+        "superiors": superiors,
     }
 
 
-def reporting_line(*, user: User) -> list[User]:
-    """The person's superiors, nearest first, from one query."""
-    by_id = {person.pk: person for person in user.superiors().select_related("org_unit")}
+def _line(user: User, by_id: dict[int, User]) -> list[User]:
     line, current = [], by_id.get(user.manager_id)
     while current is not None and current not in line:
         line.append(current)
         current = by_id.get(current.manager_id)
     return line
+
+
+def reporting_line(*, user: User) -> list[User]:
+    """The person's superiors, nearest first, from one query."""
+    return _line(user, {person.pk: person for person in user.superiors().select_related("org_unit")})
+
+
+def people_around(*, user: User) -> tuple[list[User], list[User], int]:
+    """The person's superiors (nearest first), their active direct reports (by username), with their org units,
+    and how many active people their subtree holds, from one query. The person's own org unit comes with them
+    and is kept on `user`: the workbench's card and every page's top bar show it, which otherwise cost a query
+    of its own."""
+    subtree = (user.subordinates().filter(is_active=True).order_by().values("is_active")
+               .annotate(size=Count("pk")).values("size")[:1])
+    around = Q(pk__in=user.superiors().values("pk")) | Q(pk=user.pk) | Q(manager=user, is_active=True)
+    people = list(User.objects.filter(around).select_related("org_unit").order_by("username")
+                  .annotate(subtree_size=Case(When(pk=user.pk, then=Subquery(subtree)))))
+    by_id = {person.pk: person for person in people}
+    me = by_id.pop(user.pk, None)
+    if me is not None and not User.org_unit.is_cached(user):
+        User.org_unit.field.set_cached_value(user, me.org_unit)
+    direct_reports = [person for person in people if person.manager_id == user.pk and person.is_active]
+    return _line(user, by_id), direct_reports, (me.subtree_size or 0) if me is not None else 0
 
 
 # Figures that apps above teams add to each territory of the list, name -> a function making the aggregate

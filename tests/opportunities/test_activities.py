@@ -155,7 +155,7 @@ def test_workbench_panel(owner, opportunity, django_assert_max_num_queries):
     ActivityFactory(opportunity=opportunity, owner=owner, due_at=at(0, 15), subject="今天下午")
     ActivityFactory(opportunity=opportunity, owner=owner, due_at=at(1), subject="明天")
     OpportunityFactory(primary_owner=owner, amount=Decimal("50000.00"), high_value=True)
-    # today's activities, the open stages' ids, my open opportunities' figures, overdue activities
+    # today's activities, the stages, my open opportunities' figures per stage, overdue activities
     with django_assert_max_num_queries(4):
         panel = selectors.workbench_panel(owner)
     assert panel["template"] == "opportunities/_workbench.html"
