@@ -853,7 +853,7 @@ def closed_recently(*, holder: Holder, days: int = 90, today: date | None = None
     rows = (Opportunity.objects.filter(stage_id__in=list(outcomes),
                                        closed_on__range=(today - timedelta(days=days), today),
                                        primary_owner__in=holder.owners())
-            .order_by().values_list("stage_id").annotate(count=Count("id"), amount=Sum("amount")))
+            .order_by().values_list("stage_id").annotate(count=Count("*"), amount=Sum("amount")))
     result = {StageOutcome.WON: Figure(), StageOutcome.LOST: Figure()}
     for stage_id, count, amount in rows:
         before = result[outcomes[stage_id]]
