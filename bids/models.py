@@ -371,6 +371,11 @@ class BidProject(models.Model):
         indexes = [
             models.Index(fields=["status", "submission_at"], name="bidproject_status_submission"),
             models.Index(fields=["opening_at"], name="bidproject_opening"),
+            # The key dates of the next days (the workbench's card, the daily reminder): one index per date.
+            models.Index(fields=["registration_at"], name="bidproject_registration"),
+            models.Index(fields=["clarification_at"], name="bidproject_clarification"),
+            models.Index(fields=["submission_at"], name="bidproject_submission"),
+            models.Index(fields=["award_at"], name="bidproject_award"),
         ]
 
     def __str__(self) -> str:

@@ -335,8 +335,9 @@ class Opportunity(models.Model):
             # The customers of a person's opportunities (who sees which customer), read index-only.
             models.Index(fields=["primary_owner", "customer"], name="opportunity_owner_customer"),
             # A person's figures per stage (the workbench's opportunity and funnel cards, the funnel page), read
-            # index-only: count, amount and how many are of high value.
-            models.Index(fields=["primary_owner", "stage"], include=["amount", "high_value"],
+            # index-only: count, amount and how many are of high value; and the ids of a person's opportunities
+            # (the visibility of their tenders and activities) without a heap page each.
+            models.Index(fields=["primary_owner", "stage"], include=["amount", "high_value", "id"],
                          name="opportunity_owner_stage"),
         ]
 
