@@ -154,6 +154,11 @@ CACHES = {
     if CACHE_URL else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "crm_cache"},
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# With Redis, a page reads the signed-in session from the cache (written through to the database, which stays
+# the record: a Redis outage falls back to it); without Redis, from the database alone, as a cache read would
+# be the same query.
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if CACHE_URL
+                  else "django.contrib.sessions.backends.db")
 
 # --- People and sign-in -----------------------------------------------------------------
 AUTH_USER_MODEL = "teams.User"

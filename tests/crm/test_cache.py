@@ -23,6 +23,19 @@ def test_with_redis_the_cache_is_redis(variable):
     assert backend({variable: "redis://127.0.0.1:6379/1"}) == "django_redis.cache.RedisCache"
 
 
+SESSIONS = ("shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)")
+
+
+@pytest.mark.parametrize("variable, engine", [
+    (None, "django.contrib.sessions.backends.db"),
+    ("CACHE_URL", "django.contrib.sessions.backends.cached_db"),
+    ("REDIS_URL", "django.contrib.sessions.backends.cached_db"),
+])
+def test_sessions_are_read_from_redis_when_there_is_one_and_kept_in_the_database(variable, engine):
+    extra = {variable: "redis://127.0.0.1:6379/1"} if variable else {}
+    assert run_django({**PRODUCTION, **extra}, *SESSIONS).stdout.split()[-1] == engine
+
+
 @pytest.mark.django_db
 def test_the_migrations_create_the_cache_table():
     from django.core.cache import cache
