@@ -28,6 +28,32 @@ git ls-files -z --cached --others --exclude-standard \
   | tar --null -T - -cf - | tar -xf - -C "$tmp"
 squashes=$(grep -l "^    replaces = \[" "$tmp"/*/migrations/0*.py)
 [ -n "$squashes" ] || { echo "no squashed migration found"; exit 1; }
+# A migration written after a squash depends on it; without the squash it follows the last migration of its
+# app that the squash replaced (what Django's loader does while both exist).
+"$PY" - "$tmp" $squashes <<'PYTHON'
+import ast
+import sys
+from pathlib import Path
+
+tree, squashes = Path(sys.argv[1]), [Path(name) for name in sys.argv[2:]]
+renamed = {}
+for path in squashes:
+    app = path.parent.parent.name
+    module = ast.parse(path.read_text())
+    replaces = next(ast.literal_eval(node.value) for node in ast.walk(module)
+                    if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "replaces")
+    renamed[(app, path.stem)] = [name for label, name in replaces if label == app][-1]
+for path in tree.glob("*/migrations/0*.py"):
+    if path in squashes:
+        continue
+    text = original = path.read_text()
+    for (app, squash), last in renamed.items():
+        text = text.replace(f'("{app}", "{squash}")', f'("{app}", "{last}")')
+        text = text.replace(f"('{app}', '{squash}')", f"('{app}', '{last}')")
+    if text != original:
+        path.write_text(text)
+        print(f"{path.relative_to(tree)}: follows the replaced migrations")
+PYTHON
 rm $squashes
 
 unset CELERY_BROKER_URL PYTHONPATH
