@@ -18,7 +18,7 @@ register = template.Library()
 @register.simple_tag
 def customer_row(customer) -> str:
     """One row of the customer list (customer_list.html), written in Python: the same HTML as the template loop it
-    replaces, with _tier_badge.html's badge (tests compare them), at a fraction of its cost (the include, the
+    replaces, with the tier badge (tests compare them), at a fraction of its cost (the include, the
     `reverse()` of get_absolute_url and two dozen lookups per row were half the page's rendering). The link is
     `customer.detail_url` (crm.links.record_url, set by the view); every value is escaped (crm.escaping.esc)."""
     tiers, sources = _choice_labels(get_language())
@@ -36,12 +36,23 @@ def customer_row(customer) -> str:
         f'          <td>{place}{esc(customer.city or "—")}</td>\n'
         f'          <td>{esc(customer.industry or "—")}</td>\n'
         f'          <td>{owner}</td>\n'
-        f'          <td><span class="badge tier-badge tier-{esc(customer.tier)}" data-testid="tier-badge">'
-        f'{esc(tiers.get(customer.tier, customer.tier))}</span></td>\n'
+        f'          <td>{tier_badge_html(customer.tier, tiers)}</td>\n'
         f'          <td class="small">{esc(sources.get(customer.source, customer.source))}</td>\n'
         f'          <td class="text-end small text-muted text-nowrap">'
         f'{created.year:04d}-{created.month:02d}-{created.day:02d}</td>\n'
         f'        </tr>')
+
+
+@register.simple_tag
+def tier_badge(customer) -> str:
+    """`{% tier_badge customer %}`: the customer's tier as a badge (its colour from the tier's CSS class)."""
+    return mark_safe(tier_badge_html(customer.tier, _choice_labels(get_language())[0]))  # noqa: S308 - escaped
+
+
+def tier_badge_html(tier: str, labels: dict[str, str]) -> str:
+    """The tier badge of the customer list's rows and of the customer pages (the only place it is written)."""
+    return (f'<span class="badge tier-badge tier-{esc(tier)}" data-testid="tier-badge">'
+            f'{esc(labels.get(tier, tier))}</span>')
 
 
 @lru_cache(maxsize=8)

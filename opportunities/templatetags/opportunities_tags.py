@@ -54,11 +54,11 @@ def list_cell(column, opportunity) -> str:
 
 @register.simple_tag
 def opportunity_row(opportunity, columns) -> str:
-    """One row of the opportunity list (opportunity_list.html), written in Python: the stage and score badges of
-    the stage and score badges and the registered columns' cells, the same HTML as the template loop
-    it replaces (tests compare them), at a fraction of its cost (an include, a `{% url %}` and a dozen lookups per
-    row were half the page's rendering). The link is `opportunity.detail_url` (crm.links.record_url, set by the
-    view); every value is escaped (crm.escaping.esc)."""
+    """One row of the opportunity list (opportunity_list.html), written in Python: the stage and score badges and
+    the registered columns' cells, the same HTML as the template loop it replaces (tests compare them), at a
+    fraction of its cost (an include, a `{% url %}` and a dozen lookups per row were half the page's rendering).
+    The link is `opportunity.detail_url` (crm.links.record_url, set by the view); every value is escaped
+    (crm.escaping.esc)."""
     name, customer = esc(opportunity.name), esc(opportunity.customer.name)
     cells = "".join(f'<td class="text-end">{list_cell(column, opportunity)}</td>' for column in columns)
     return mark_safe(  # noqa: S308 - every value above and below is escaped
@@ -81,12 +81,10 @@ def customer_opportunity_row(opportunity) -> str:
     """One row of the customer page's list of its opportunities (_customer_opportunities.html), written in Python
     like opportunity_row: the same HTML as the template loop it replaces. The customer page loads no opportunities
     stylesheet: Bootstrap's badges only. The link is `opportunity.detail_url` (crm.links.record_url)."""
-    stage = opportunity.stage
-    css = {"won": "text-bg-success", "lost": "text-bg-danger"}.get(stage.outcome, "text-bg-light border")
     return mark_safe(  # noqa: S308 - every value is escaped
         f'<tr>\n'
         f'        <td><a href="{esc(opportunity.detail_url)}" class="fw-semibold">{esc(opportunity.name)}</a></td>\n'
-        f'        <td><span class="badge {css}">{esc(stage.code)} {esc(stage.name)}</span></td>\n'
+        f'        <td>{stage_badge(opportunity.stage, open_css="text-bg-light border")}</td>\n'
         f'        <td class="text-end font-monospace">{esc(money(opportunity.amount))}</td>\n'
         f'        <td>{ymd(opportunity.expected_close_date)}</td>\n'
         f'        <td>{esc(opportunity.primary_owner)}</td>\n'
@@ -112,9 +110,10 @@ def score_badge_tag(opportunity) -> str:
     return mark_safe(score_badge(opportunity))  # noqa: S308 - escaped by score_badge
 
 
-def stage_badge(stage) -> str:
-    """The stage badge of the list rows and the opportunity page (the only place it is written)."""
-    css = {"won": "text-bg-success", "lost": "text-bg-danger"}.get(stage.outcome, "opp-stage-badge")
+def stage_badge(stage, *, open_css: str = "opp-stage-badge") -> str:
+    """The stage badge of the list rows and the opportunity page (the only place it is written): green when won,
+    red when lost, `open_css` while open (pages without the opportunities stylesheet pass a Bootstrap class)."""
+    css = {"won": "text-bg-success", "lost": "text-bg-danger"}.get(stage.outcome, open_css)
     return f'<span class="badge {css}">{esc(stage.code)} {esc(stage.name)}</span>'
 
 

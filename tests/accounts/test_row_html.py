@@ -23,7 +23,7 @@ ROW = Template("""{% load i18n %}<tr>
           <td>{% if customer.province and customer.province != customer.city %}{{ customer.province }} · {% endif %}{{ customer.city|default:"—" }}</td>
           <td>{{ customer.industry|default:"—" }}</td>
           <td>{% if customer.owner %}{{ customer.owner }}{% else %}<span class="badge text-bg-light border text-muted">{% translate "Unassigned" %}</span>{% endif %}</td>
-          <td>{% include "accounts/_tier_badge.html" %}</td>
+          <td><span class="badge tier-badge tier-{{ customer.tier }}" data-testid="tier-badge">{{ customer.get_tier_display }}</span></td>
           <td class="small">{{ customer.get_source_display }}</td>
           <td class="text-end small text-muted text-nowrap">{{ customer.created_at|date:"Y-m-d" }}</td>
         </tr>""")  # noqa: E501
