@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
@@ -120,7 +121,10 @@ def _estimate_key(queryset: QuerySet, limit: int) -> str | None:
     if (settings.LIST_ESTIMATE_CACHE_SECONDS <= 0 or connections[queryset.db].vendor != "postgresql"
             or isinstance(caches["default"], DatabaseCache)):
         return None
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a list Django knows to be empty (`.none()`, `__in=[]`): counted without a query
+        return None
     digest = hashlib.sha256(repr((queryset.db, limit, sql, params)).encode()).hexdigest()
     return f"list-estimate:{digest}"
 
@@ -154,18 +158,25 @@ def counts_together(querysets: dict[str, QuerySet]) -> dict[str, int]:
     (a card's queues waiting for the reader) in one round trip instead of one each."""
     if not querysets:
         return {}
-    parts, params = [], []
-    for queryset in querysets.values():
+    counts: dict[str, int] = {}
+    parts, params, names = [], [], []
+    for name, queryset in querysets.items():
         queryset = queryset.order_by()
         if not queryset.query.values_select:
             queryset = queryset.values("pk")
-        sql, part_params = queryset.query.sql_with_params()
+        try:
+            sql, part_params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # Django knows it is empty (`.none()`, `__in=[]`): nothing to ask the database
+            counts[name] = 0
+            continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608 - the queryset's own SQL, its params bound
         params.extend(part_params)
-    with connections[next(iter(querysets.values())).db].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
-    return dict(zip(querysets, row, strict=True))
+        names.append(name)
+    if parts:
+        with connections[next(iter(querysets.values())).db].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            counts.update(zip(names, cursor.fetchone(), strict=True))
+    return {name: counts[name] for name in querysets}
 
 
 class TallyPaginator(Paginator):

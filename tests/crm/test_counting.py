@@ -23,6 +23,16 @@ def test_counts_together_gives_each_querysets_count_in_one_query(owner, teammate
     assert counts_together({}) == {}
 
 
+def test_counts_together_counts_a_list_known_to_be_empty_without_asking(owner, django_assert_num_queries):
+    CustomerFactory(owner=owner)
+    querysets = {"none": Customer.objects.none(), "mine": Customer.objects.filter(owner=owner),
+                 "no ids": Customer.objects.filter(pk__in=[])}
+    with django_assert_num_queries(1):
+        assert counts_together(querysets) == {"none": 0, "mine": 1, "no ids": 0}
+    with django_assert_num_queries(0):
+        assert counts_together({"none": Customer.objects.none()}) == {"none": 0}
+
+
 def test_a_tally_with_parts_counts_the_parts_with_the_whole_within_the_limit(owner, django_assert_num_queries):
     CustomerFactory.create_batch(3, owner=owner, tier="key")
     CustomerFactory(owner=owner)

@@ -103,3 +103,21 @@ def test_the_database_cache_keeps_nothing(api_as, manager, owner, customer, djan
         api.get(LIST)
     assert counted(second)
     assert not any("crm_cache" in q["sql"] for q in second.captured_queries)
+
+
+@pytest.mark.parametrize("params", [{"stage": "zz"}, {"stage": "zz", "exact_count": "1"}])
+def test_a_list_known_to_be_empty_answers_with_the_cache_on(shared_cache, api_as, manager, owner, customer, params):
+    """An unknown stage code filters on no stage (`stage_id IN ()`): Django knows the list is empty before any SQL
+    exists, and the estimate's key must not ask for that SQL."""
+    add(owner, customer, LIMIT + 3)
+    response = api_as(manager).get(LIST, params)
+    assert response.status_code == 200
+    assert response.json()["count"] == 0 and response.json()["count_exact"] is True
+
+
+def test_the_page_with_a_filter_that_matches_nothing_answers_with_the_cache_on(shared_cache, client, manager, owner,
+                                                                              customer):
+    add(owner, customer, LIMIT + 3)
+    client.force_login(manager)
+    for params in ({"stage": "zz"}, {"close_after": "2026-02-31"}):
+        assert client.get("/opportunities/", params).status_code == 200
