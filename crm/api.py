@@ -151,7 +151,7 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 # Leaf formats of the API as DRF's own fields write them (a decimal string with its places, ISO 8601 in the current
-# zone with "Z" for UTC): the list endpoints' lean representations (e.g. opportunities.api.opportunity_json) build
+# zone with "Z" for UTC): the list endpoints' lean representations (e.g. opportunities.api.opportunity_rows_json) build
 # their rows with these instead of a serializer per row, and tests compare them with the serializer, field by field.
 MONEY_TEXT = serializers.DecimalField(max_digits=18, decimal_places=2)
 MOMENT_TEXT = serializers.DateTimeField()

@@ -194,25 +194,11 @@ _QUANTITY_TEXT = serializers.DecimalField(max_digits=12, decimal_places=2)
 _PERCENT_TEXT = serializers.DecimalField(max_digits=5, decimal_places=2)
 
 
-def line_json(line: OpportunityLine) -> dict:
-    """One line as OpportunityLineSerializer writes it, without building a serializer (see opportunity_json)."""
-    product = line.product
-    return {
-        "id": line.pk,
-        "product": line.product_id,
-        "product_code": product.code,
-        "product_name": product.name,
-        "configuration": line.configuration,
-        "quantity": _QUANTITY_TEXT.to_representation(line.quantity),
-        "unit_price": money_text(line.unit_price),
-        "discount": _PERCENT_TEXT.to_representation(line.discount),
-        "amount": money_text(line.amount),
-    }
-
-
 def opportunity_rows_json(rows: list[dict]) -> list[dict]:
-    """The API list's rows (`selectors.opportunity_list_api_values`) as `opportunity_json` writes each
-    opportunity, from plain values and one query for the page's lines."""
+    """Opportunities as OpportunitySerializer writes them (the same fields, order and formats; tests compare the
+    two), for the GETs of the list and of one opportunity, from the plain values of
+    `selectors.opportunity_list_api_values` and one query for their lines: a serializer, or a model instance, per
+    row cost more Python than the rest of the request."""
     lines = selectors.opportunity_lines_values([row["pk"] for row in rows])
     english = in_english()
     return [{
@@ -252,39 +238,6 @@ def opportunity_rows_json(rows: list[dict]) -> list[dict]:
         "created_at": moment_text(row["created_at"]),
         "updated_at": moment_text(row["updated_at"]),
     } for row in rows]
-
-
-def opportunity_json(opportunity: Opportunity) -> dict:
-    """An opportunity as OpportunitySerializer writes it (the same fields, order and formats; tests compare the
-    two), for the GETs of the list and of one opportunity: a serializer per row costs more Python than the rest of
-    the request (copying its fields, resolving each one), and the list's p95 is bound by it."""
-    stage = opportunity.stage
-    return {
-        "id": opportunity.pk,
-        "name": opportunity.name,
-        "customer": opportunity.customer_id,
-        "customer_name": opportunity.customer.name,
-        "description": opportunity.description,
-        "amount": money_text(opportunity.amount),
-        "currency": opportunity.currency,
-        "expected_close_date": day_text(opportunity.expected_close_date),
-        "closed_on": day_text(opportunity.closed_on),
-        "stage": stage.code,
-        "outcome": stage.outcome,
-        "stage_name": stage.name,
-        "probability": stage.probability,
-        "weighted_amount": money_text(opportunity.weighted_amount),
-        "primary_owner": opportunity.primary_owner_id,
-        "primary_owner_name": str(opportunity.primary_owner),
-        "confirmed": opportunity.confirmed,
-        "assessment_score": opportunity.assessment_score,
-        "high_value": opportunity.high_value,
-        "source": opportunity.source,
-        "competitors": [None if name is None else str(name) for name in opportunity.competitors],
-        "lines": [line_json(line) for line in opportunity.lines.all()],
-        "created_at": moment_text(opportunity.created_at),
-        "updated_at": moment_text(opportunity.updated_at),
-    }
 
 
 class AssessmentInputSerializer(serializers.Serializer):
@@ -361,7 +314,7 @@ class OpportunityViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.Retriev
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Opportunity.objects.none()
-        if self.action == "list":
+        if self.action in ("list", "retrieve"):
             return selectors.opportunity_list_api_values(viewer=self.request.user)
         return selectors.opportunity_list_api(viewer=self.request.user)
 
@@ -374,7 +327,8 @@ class OpportunityViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.Retriev
         return self.get_paginated_response(opportunity_rows_json(page))
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(opportunity_json(self.get_object()))
+        """One visible opportunity (404 otherwise), written as a row of the list."""
+        return Response(opportunity_rows_json([self.get_object()])[0])
 
     @extend_schema(request=AssessmentInputSerializer, responses=AssessmentOutputSerializer, methods=["POST"])
     @extend_schema(responses=AssessmentOutputSerializer, methods=["GET"])

@@ -108,21 +108,16 @@ def may_confirm(user: User, opportunity: Opportunity) -> bool:
 
 
 def owner_choices(user: User):
-    """Whom `user` may name as primary owner: themselves and their subtree; administrators anyone."""
+    """Whom `user` may name as primary owner: the active people whose records they see (themselves and their
+    subtree; administrators anyone: User.visible_owner_id_list, read once per page view)."""
     people = User.objects.filter(is_active=True)
-    if user.is_admin:
-        return people
-    return people.filter(pk__in=user.subordinate_ids(include_self=True))
+    owner_ids = user.visible_owner_id_list()
+    return people if owner_ids is None else people.filter(pk__any_of=owner_ids)
 
 
 def owner_names(user: User) -> list[tuple[int, str]]:
-    """(id, name) of `owner_choices(user)` by username, for the list's owner filter: the subtree's ids the page has
-    already read (User.visible_owner_id_list, the same people as owner_choices) and their names in one query."""
-    people = User.objects.filter(is_active=True)
-    owner_ids = user.visible_owner_id_list()
-    if owner_ids is not None:
-        people = people.filter(pk__any_of=owner_ids)
-    return people.order_by("username").names()
+    """(id, name) of `owner_choices(user)` by username, for the list's owner filter: names, not model instances."""
+    return owner_choices(user).order_by("username").names()
 
 
 def _check_visible(opportunity: Opportunity, by: User) -> None:

@@ -176,18 +176,21 @@ def forecasts_for(*, period: QuotaPeriod, holders: Iterable[User | OrgUnit]) -> 
     return [amounts.get(pk, ZERO) if pk is not None else ZERO for pk in owner_ids]
 
 
-def current_period(*, kind: str = PeriodKind.QUARTER, today: date | None = None) -> QuotaPeriod | None:
+def periods_containing(today: date | None = None) -> QuerySet[QuotaPeriod]:
+    """The periods that hold `today` (the current ones), in the model's order."""
     today = today or timezone.localdate()
-    return QuotaPeriod.objects.filter(kind=kind, start__lte=today, end__gte=today).first()
+    return QuotaPeriod.objects.filter(start__lte=today, end__gte=today)
+
+
+def current_period(*, kind: str = PeriodKind.QUARTER, today: date | None = None) -> QuotaPeriod | None:
+    return periods_containing(today).filter(kind=kind).first()
 
 
 def current_quarter_or_year(*, today: date | None = None) -> list[QuotaPeriod]:
     """The current quarter and the current year, those that exist, in that order: `current_period` of each kind,
     from one query."""
-    today = today or timezone.localdate()
     first_of_kind: dict[str, QuotaPeriod] = {}
-    for period in QuotaPeriod.objects.filter(kind__in=[PeriodKind.QUARTER, PeriodKind.YEAR], start__lte=today,
-                                             end__gte=today):
+    for period in periods_containing(today).filter(kind__in=[PeriodKind.QUARTER, PeriodKind.YEAR]):
         first_of_kind.setdefault(period.kind, period)  # in the model's order, as first() picks
     return [first_of_kind[kind] for kind in (PeriodKind.QUARTER, PeriodKind.YEAR) if kind in first_of_kind]
 
