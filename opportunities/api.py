@@ -314,16 +314,20 @@ class OpportunityViewSet(IdempotentWrites, mixins.ListModelMixin, mixins.Retriev
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Opportunity.objects.none()
-        if self.action in ("list", "retrieve"):
+        if self.action == "list":
+            return selectors.opportunity_list_visible(viewer=self.request.user)
+        if self.action == "retrieve":
             return selectors.opportunity_list_api_values(viewer=self.request.user)
         return selectors.opportunity_list_api(viewer=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        """The visible opportunities, filtered and paginated; each row as `OpportunitySerializer` writes it."""
-        rows = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(rows)
-        if page is None:
+        """The visible opportunities, filtered and paginated; each row as `OpportunitySerializer` writes it.
+        The filters apply to the bare rows, which are counted as such; the page reads them as values."""
+        filtered = self.filter_queryset(self.get_queryset())
+        rows = selectors.opportunity_api_values(filtered)
+        if self.paginator is None:
             return Response(opportunity_rows_json(list(rows)))
+        page = self.paginator.paginate_queryset(rows, request, view=self, counted=filtered)
         return self.get_paginated_response(opportunity_rows_json(page))
 
     def retrieve(self, request, *args, **kwargs):

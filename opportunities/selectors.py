@@ -74,10 +74,21 @@ API_LINE_VALUES = ("pk", "opportunity_id", "product_id", "product__code", "produ
                    "quantity", "unit_price", "discount", "amount")
 
 
+def opportunity_list_visible(*, viewer: User) -> QuerySet[Opportunity]:
+    """The opportunities `viewer` may see, bare: what the API's filters apply to and what its list counts
+    (no join a filter does not ask for)."""
+    return Opportunity.objects.visible_to(viewer)
+
+
+def opportunity_api_values(queryset: QuerySet[Opportunity]) -> QuerySet[dict]:
+    """These opportunities as the API's rows, plain values (`opportunities.api.opportunity_rows_json` writes
+    them); their lines come from `opportunity_lines_values` (one more query per page)."""
+    return queryset.values(*API_ROW_VALUES)
+
+
 def opportunity_list_api_values(*, viewer: User) -> QuerySet[dict]:
-    """The API list's rows as values (`opportunities.api.opportunity_rows_json` writes them), scoped by
-    `visible_to`; their lines come from `opportunity_lines_values` (one more query per page)."""
-    return Opportunity.objects.visible_to(viewer).values(*API_ROW_VALUES)
+    """The API's rows that `viewer` may see, as values (one row: the API's detail)."""
+    return opportunity_api_values(opportunity_list_visible(viewer=viewer))
 
 
 def opportunity_lines_values(opportunity_ids: list[int]) -> dict[int, list[dict]]:
