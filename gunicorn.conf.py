@@ -1,0 +1,15 @@
+"""gunicorn's settings for every way this project runs it (production's image and compose files, the HTTP
+benchmark): gunicorn reads `gunicorn.conf.py` from the working directory by itself. The command line gives the
+bind address and the number of workers."""
+
+import gc
+
+
+def post_fork(server, worker):
+    """Garbage collection in a web worker, cheaper: the code, settings and translations loaded before the fork are
+    frozen (never scanned again, and not copied on write by the scans), and the youngest generation is collected
+    after 10,000 new objects instead of 700. A list page builds tens of thousands of short-lived objects; with
+    Python's defaults it paid 0.4-2 ms a request to collections that found little (measured on the 300,000-row
+    benchmark with gc.callbacks: opportunity list 0.9 → 0.35 ms, API list 0.8 → 0.06 ms)."""
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)

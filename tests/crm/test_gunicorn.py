@@ -1,0 +1,25 @@
+"""gunicorn.conf.py, which gunicorn reads from the working directory wherever this project runs it: its hooks are
+ones gunicorn accepts, and a forked web worker freezes what was loaded before the fork and collects garbage less
+often."""
+
+import gc
+import runpy
+from pathlib import Path
+
+from gunicorn.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_web_worker_freezes_the_loaded_code_and_collects_less_often():
+    hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    config = Config()
+    config.set("post_fork", hooks["post_fork"])  # gunicorn checks the hook's signature
+    before = gc.get_threshold()
+    try:
+        config.post_fork(None, None)
+        assert gc.get_threshold() == (10_000, 10, 10)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
