@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connections
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -407,29 +409,43 @@ def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: 
     by the nightly job): per stage a range scan of the (stage, entered_at) index, `entered_at < midnight of
     (today - limit)`, joined to the opportunities by key, so the cost follows the stuck ones, not the funnel.
     An entry left in another stage (the stage changed outside the move service) counts only once the
-    nightly job has repaired it. `same_stage=False` leaves that test to the caller (see stuck_oldest)."""
+    nightly job has repaired it. `same_stage=False` leaves that test to the caller (see stuck_oldest).
+
+    The condition has a fixed shape (a branch per stage, or per limit) and is written as SQL with the stages'
+    ids and the cutoffs as parameters: built from Q objects, its twenty-odd lookups through the join cost Django
+    more than the query cost the database. It names the opportunity and stage-entry tables, so the queryset is
+    read, counted and sliced, never nested in another query (which renames its tables)."""
     today = today or timezone.localdate()
     stages = stages if stages is not None else open_stages()
     by_limit: dict[int, list[int]] = defaultdict(list)
     for stage in stages:
         if stage.outcome == StageOutcome.OPEN and stage.stuck_after_days:
             by_limit[stage.stuck_after_days].append(stage.pk)
-    condition = None
-    for days, stage_ids in sorted(by_limit.items()):
-        cutoff = _midnight(today - timedelta(days=days))
-        if same_stage:  # the opportunity is in that stage too: an entry left in another stage never counts
-            parts = [Q(stage_id=pk, stage_entry__stage_id=pk) for pk in stage_ids]
-        else:  # stages sharing a limit share a branch: fewer branches for the planner to weigh
-            parts = [Q(stage_entry__stage_id__in=stage_ids)]
-        for part in parts:
-            part &= Q(stage_entry__entered_at__lt=cutoff)
-            condition = part if condition is None else condition | part
-    if condition is None:
+    if not by_limit:
         return None
-    queryset = Opportunity.objects.filter(condition)
+    ops = connections[Opportunity.objects.db].ops
+    opportunity, entry = ops.quote_name(Opportunity._meta.db_table), ops.quote_name(StageEntry._meta.db_table)
+    entry_stage, entered = f"{entry}.{ops.quote_name('stage_id')}", f"{entry}.{ops.quote_name('entered_at')}"
+    stage = f"{opportunity}.{ops.quote_name('stage_id')}"
+    branches, params = [], []
+    for days, stage_ids in sorted(by_limit.items()):
+        cutoff = ops.adapt_datetimefield_value(_midnight(today - timedelta(days=days)))
+        if same_stage:  # the opportunity is in that stage too: an entry left in another stage never counts
+            for pk in stage_ids:
+                branches.append(f"({entry_stage} = %s AND {stage} = %s AND {entered} < %s)")
+                params += [pk, pk, cutoff]
+        else:  # stages sharing a limit share a branch: fewer branches for the planner to weigh
+            marks = ", ".join(["%s"] * len(stage_ids))
+            branches.append(f"({entry_stage} IN ({marks}) AND {entered} < %s)")
+            params += [*stage_ids, cutoff]
+    queryset = Opportunity.objects.filter(RawSQL(" OR ".join(branches), params,  # noqa: S611 - values bound
+                                                 output_field=BooleanField()))
     if owner_ids is not None:
         queryset = queryset.filter(primary_owner__in=owner_ids)
-    return queryset.annotate(entered_at=F("stage_entry__entered_at"), entry_stage_id=F("stage_entry__stage_id"))
+    queryset = queryset.annotate(entered_at=F("stage_entry__entered_at"), entry_stage_id=F("stage_entry__stage_id"))
+    # The annotation joins the stage entries as an outer join; the condition above needs one on each row found.
+    queryset.query.demote_joins([StageEntry._meta.db_table])
+    return queryset
 
 
 def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = None,
