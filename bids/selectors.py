@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connections
 from django.db.models import BooleanField, DateTimeField, Prefetch, Q, QuerySet
@@ -31,6 +32,7 @@ from bids.models import (
     percent_of,
 )
 from crm.history import HistoryEntry, newest_first, record_entries
+from crm.links import record_url
 from opportunities.models import OpportunityTeamMember
 from teams.models import User
 
@@ -321,8 +323,9 @@ class Deadline:
     milestone: str
     label: str
     when: datetime
+    url: str = ""  # the tender's page, where a page links each deadline to it (the workbench's card)
 
-    @property
+    @cached_property
     def days_left(self) -> int:
         return (timezone.localtime(self.when).date() - timezone.localdate()).days
 
@@ -363,9 +366,12 @@ def upcoming_deadlines(*, viewer: User, days: int = UPCOMING_DAYS, limit: int = 
     bids = (bids.filter(window).select_related("opportunity")
             .only(*MILESTONE_FIELDS.values(), "opportunity__name")
             .annotate(soonest=soonest).order_by("soonest", "id")[:limit])
+    # The key dates as BidProject.key_dates() lists them, their labels translated once rather than once a tender.
+    milestones = [(milestone, str(label), MILESTONE_FIELDS[milestone]) for milestone, label in Milestone.choices]
     deadlines = []
     for bid in bids:
-        for milestone, label, when in bid.key_dates():
+        for milestone, label, name in milestones:
+            when = getattr(bid, name)
             if when is not None and now <= when <= until:
                 deadlines.append(Deadline(bid, milestone, label, when))
     deadlines.sort(key=lambda deadline: (deadline.when, deadline.bid.pk))
@@ -398,6 +404,9 @@ def workbench_panel(user: User) -> dict | None:
     if not (user and user.is_authenticated):
         return None
     deadlines = upcoming_deadlines(viewer=user)
+    url = record_url("bids:bid-detail")  # one reverse() for the card, not one a line
+    for deadline in deadlines:
+        deadline.url = url(deadline.bid.pk)
     return {
         "template": "bids/_workbench.html",
         "deadlines": deadlines,

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from crm.links import record_url
 from crm.money import CENT, ZERO
 from funnel.models import (
     Baseline,
@@ -902,12 +903,15 @@ def subtree_warnings(*, viewer: User, limit: int = 6) -> list[dict]:
 
 def workbench_stuck(*, viewer: User, holder: Holder, limit: int = 5) -> list[Opportunity]:
     """The holder's `limit` longest-stuck opportunities with what a line of the card shows (the name, the stage,
-    the days in it): the stages come from the page's list of them, not a join per row (one query)."""
+    the days in it, the link to it as `detail_url`): the stages come from the page's list of them, not a join per
+    row (one query), and the links from one reverse()."""
     stages = {stage.pk: stage for stage in all_stages()}
     rows = list(stuck_opportunities(viewer=viewer, holder=holder).select_related(None)
                 .only("name", "stage_id")[:limit])
+    detail_url = record_url("opportunities:opportunity-detail")
     for row in rows:
         row.stage = stages[row.stage_id]
+        row.detail_url = detail_url(row.pk)
     return attach_days(rows)
 
 
