@@ -49,3 +49,34 @@ def test_people_around_reads_what_the_orm_query_read():
     assert [p.username for p in people_around(user=User.objects.get(pk=lead.pk))[1]] == ["rep-a", "rep-b", "rep-c"]
     assert [p.username for p in people_around(user=User.objects.get(pk=below_gone.pk))[0]] == [
         "gone-boss", "middle", "head"]
+
+
+def test_people_around_reads_the_visible_owners_for_the_rest_of_the_request(django_assert_num_queries):
+    """Within a GET request, the card's query also reads the list every other card's visible_to asks for: the same
+    ids in the same order, with no query of their own (on PostgreSQL; outside a request nothing is kept)."""
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from crm.request_memo import RequestMemoMiddleware
+
+    head = ManagerFactory(username="zz-head")
+    for name in ("m", "b", "x"):
+        below = UserFactory(username=f"below-{name}", manager=head, is_active=name != "x")
+        UserFactory(username=f"a-under-{name}", manager=below)
+    for person in (head, User.objects.get(username="below-b"), User.objects.get(username="a-under-m")):
+        expected = list(User.objects.filter(pk__in=person.visible_owner_ids()).values_list("pk", flat=True))
+        seen = []
+
+        def view(request, person=person, seen=seen):
+            people_around(user=person)
+            queries = 0 if connection.vendor == "postgresql" else 1
+            with django_assert_num_queries(queries):
+                seen.append(person.visible_owner_id_list())
+            return HttpResponse()
+
+        RequestMemoMiddleware(view)(RequestFactory().get("/"))
+        assert seen == [expected] and len(expected) >= 1
+    admin = UserFactory(username="zz-admin", is_superuser=True)
+    RequestMemoMiddleware(lambda request: people_around(user=admin) and HttpResponse())(RequestFactory().get("/"))
+    assert admin.visible_owner_id_list() is None
