@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db import connections
-from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import BooleanField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -925,11 +925,12 @@ def workbench_panel(user: User) -> dict | None:
     personal = user.has_own_book
     health = funnel_health(holder=me) if personal else []
     has_funnel = any(row.figure.count or row.expected.count for row in health)
-    # Someone reports to me or I lead a unit (one query; none for the head of the company or of a division, whose
-    # position, read above, already says they lead one).
+    # Someone reports to me or I lead a unit: someone reports to me when my subtree (the ids the page has read for
+    # every card's visible_to, inactive people included) holds more than me; else one query on the units. None for
+    # the head of the company or of a division, whose position, read above, already says they lead one.
     heads_a_unit = user.position in (Position.COMPANY_HEAD, Position.DIVISION_HEAD)
-    manages = heads_a_unit or User.objects.filter(pk=user.pk).filter(
-        Exists(User.objects.filter(manager=user)) | Exists(OrgUnit.objects.filter(manager=user))).exists()
+    manages = (heads_a_unit or len(user.visible_owner_id_list()) > 1
+               or OrgUnit.objects.filter(manager=user).exists())
     if not has_funnel and not manages:
         return None
     stuck = workbench_stuck(viewer=user, holder=me) if personal else []
