@@ -412,10 +412,10 @@ def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: 
     An entry left in another stage (the stage changed outside the move service) counts only once the
     nightly job has repaired it. `same_stage=False` leaves that test to the caller (see stuck_oldest).
 
-    The condition has a fixed shape (a branch per stage, or per limit) and is written as SQL with the stages'
-    ids and the cutoffs as parameters: built from Q objects, its twenty-odd lookups through the join cost Django
-    more than the query cost the database. It names the opportunity and stage-entry tables, so the queryset is
-    read, counted and sliced, never nested in another query (which renames its tables)."""
+    The condition has a fixed shape (a branch per limit, with the stages sharing it) and is written as SQL with
+    the stages' ids and the cutoffs as parameters: built from Q objects, its twenty-odd lookups through the join
+    cost Django more than the query cost the database. It names the opportunity and stage-entry tables, so the
+    queryset is read, counted and sliced, never nested in another query (which renames its tables)."""
     today = today or timezone.localdate()
     stages = stages if stages is not None else open_stages()
     by_limit: dict[int, list[int]] = defaultdict(list)
@@ -428,18 +428,17 @@ def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: 
     opportunity, entry = ops.quote_name(Opportunity._meta.db_table), ops.quote_name(StageEntry._meta.db_table)
     entry_stage, entered = f"{entry}.{ops.quote_name('stage_id')}", f"{entry}.{ops.quote_name('entered_at')}"
     stage = f"{opportunity}.{ops.quote_name('stage_id')}"
+    # Stages sharing a limit share a branch: fewer branches for the planner to weigh (seven branches, one a stage,
+    # took it 0.6 ms to plan a query that runs in 0.03 ms; the same range scans per stage either way).
     branches, params = [], []
     for days, stage_ids in sorted(by_limit.items()):
-        cutoff = ops.adapt_datetimefield_value(_midnight(today - timedelta(days=days)))
-        if same_stage:  # the opportunity is in that stage too: an entry left in another stage never counts
-            for pk in stage_ids:
-                branches.append(f"({entry_stage} = %s AND {stage} = %s AND {entered} < %s)")
-                params += [pk, pk, cutoff]
-        else:  # stages sharing a limit share a branch: fewer branches for the planner to weigh
-            marks = ", ".join(["%s"] * len(stage_ids))
-            branches.append(f"({entry_stage} IN ({marks}) AND {entered} < %s)")
-            params += [*stage_ids, cutoff]
-    queryset = Opportunity.objects.filter(RawSQL(" OR ".join(branches), params,  # noqa: S611 - values bound
+        marks = ", ".join(["%s"] * len(stage_ids))
+        branches.append(f"({entry_stage} IN ({marks}) AND {entered} < %s)")
+        params += [*stage_ids, ops.adapt_datetimefield_value(_midnight(today - timedelta(days=days)))]
+    condition = " OR ".join(branches)
+    if same_stage:  # the opportunity is in its entry's stage too: an entry left in another stage never counts
+        condition = f"{entry_stage} = {stage} AND ({condition})"
+    queryset = Opportunity.objects.filter(RawSQL(condition, params,  # noqa: S611 - code constants, values bound
                                                  output_field=BooleanField()))
     if owner_ids is not None:
         queryset = queryset.filter(primary_owner__in=owner_ids)
