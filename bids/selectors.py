@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Case, DateTimeField, F, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Least
+from django.db import connections
+from django.db.models import BooleanField, DateTimeField, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +32,7 @@ from bids.models import (
     percent_of,
 )
 from crm.history import HistoryEntry, newest_first, record_entries
+from crm.links import record_url
 from opportunities.models import OpportunityTeamMember
 from teams.models import User
 
@@ -320,10 +323,33 @@ class Deadline:
     milestone: str
     label: str
     when: datetime
+    url: str = ""  # the tender's page, where a page links each deadline to it (the workbench's card)
 
-    @property
+    @cached_property
     def days_left(self) -> int:
         return (timezone.localtime(self.when).date() - timezone.localdate()).days
+
+
+def _upcoming_window(*, now: datetime, until: datetime, connection) -> tuple[RawSQL, RawSQL]:
+    """The card's two fixed-shape expressions over the five key-date columns, as SQL: whether a tender has a key
+    date in [now, until], and the soonest such date (each date outside the window counts as a moment after it,
+    so the least of them is the soonest inside). Table and column names are code constants, the moments bound
+    parameters. Built from Q, Case, When and Coalesce objects, they cost Django more than the query cost the
+    database."""
+    ops = connection.ops
+    table = ops.quote_name(BidProject._meta.db_table)
+    columns = [f"{table}.{ops.quote_name(BidProject._meta.get_field(name).column)}"
+               for name in MILESTONE_FIELDS.values()]
+    low, high = ops.adapt_datetimefield_value(now), ops.adapt_datetimefield_value(until)
+    after = ops.adapt_datetimefield_value(until + timedelta(days=1))
+    inside = [f"({column} >= %s AND {column} <= %s)" for column in columns]
+    window = RawSQL(" OR ".join(inside), [low, high] * len(columns), output_field=BooleanField())  # noqa: S611
+    least = "LEAST" if connection.vendor == "postgresql" else "MIN"  # SQLite's MIN(a, b, ...)
+    soonest = RawSQL(  # noqa: S611 - code constants, the moments bound parameters
+        f"{least}(" + ", ".join(f"COALESCE(CASE WHEN {test} THEN {column} END, %s)"
+                                for test, column in zip(inside, columns, strict=True)) + ")",
+        [low, high, after] * len(columns), output_field=DateTimeField())
+    return window, soonest
 
 
 def upcoming_deadlines(*, viewer: User, days: int = UPCOMING_DAYS, limit: int = 10) -> list[Deadline]:
@@ -335,19 +361,17 @@ def upcoming_deadlines(*, viewer: User, days: int = UPCOMING_DAYS, limit: int = 
     its opportunity's name, so only those columns are read."""
     now = timezone.now()
     until = now + timedelta(days=days)
-    window = Q()
-    in_window = []
-    for name in MILESTONE_FIELDS.values():
-        window |= Q(**{f"{name}__gte": now, f"{name}__lte": until})
-        # Each key date inside the window, or a moment after it: the least of them is the tender's soonest.
-        in_window.append(Coalesce(Case(When(Q(**{f"{name}__gte": now, f"{name}__lte": until}), then=F(name))),
-                                  Value(until + timedelta(days=1), output_field=DateTimeField())))
-    bids = (BidProject.objects.visible_to(viewer).open().filter(window).select_related("opportunity")
+    bids = BidProject.objects.visible_to(viewer).open()
+    window, soonest = _upcoming_window(now=now, until=until, connection=connections[bids.db])
+    bids = (bids.filter(window).select_related("opportunity")
             .only(*MILESTONE_FIELDS.values(), "opportunity__name")
-            .annotate(soonest=Least(*in_window)).order_by("soonest", "id")[:limit])
+            .annotate(soonest=soonest).order_by("soonest", "id")[:limit])
+    # The key dates as BidProject.key_dates() lists them, their labels translated once rather than once a tender.
+    milestones = [(milestone, str(label), MILESTONE_FIELDS[milestone]) for milestone, label in Milestone.choices]
     deadlines = []
     for bid in bids:
-        for milestone, label, when in bid.key_dates():
+        for milestone, label, name in milestones:
+            when = getattr(bid, name)
             if when is not None and now <= when <= until:
                 deadlines.append(Deadline(bid, milestone, label, when))
     deadlines.sort(key=lambda deadline: (deadline.when, deadline.bid.pk))
@@ -380,6 +404,9 @@ def workbench_panel(user: User) -> dict | None:
     if not (user and user.is_authenticated):
         return None
     deadlines = upcoming_deadlines(viewer=user)
+    url = record_url("bids:bid-detail")  # one reverse() for the card, not one a line
+    for deadline in deadlines:
+        deadline.url = url(deadline.bid.pk)
     return {
         "template": "bids/_workbench.html",
         "deadlines": deadlines,

@@ -33,6 +33,14 @@ def remembered(key: Hashable, read: Callable[[], T]) -> T:
     return memo[key]
 
 
+def remember(key: Hashable, value) -> None:
+    """Keep `value`, read by a query that answered more than one question, as `remembered(key, ...)` would have
+    read it, for the rest of this GET or HEAD request (nothing outside one; a value already kept stays)."""
+    memo = _memo.get()
+    if memo is not None:
+        memo.setdefault(key, value)
+
+
 def forget(*args, **kwargs) -> None:
     """Drop what this request kept (any write may change who sees what)."""
     memo = _memo.get()

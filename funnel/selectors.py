@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connections
+from django.db.models import BooleanField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from crm.links import record_url
 from crm.money import CENT, ZERO
 from funnel.models import (
     Baseline,
@@ -407,29 +410,42 @@ def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: 
     by the nightly job): per stage a range scan of the (stage, entered_at) index, `entered_at < midnight of
     (today - limit)`, joined to the opportunities by key, so the cost follows the stuck ones, not the funnel.
     An entry left in another stage (the stage changed outside the move service) counts only once the
-    nightly job has repaired it. `same_stage=False` leaves that test to the caller (see stuck_oldest)."""
+    nightly job has repaired it. `same_stage=False` leaves that test to the caller (see stuck_oldest).
+
+    The condition has a fixed shape (a branch per limit, with the stages sharing it) and is written as SQL with
+    the stages' ids and the cutoffs as parameters: built from Q objects, its twenty-odd lookups through the join
+    cost Django more than the query cost the database. It names the opportunity and stage-entry tables, so the
+    queryset is read, counted and sliced, never nested in another query (which renames its tables)."""
     today = today or timezone.localdate()
     stages = stages if stages is not None else open_stages()
     by_limit: dict[int, list[int]] = defaultdict(list)
     for stage in stages:
         if stage.outcome == StageOutcome.OPEN and stage.stuck_after_days:
             by_limit[stage.stuck_after_days].append(stage.pk)
-    condition = None
-    for days, stage_ids in sorted(by_limit.items()):
-        cutoff = _midnight(today - timedelta(days=days))
-        if same_stage:  # the opportunity is in that stage too: an entry left in another stage never counts
-            parts = [Q(stage_id=pk, stage_entry__stage_id=pk) for pk in stage_ids]
-        else:  # stages sharing a limit share a branch: fewer branches for the planner to weigh
-            parts = [Q(stage_entry__stage_id__in=stage_ids)]
-        for part in parts:
-            part &= Q(stage_entry__entered_at__lt=cutoff)
-            condition = part if condition is None else condition | part
-    if condition is None:
+    if not by_limit:
         return None
-    queryset = Opportunity.objects.filter(condition)
+    ops = connections[Opportunity.objects.db].ops
+    opportunity, entry = ops.quote_name(Opportunity._meta.db_table), ops.quote_name(StageEntry._meta.db_table)
+    entry_stage, entered = f"{entry}.{ops.quote_name('stage_id')}", f"{entry}.{ops.quote_name('entered_at')}"
+    stage = f"{opportunity}.{ops.quote_name('stage_id')}"
+    # Stages sharing a limit share a branch: fewer branches for the planner to weigh (seven branches, one a stage,
+    # took it 0.6 ms to plan a query that runs in 0.03 ms; the same range scans per stage either way).
+    branches, params = [], []
+    for days, stage_ids in sorted(by_limit.items()):
+        marks = ", ".join(["%s"] * len(stage_ids))
+        branches.append(f"({entry_stage} IN ({marks}) AND {entered} < %s)")
+        params += [*stage_ids, ops.adapt_datetimefield_value(_midnight(today - timedelta(days=days)))]
+    condition = " OR ".join(branches)
+    if same_stage:  # the opportunity is in its entry's stage too: an entry left in another stage never counts
+        condition = f"{entry_stage} = {stage} AND ({condition})"
+    queryset = Opportunity.objects.filter(RawSQL(condition, params,  # noqa: S611 - code constants, values bound
+                                                 output_field=BooleanField()))
     if owner_ids is not None:
         queryset = queryset.filter(primary_owner__in=owner_ids)
-    return queryset.annotate(entered_at=F("stage_entry__entered_at"), entry_stage_id=F("stage_entry__stage_id"))
+    queryset = queryset.annotate(entered_at=F("stage_entry__entered_at"), entry_stage_id=F("stage_entry__stage_id"))
+    # The annotation joins the stage entries as an outer join; the condition above needs one on each row found.
+    queryset.query.demote_joins([StageEntry._meta.db_table])
+    return queryset
 
 
 def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = None,
@@ -886,12 +902,15 @@ def subtree_warnings(*, viewer: User, limit: int = 6) -> list[dict]:
 
 def workbench_stuck(*, viewer: User, holder: Holder, limit: int = 5) -> list[Opportunity]:
     """The holder's `limit` longest-stuck opportunities with what a line of the card shows (the name, the stage,
-    the days in it): the stages come from the page's list of them, not a join per row (one query)."""
+    the days in it, the link to it as `detail_url`): the stages come from the page's list of them, not a join per
+    row (one query), and the links from one reverse()."""
     stages = {stage.pk: stage for stage in all_stages()}
     rows = list(stuck_opportunities(viewer=viewer, holder=holder).select_related(None)
                 .only("name", "stage_id")[:limit])
+    detail_url = record_url("opportunities:opportunity-detail")
     for row in rows:
         row.stage = stages[row.stage_id]
+        row.detail_url = detail_url(row.pk)
     return attach_days(rows)
 
 
@@ -905,11 +924,12 @@ def workbench_panel(user: User) -> dict | None:
     personal = user.has_own_book
     health = funnel_health(holder=me) if personal else []
     has_funnel = any(row.figure.count or row.expected.count for row in health)
-    # Someone reports to me or I lead a unit (one query; none for the head of the company or of a division, whose
-    # position, read above, already says they lead one).
+    # Someone reports to me or I lead a unit: someone reports to me when my subtree (the ids the page has read for
+    # every card's visible_to, inactive people included) holds more than me; else one query on the units. None for
+    # the head of the company or of a division, whose position, read above, already says they lead one.
     heads_a_unit = user.position in (Position.COMPANY_HEAD, Position.DIVISION_HEAD)
-    manages = heads_a_unit or User.objects.filter(pk=user.pk).filter(
-        Exists(User.objects.filter(manager=user)) | Exists(OrgUnit.objects.filter(manager=user))).exists()
+    manages = (heads_a_unit or len(user.visible_owner_id_list()) > 1
+               or OrgUnit.objects.filter(manager=user).exists())
     if not has_funnel and not manages:
         return None
     stuck = workbench_stuck(viewer=user, holder=me) if personal else []

@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from crm.request_memo import remembered
+from crm.request_memo import remember, remembered
 from crm.stored_text import render
 from teams.hierarchy import ancestors_sql, descendants_sql
 
@@ -241,6 +241,16 @@ class User(AbstractUser):
             return None
         return remembered(("visible-owners", self.pk),
                           lambda: list(User.objects.filter(pk__in=owners).values_list("pk", flat=True)))
+
+    # The SQL of visible_owner_id_list()'s list, as one array, for a query that reads it along with other things
+    # (teams.selectors.people_around on PostgreSQL): the same ids in the same order (the model's, by username).
+    VISIBLE_OWNER_ARRAY_SQL = ('SELECT array_agg(seen."id" ORDER BY seen."username") FROM "teams_user" seen'
+                               ' WHERE seen."id" IN ({owners})')
+
+    def visible_owner_id_list_read(self, ids: list[int]) -> None:
+        """Keep `ids`, read by another query of the page with VISIBLE_OWNER_ARRAY_SQL, as this request's
+        `visible_owner_id_list()` (nothing is kept outside a GET or HEAD request)."""
+        remember(("visible-owners", self.pk), list(ids))
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Aggregate, Case, Count, Prefetch, Q, QuerySet, Subquery, When
+from django.db import connections
+from django.db.models import Aggregate, BooleanField, Count, IntegerField, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 
+from teams.hierarchy import ancestors_sql, descendants_sql
 from teams.models import OrgUnit, Territory, User
 
 
@@ -83,16 +86,37 @@ def people_around(*, user: User) -> tuple[list[User], list[User], int]:
     """The person's superiors (nearest first), their active direct reports (by username), with their org units,
     and how many active people their subtree holds, from one query. The person's own org unit comes with them
     and is kept on `user`: the workbench's card and every page's top bar show it, which otherwise cost a query
-    of its own."""
-    subtree = (user.subordinates().filter(is_active=True).order_by().values("is_active")
-               .annotate(size=Count("pk")).values("size")[:1])
-    around = Q(pk__in=user.superiors().values("pk")) | Q(pk=user.pk) | Q(manager=user, is_active=True)
-    people = list(User.objects.filter(around).select_related("org_unit").order_by("username")
-                  .annotate(subtree_size=Case(When(pk=user.pk, then=Subquery(subtree)))))
+    of its own. On PostgreSQL the same query reads the ids of everyone in the person's subtree, which the other
+    cards' `visible_to` ask for next (User.visible_owner_id_list): kept for the rest of the request.
+
+    The query's condition and its subtree count have a fixed shape, so they are written as SQL (table and column
+    names are code constants, the person's id a bound parameter): built from Q, Case, When and Subquery objects
+    they cost Django more than the query cost the database."""
+    table = User._meta.db_table
+    superiors = ancestors_sql(table, "manager_id", user.pk)
+    below = descendants_sql(table, "manager_id", user.pk, include_root=False)
+    around = RawSQL(  # noqa: S611 - code constants, the id a bound parameter
+        f'"{table}"."id" IN ({superiors.sql}) OR "{table}"."id" = %s'
+        f' OR ("{table}"."is_active" AND "{table}"."manager_id" = %s)',
+        (*superiors.params, user.pk, user.pk), output_field=BooleanField())
+    count_below = (f'SELECT COUNT(*) FROM "{table}" below'  # noqa: S608 - code constants
+                   f' WHERE below."is_active" AND below."id" IN ({below.sql})')
+    subtree = RawSQL(f'CASE WHEN "{table}"."id" = %s THEN ({count_below}) END',  # noqa: S611 - the id bound
+                     (user.pk, *below.params), output_field=IntegerField())
+    people = User.objects.filter(around).select_related("org_unit").order_by("username").annotate(subtree_size=subtree)
+    owners = user.visible_owner_ids()
+    read_owners = owners is not None and connections[people.db].vendor == "postgresql"
+    if read_owners:  # the ids every other card's visible_to asks for next: read here, not by a query of their own
+        owner_array = User.VISIBLE_OWNER_ARRAY_SQL.format(owners=owners.sql)
+        people = people.annotate(visible_owners=RawSQL(  # noqa: S611 - code constants, the id a bound parameter
+            f'CASE WHEN "{table}"."id" = %s THEN ({owner_array}) END', (user.pk, *owners.params)))
+    people = list(people)
     by_id = {person.pk: person for person in people}
     me = by_id.pop(user.pk, None)
     if me is not None and not User.org_unit.is_cached(user):
         User.org_unit.field.set_cached_value(user, me.org_unit)
+    if me is not None and read_owners:
+        user.visible_owner_id_list_read(me.visible_owners)
     direct_reports = [person for person in people if person.manager_id == user.pk and person.is_active]
     return _line(user, by_id), direct_reports, (me.subtree_size or 0) if me is not None else 0
 
