@@ -13,12 +13,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from crm.money import CENT, ZERO
+from crm.request_memo import remembered
 from funnel.models import (
     Baseline,
     BaselineSource,
@@ -35,8 +47,9 @@ from opportunities.selectors import all_stages as opportunity_stages
 from opportunities.selectors import open_stage_figures
 from opportunities.services import may_edit_opportunity
 from opportunities.stage_requirements import unmet_requirements
+from teams.hierarchy import ancestors_sql
 from teams.models import OrgUnit, Position, User, managed_unit_ids
-from teams.selectors import reporting_line
+from teams.selectors import superiors_nearest_first
 
 HUNDRED = Decimal(100)
 QUARTER_DAYS = 91
@@ -168,12 +181,18 @@ def holder_get(*, viewer: User, user_id=None, org_unit_id=None) -> Holder:
 
 
 def managed_top_units(*, viewer: User) -> list[OrgUnit]:
-    """The units the viewer manages that are not below another one they manage (administrators: the roots)."""
-    if viewer.is_admin:
-        return list(OrgUnit.objects.filter(parent__isnull=True).order_by("name"))
-    units = list(OrgUnit.objects.filter(manager=viewer).order_by("name"))
-    ids = {unit.pk for unit in units}
-    return [unit for unit in units if unit.parent_id not in ids]
+    """The units the viewer manages that are not below another one they manage (administrators: the roots), read
+    once per page view (crm.request_memo: the funnel page's default holder and its drill-down both ask). Callers
+    read the list; they do not change it or its units."""
+
+    def read() -> list[OrgUnit]:
+        if viewer.is_admin:
+            return list(OrgUnit.objects.filter(parent__isnull=True).order_by("name"))
+        units = list(OrgUnit.objects.filter(manager=viewer).order_by("name"))
+        ids = {unit.pk for unit in units}
+        return [unit for unit in units if unit.parent_id not in ids]
+
+    return remembered(("funnel-managed-top-units", viewer.pk, viewer.is_admin), read)
 
 
 def default_holder(*, viewer: User) -> Holder:
@@ -810,27 +829,40 @@ def health_trend(*, holder: Holder, days: int = TREND_DAYS, today: date | None =
 
 def drill_down(*, viewer: User, holder: Holder) -> dict:
     """Links for the funnel page: where the viewer can start (themselves, the units they manage), the path
-    down to the holder, and the holder's child units and people."""
+    down to the holder, and the holder's child units and people (two queries for a unit, one for a person,
+    besides the viewer's units, which the page has read already)."""
     starts = [Holder(user=viewer)] + [Holder(org_unit=unit) for unit in managed_top_units(viewer=viewer)]
     children_units: list[OrgUnit] = []
     people: list[User] = []
     path: list[Holder] = []
     if holder.org_unit is not None:
         unit = holder.org_unit
-        children_units = list(OrgUnit.objects.filter(parent=unit).select_related("manager").order_by("name"))
+        # The child units and the units above in one read, each row saying which it is (and, for a viewer who is
+        # not an administrator, whether it lies in what they manage): the path stops below the first one not.
+        above = ancestors_sql(OrgUnit._meta.db_table, "parent_id", unit.pk)
+        flags = {"is_child": ExpressionWrapper(Q(parent=unit), output_field=BooleanField()),
+                 "is_above": ExpressionWrapper(Q(pk__in=above), output_field=BooleanField())}
+        if not viewer.is_admin:
+            flags["managed"] = ExpressionWrapper(Q(pk__in=managed_unit_ids(viewer)), output_field=BooleanField())
+        units = list(OrgUnit.objects.filter(Q(parent=unit) | Q(pk__in=above)).annotate(**flags).order_by("name"))
+        children_units = [u for u in units if u.is_child]
         people = list(User.objects.sales_people().filter(org_unit=unit).order_by("role", "username"))
-        ancestors = {u.pk: u for u in unit.ancestors()}
-        visible = None if viewer.is_admin else set(OrgUnit.objects.filter(pk__in=managed_unit_ids(viewer))
-                                                   .values_list("pk", flat=True))
+        ancestors = {u.pk: u for u in units if u.is_above}
         current = ancestors.get(unit.parent_id)
-        while current is not None and (visible is None or current.pk in visible):
+        while current is not None and (viewer.is_admin or current.managed):
             path.insert(0, Holder(org_unit=current))
             current = ancestors.get(current.parent_id)
     else:
         person = holder.user
-        people = list(User.objects.sales_people().filter(manager=person).select_related("org_unit")
-                      .order_by("role", "username"))
-        chain = reporting_line(user=person)  # nearest first
+        # The direct reports who sell (sales_people) and the superiors in one read, each row saying which it is.
+        reports = User.objects.sales_people().filter(pk=OuterRef("pk"), manager=person)
+        line = ancestors_sql(User._meta.db_table, "manager_id", person.pk)
+        rows = list(User.objects.filter(Q(manager=person) | Q(pk__in=line))
+                    .annotate(is_report=Exists(reports),
+                              is_superior=ExpressionWrapper(Q(pk__in=line), output_field=BooleanField()))
+                    .order_by("role", "username"))
+        people = [row for row in rows if row.is_report]
+        chain = superiors_nearest_first(user=person, superiors=[row for row in rows if row.is_superior])
         if not viewer.is_admin:
             pks = [superior.pk for superior in chain]
             chain = chain[: pks.index(viewer.pk) + 1] if viewer.pk in pks else []
