@@ -466,14 +466,18 @@ def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = No
     return queryset.select_related("stage", "customer", "primary_owner").order_by("entered_at", "id")
 
 
-def stuck_oldest(*, viewer: User, holder: Holder, limit: int = 20, today: date | None = None) -> list[Opportunity]:
+def stuck_oldest(*, viewer: User, holder: Holder, limit: int = 20, today: date | None = None,
+                 counted: int | None = None) -> list[Opportunity]:
     """The holder's `limit` longest-stuck opportunities, oldest first, with their days in stage (the same ones
-    stuck_opportunities lists first).
+    stuck_opportunities lists first). `counted`: how many stuck ones the holder has, counted live just before
+    (funnel_figures with_stuck); when that is none, the list is empty without a query.
 
     Whether the opportunity is still in its entry's stage is checked here, not in the query: in SQL that
     test makes the planner expect few matches and sort every stuck entry of the company (in parallel
     workers) rather than read the entries oldest first and stop at `limit` of the holder's. Such stale
     entries are rare (the nightly job repairs them), so one query is the rule."""
+    if counted == 0:
+        return []
     today = today or timezone.localdate()
     # The keys first (a narrow query with a short plan), then those rows with what the list shows.
     keys = (stuck_opportunities(viewer=viewer, holder=holder, today=today, same_stage=False)
@@ -487,6 +491,8 @@ def stuck_oldest(*, viewer: User, holder: Holder, limit: int = 20, today: date |
             break
         offset += limit
     wanted = list(found)[:limit]
+    if not wanted:
+        return []
     rows = Opportunity.objects.filter(pk__in=wanted).select_related("stage", "customer", "primary_owner").in_bulk()
     opportunities = []
     for pk in wanted:

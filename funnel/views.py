@@ -51,13 +51,14 @@ def funnel_page(request):
     live = request.GET.get("live") == "1"
     reading = selectors.funnel_reading(holder=holder, settings=settings, live=live)
     rows = reading.rows
-    stuck = selectors.stuck_oldest(viewer=request.user, holder=holder, limit=STUCK_LIST_SIZE)
     totals = {
         "count": sum(row.figure.count for row in rows),
         "amount": sum((row.figure.amount for row in rows), Decimal("0.00")),
         "weighted": sum((row.weighted for row in rows), Decimal("0.00")),
         "stuck": sum(row.stuck for row in rows),
     }
+    stuck = selectors.stuck_oldest(viewer=request.user, holder=holder, limit=STUCK_LIST_SIZE,
+                                   counted=totals["stuck"] if reading.live else None)
     statuses = [row.status(measure) for row in rows]
     chart = {
         "measure": measure,

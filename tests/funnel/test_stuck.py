@@ -65,3 +65,28 @@ def test_the_stuck_list_shows_only_what_the_viewer_may_see(owner, opportunity, o
     assert list(selectors.stuck_opportunities(viewer=admin_user, holder=Holder(user=owner))) == [opportunity]
     assert list(selectors.stuck_opportunities(viewer=outsider, holder=Holder(user=owner))) == []
 
+
+
+@pytest.mark.parametrize("stale", [False, True])
+def test_a_live_count_of_none_stuck_spares_the_list_its_query(owner, opportunity, manager, outsider,
+                                                              django_assert_num_queries, stale):
+    """stuck_oldest(counted=0) is empty without a query; with stuck ones counted, the same list as without a count.
+    A stale entry (another stage) counts for neither."""
+    other = OpportunityFactory(primary_owner=owner, stage=stage("02"))
+    entered(other, 10)
+    holder = Holder(user=owner)
+    if stale:
+        entered(opportunity, 45)
+        Opportunity.objects.filter(pk=opportunity.pk).update(stage=stage("03"))
+    counted = sum(figure.stuck for figure in selectors.funnel_figures(holder=holder, with_stuck=True).values())
+    assert counted == 0
+    for viewer in (owner, manager, outsider):
+        assert selectors.stuck_oldest(viewer=viewer, holder=holder) == []
+        with django_assert_num_queries(0):
+            assert selectors.stuck_oldest(viewer=viewer, holder=holder, counted=counted) == []
+    entered(other, 80)
+    counted = sum(figure.stuck for figure in selectors.funnel_figures(holder=holder, with_stuck=True).values())
+    assert counted == 1
+    for viewer, seen in ((owner, [other]), (manager, [other]), (outsider, [])):
+        assert selectors.stuck_oldest(viewer=viewer, holder=holder, counted=counted) == seen
+        assert selectors.stuck_oldest(viewer=viewer, holder=holder) == seen
