@@ -270,9 +270,10 @@ def holder_baselines(*, holder: Holder) -> list[Baseline]:
 
 
 def holder_expected(*, holder: Holder) -> dict[int, Expected]:
-    """effective_expected of the holder's baselines, reading only what it needs (no stage row, no person)."""
-    return effective_expected(_holder_baseline_rows(holder).only("stage_id", "source", "expected_count",
-                                                                  "expected_amount"))
+    """effective_expected of the holder's baselines, reading only what it needs (no stage row, no person, and no
+    order: one row per stage and source at most, and effective_expected orders them by source itself)."""
+    return effective_expected(_holder_baseline_rows(holder).order_by().values_list(
+        "stage_id", "source", "expected_count", "expected_amount", named=True))
 
 
 def health_status(*, current: Decimal | int, expected: Decimal | None,
