@@ -358,18 +358,36 @@ def funnel_health(*, holder: Holder, settings: FunnelSettings | None = None,
 LIVE_UNIT_LIMIT = 10_000
 
 
+def _snapshot_rows(holder: Holder, start: date, end: date) -> tuple[list[tuple], datetime | None]:
+    """The holder's snapshot rows from `start` to `end`, by date and stage (date, stage, count, amount, stuck,
+    expected count, expected amount), and when the opportunities of the `end` day's snapshot were read (None: no
+    such day or not yet): one query, read once per page view (crm.request_memo: a unit's figures from the day's
+    snapshot and its trend are the same rows). Callers read the list; they do not change it."""
+
+    def read() -> tuple[list[tuple], datetime | None]:
+        taken = SnapshotRun.objects.filter(date=end).values("taken_at")[:1]  # one value for every row
+        rows = list(FunnelSnapshot.objects.for_holder(user=holder.user, org_unit=holder.org_unit)
+                    .filter(date__gte=start, date__lte=end).order_by("date", "stage_id")
+                    .annotate(end_taken_at=Subquery(taken))
+                    .values_list("date", "stage_id", "count", "amount", "stuck", "expected_count", "expected_amount",
+                                 "end_taken_at"))
+        return [row[:7] for row in rows], (rows[0][7] if rows else None)
+
+    return remembered(("funnel-snapshot-rows", holder.key, start, end), read)
+
+
 def unit_snapshot_figures(*, org_unit: OrgUnit, day: date | None = None) -> tuple[dict[int, Figure], datetime] | None:
     """The unit's count, amount and stuck count per open stage from the day's snapshot, and when the
-    opportunities were read for it; None when the day has no snapshot yet (one query)."""
+    opportunities were read for it; None when the day has no snapshot yet (one query: the rows of the trend
+    up to that day, which the funnel page shows too)."""
     day = day or timezone.localdate()
-    taken = SnapshotRun.objects.filter(date=OuterRef("date")).values("taken_at")[:1]
-    rows = list(FunnelSnapshot.objects.filter(date=day, org_unit=org_unit).order_by()
-                .annotate(taken_at=Subquery(taken))
-                .values_list("stage_id", "count", "amount", "stuck", "taken_at"))
-    if not rows or rows[0][4] is None:
+    rows, taken_at = _snapshot_rows(Holder(org_unit=org_unit), day - timedelta(days=TREND_DAYS), day)
+    days_rows = [row for row in rows if row[0] == day]
+    if not days_rows or taken_at is None:
         return None
-    figures = {stage_id: Figure(count=count, amount=amount, stuck=stuck) for stage_id, count, amount, stuck, _t in rows}
-    return figures, rows[0][4]
+    figures = {stage_id: Figure(count=count, amount=amount, stuck=stuck)
+               for _day, stage_id, count, amount, stuck, _count, _amount in days_rows}
+    return figures, taken_at
 
 
 @dataclass
@@ -799,27 +817,40 @@ def manual_expectations() -> dict[tuple, Baseline]:
 
 # --- Trend -----------------------------------------------------------------------------------
 
+def _latest_run() -> QuerySet[SnapshotRun]:
+    return SnapshotRun.objects.filter(finished_at__isnull=False).order_by("-date")
+
+
 def latest_snapshot_time() -> datetime | None:
     """When the opportunities of the latest finished daily snapshot were read (None before the first): the
     trend and a unit's snapshot figures are as of then."""
-    run = SnapshotRun.objects.filter(finished_at__isnull=False).order_by("-date").values(
-        "taken_at", "finished_at").first()
+    run = _latest_run().values("taken_at", "finished_at").first()
     return (run["taken_at"] or run["finished_at"]) if run else None
+
+
+def settings_and_snapshot_time() -> tuple[FunnelSettings, datetime | None]:
+    """FunnelSettings.load() and latest_snapshot_time() from one query: the settings row, with the latest
+    finished run's times as subqueries (two queries the first time, when the settings are created)."""
+    latest = _latest_run()
+    found = (FunnelSettings.objects.order_by("pk")
+             .annotate(run_taken_at=Subquery(latest.values("taken_at")[:1]),
+                       run_finished_at=Subquery(latest.values("finished_at")[:1])).first())
+    if found is None:
+        return FunnelSettings.load(), latest_snapshot_time()
+    return found, found.run_taken_at or found.run_finished_at
 
 
 def health_trend(*, holder: Holder, days: int = TREND_DAYS, today: date | None = None) -> dict:
     """Per open stage, the daily health ratio (%) by count and by amount from the snapshots, for the chart
-    (one query): None where that day had no expected value."""
+    (one query, which a unit's figures from the day's snapshot share): None where that day had no expected
+    value."""
     today = today or timezone.localdate()
-    start = today - timedelta(days=days)
-    rows = list(FunnelSnapshot.objects.for_holder(user=holder.user, org_unit=holder.org_unit)
-                .filter(date__gte=start, date__lte=today).order_by("date", "stage_id")
-                .values_list("date", "stage_id", "count", "amount", "expected_count", "expected_amount"))
+    rows, _taken_at = _snapshot_rows(holder, today - timedelta(days=days), today)
     dates = sorted({row[0] for row in rows})
     index = {day: position for position, day in enumerate(dates)}
     stages = funnel_stages(holding={row[1] for row in rows})
     series = {stage.pk: {"count": [None] * len(dates), "amount": [None] * len(dates)} for stage in stages}
-    for day, stage_id, count, amount, expected_count, expected_amount in rows:
+    for day, stage_id, count, amount, _stuck, expected_count, expected_amount in rows:
         if stage_id not in series:
             continue
         for measure, current, expected in (("count", count, expected_count), ("amount", amount, expected_amount)):

@@ -47,7 +47,7 @@ def funnel_page(request):
     drill-down. A large unit's figures come from the day's snapshot (said so, with a link to live figures)."""
     holder = _holder(request)
     measure = _measure(request)
-    settings = FunnelSettings.load()
+    settings, snapshot_as_of = selectors.settings_and_snapshot_time()
     live = request.GET.get("live") == "1"
     reading = selectors.funnel_reading(holder=holder, settings=settings, live=live)
     rows = reading.rows
@@ -90,7 +90,7 @@ def funnel_page(request):
                                                                            Health.EXCELLENT)},
                   "no_baseline_label": str(_("No baseline for this stage in the period"))},
         "has_trend": bool(trend["dates"]),
-        "snapshot_as_of": selectors.latest_snapshot_time(),
+        "snapshot_as_of": snapshot_as_of,
         "now": timezone.now(),
         "drill": selectors.drill_down(viewer=request.user, holder=holder),
         "closed": selectors.closed_recently(holder=holder),
