@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -25,6 +27,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -356,6 +359,20 @@ def funnel_health(*, holder: Holder, settings: FunnelSettings | None = None,
 LIVE_UNIT_LIMIT = 10_000
 
 
+def _run_time(field: str, *, day: date | None = None) -> RawSQL:
+    """A time of the day's snapshot run (None: the latest finished one) as a scalar subquery. Written as SQL (the
+    names from the model, the day a bound parameter): a Subquery costs Django more to build than the query
+    costs PostgreSQL."""
+    quote = connection.ops.quote_name
+    run, column = SnapshotRun._meta, SnapshotRun._meta.get_field
+    select = f"SELECT {quote(column(field).column)} FROM {quote(run.db_table)}"  # noqa: S608 - names from the model
+    if day is None:
+        return RawSQL(f"{select} WHERE {quote(column('finished_at').column)} IS NOT NULL"  # noqa: S611
+                      f" ORDER BY {quote(column('date').column)} DESC LIMIT 1", (), output_field=DateTimeField())
+    return RawSQL(f"{select} WHERE {quote(column('date').column)} = %s", (day,),  # noqa: S611
+                  output_field=DateTimeField())
+
+
 def _snapshot_rows(holder: Holder, start: date, end: date) -> tuple[list[tuple], datetime | None]:
     """The holder's snapshot rows from `start` to `end`, by date and stage (date, stage, count, amount, stuck,
     expected count, expected amount), and when the opportunities of the `end` day's snapshot were read (None: no
@@ -363,10 +380,9 @@ def _snapshot_rows(holder: Holder, start: date, end: date) -> tuple[list[tuple],
     snapshot and its trend are the same rows). Callers read the list; they do not change it."""
 
     def read() -> tuple[list[tuple], datetime | None]:
-        taken = SnapshotRun.objects.filter(date=end).values("taken_at")[:1]  # one value for every row
         rows = list(FunnelSnapshot.objects.for_holder(user=holder.user, org_unit=holder.org_unit)
                     .filter(date__gte=start, date__lte=end).order_by("date", "stage_id")
-                    .annotate(end_taken_at=Subquery(taken))
+                    .annotate(end_taken_at=_run_time("taken_at", day=end))  # one value for every row
                     .values_list("date", "stage_id", "count", "amount", "stuck", "expected_count", "expected_amount",
                                  "end_taken_at"))
         return [row[:7] for row in rows], (rows[0][7] if rows else None)
@@ -839,24 +855,19 @@ def manual_expectations() -> dict[tuple, Baseline]:
 
 # --- Trend -----------------------------------------------------------------------------------
 
-def _latest_run() -> QuerySet[SnapshotRun]:
-    return SnapshotRun.objects.filter(finished_at__isnull=False).order_by("-date")
-
-
 def latest_snapshot_time() -> datetime | None:
     """When the opportunities of the latest finished daily snapshot were read (None before the first): the
     trend and a unit's snapshot figures are as of then."""
-    run = _latest_run().values("taken_at", "finished_at").first()
+    run = SnapshotRun.objects.filter(finished_at__isnull=False).order_by("-date").values(
+        "taken_at", "finished_at").first()
     return (run["taken_at"] or run["finished_at"]) if run else None
 
 
 def settings_and_snapshot_time() -> tuple[FunnelSettings, datetime | None]:
     """FunnelSettings.load() and latest_snapshot_time() from one query: the settings row, with the latest
     finished run's times as subqueries (two queries the first time, when the settings are created)."""
-    latest = _latest_run()
     found = (FunnelSettings.objects.order_by("pk")
-             .annotate(run_taken_at=Subquery(latest.values("taken_at")[:1]),
-                       run_finished_at=Subquery(latest.values("finished_at")[:1])).first())
+             .annotate(run_taken_at=_run_time("taken_at"), run_finished_at=_run_time("finished_at")).first())
     if found is None:
         return FunnelSettings.load(), latest_snapshot_time()
     return found, found.run_taken_at or found.run_finished_at
