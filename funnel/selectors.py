@@ -133,6 +133,14 @@ class Holder:
             return [self.user.pk]
         return User.objects.filter(org_unit__in=self.org_unit.subtree_ids()).values("pk")
 
+    def owners_filter(self, field: str = "primary_owner") -> Q:
+        """`field` among the owners: as one array parameter when their ids are known without a query (a person, or
+        a unit whose owner_ids() were read: a live funnel's), else as owners()' subquery (a large unit's funnel
+        from the snapshot, which reads no ids otherwise)."""
+        if self.user is not None or getattr(self, "_owner_ids", None) is not None:
+            return Q(**{f"{field}__any_of": self.owner_ids()})
+        return Q(**{f"{field}__in": self.owners()})
+
     def owner_ids(self) -> list[int]:
         """The primary owners whose opportunities make up this funnel. Resolved to a list first (one query):
         with literal ids the planner uses the owner index for a team instead of scanning every opportunity."""
@@ -951,11 +959,12 @@ def closed_recently(*, holder: Holder, days: int = 90, today: date | None = None
     # The won and lost stages by id, a literal list (see opportunities.filters.stage_ids): joined with the stage
     # table, PostgreSQL read every closed opportunity of the company and then filtered the days (27 ms at 300,000);
     # so it reads the days' closed ones from the closed_on index. A won or lost one is dated by closed_on alone.
+    # The owners as one array parameter when known (a person, a live unit): a person's or a team's closes come from
+    # the (owner, closed_on) index alone (an account manager's 90 days: 0.8 -> 0.1 ms; a team of 31: 4 -> 0.8 ms).
     outcomes = {stage.pk: stage.outcome for stage in all_stages()
                 if stage.outcome in (StageOutcome.WON, StageOutcome.LOST)}
-    rows = (Opportunity.objects.filter(stage_id__in=list(outcomes),
-                                       closed_on__range=(today - timedelta(days=days), today),
-                                       primary_owner__in=holder.owners())
+    rows = (Opportunity.objects.filter(holder.owners_filter(), stage_id__in=list(outcomes),
+                                       closed_on__range=(today - timedelta(days=days), today))
             .order_by().values_list("stage_id").annotate(count=Count("*"), amount=Sum("amount")))
     result = {StageOutcome.WON: Figure(), StageOutcome.LOST: Figure()}
     for stage_id, count, amount in rows:
