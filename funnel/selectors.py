@@ -19,7 +19,6 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -906,6 +905,14 @@ def health_trend(*, holder: Holder, days: int = TREND_DAYS, today: date | None =
 
 # --- Drill-down ---------------------------------------------------------------------------------
 
+def _pk_in(model, ids: RawSQL) -> RawSQL:
+    """Whether the row's key is among `ids` (a RawSQL subquery of ids), as a column: cheaper for Django to build
+    than an ExpressionWrapper around Q(pk__in=...), for the same SQL."""
+    quote = connection.ops.quote_name
+    column = f"{quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
+    return RawSQL(f"{column} IN ({ids.sql})", ids.params, output_field=BooleanField())  # noqa: S611 - model names
+
+
 def drill_down(*, viewer: User, holder: Holder) -> dict:
     """Links for the funnel page: where the viewer can start (themselves, the units they manage), the path
     down to the holder, and the holder's child units and people (two queries for a unit, one for a person,
@@ -919,12 +926,11 @@ def drill_down(*, viewer: User, holder: Holder) -> dict:
         # The child units and the units above in one read, each row saying which it is (and, for a viewer who is
         # not an administrator, whether it lies in what they manage): the path stops below the first one not.
         above = ancestors_sql(OrgUnit._meta.db_table, "parent_id", unit.pk)
-        flags = {"is_child": ExpressionWrapper(Q(parent=unit), output_field=BooleanField()),
-                 "is_above": ExpressionWrapper(Q(pk__in=above), output_field=BooleanField())}
+        flags = {"is_above": _pk_in(OrgUnit, above)}
         if not viewer.is_admin:
-            flags["managed"] = ExpressionWrapper(Q(pk__in=managed_unit_ids(viewer)), output_field=BooleanField())
+            flags["managed"] = _pk_in(OrgUnit, managed_unit_ids(viewer))
         units = list(OrgUnit.objects.filter(Q(parent=unit) | Q(pk__in=above)).annotate(**flags).order_by("name"))
-        children_units = [u for u in units if u.is_child]
+        children_units = [u for u in units if u.parent_id == unit.pk]
         people = list(User.objects.sales_people().filter(org_unit=unit).order_by("role", "username"))
         ancestors = {u.pk: u for u in units if u.is_above}
         current = ancestors.get(unit.parent_id)
@@ -937,8 +943,7 @@ def drill_down(*, viewer: User, holder: Holder) -> dict:
         reports = User.objects.sales_people().filter(pk=OuterRef("pk"), manager=person)
         line = ancestors_sql(User._meta.db_table, "manager_id", person.pk)
         rows = list(User.objects.filter(Q(manager=person) | Q(pk__in=line))
-                    .annotate(is_report=Exists(reports),
-                              is_superior=ExpressionWrapper(Q(pk__in=line), output_field=BooleanField()))
+                    .annotate(is_report=Exists(reports), is_superior=_pk_in(User, line))
                     .order_by("role", "username"))
         people = [row for row in rows if row.is_report]
         chain = superiors_nearest_first(user=person, superiors=[row for row in rows if row.is_superior])
