@@ -515,9 +515,7 @@ def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: 
     return queryset.annotate(entered_at=F("stage_entry__entered_at"), entry_stage_id=F("stage_entry__stage_id"))
 
 
-def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = None,
-                        same_stage: bool = True) -> QuerySet[Opportunity]:
-    """The holder's open opportunities past their stage's limit, longest first, as the viewer may see them."""
+def _stuck_seen(*, viewer: User, holder: Holder, today: date | None, same_stage: bool) -> QuerySet[Opportunity]:
     queryset = stuck_queryset(owner_ids=holder.owners(), today=today, same_stage=same_stage)
     if queryset is None:
         return Opportunity.objects.none()
@@ -527,7 +525,14 @@ def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = No
         # never wider: every opportunity it keeps is one visible_to keeps). One's own funnel needs no test:
         # the subtree starts with oneself.
         queryset = queryset.filter(primary_owner__in=owners)
-    return queryset.select_related("stage", "customer", "primary_owner").order_by("entered_at", "id")
+    return queryset.order_by("entered_at", "id")
+
+
+def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = None,
+                        same_stage: bool = True) -> QuerySet[Opportunity]:
+    """The holder's open opportunities past their stage's limit, longest first, as the viewer may see them."""
+    return _stuck_seen(viewer=viewer, holder=holder, today=today, same_stage=same_stage).select_related(
+        "stage", "customer", "primary_owner")
 
 
 def stuck_oldest(*, viewer: User, holder: Holder, limit: int = 20, today: date | None = None,
@@ -544,8 +549,8 @@ def stuck_oldest(*, viewer: User, holder: Holder, limit: int = 20, today: date |
         return []
     today = today or timezone.localdate()
     # The keys first (a narrow query with a short plan), then those rows with what the list shows.
-    keys = (stuck_opportunities(viewer=viewer, holder=holder, today=today, same_stage=False)
-            .select_related(None).values_list("pk", "stage_id", "entry_stage_id", "entered_at"))
+    keys = (_stuck_seen(viewer=viewer, holder=holder, today=today, same_stage=False)
+            .values_list("pk", "stage_id", "entry_stage_id", "entered_at"))
     found: dict[int, datetime] = {}
     offset = 0
     while len(found) < limit:
