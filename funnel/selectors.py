@@ -126,8 +126,9 @@ class Holder:
         return f"user={self.user.pk}" if self.user is not None else f"org_unit={self.org_unit.pk}"
 
     def owners(self):
-        """The same owners for a filter that follows another index (the stuck list, the recent closes): a
-        subquery for a unit, since a literal list of a thousand ids costs more to send than to test."""
+        """The same owners for a filter that follows another index (the stuck list; the recent closes of a unit
+        whose ids were not read, see owners_filter): a subquery for a unit, since a literal list of a thousand ids
+        costs more to send than to test."""
         if self.user is not None:
             return [self.user.pk]
         return User.objects.filter(org_unit__in=self.org_unit.subtree_ids()).values("pk")
@@ -227,7 +228,7 @@ class Figure:
 
 def funnel_figures(*, holder: Holder, with_stuck: bool = False, today: date | None = None) -> dict[int, Figure]:
     """Count and amount (and, if asked, how many are stuck) per open stage of the holder's opportunities,
-    from one aggregate query."""
+    from one aggregate query (and one more for the stuck ones, _stuck_counts)."""
     stages = open_stages()
     owners = holder.owner_ids()
     # The same grouped read as the workbench's opportunity card (read once when both ask).
