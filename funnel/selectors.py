@@ -198,12 +198,26 @@ def managed_top_units(*, viewer: User) -> list[OrgUnit]:
 
     def read() -> list[OrgUnit]:
         if viewer.is_admin:
-            return list(OrgUnit.objects.filter(parent__isnull=True).order_by("name"))
+            units = list(OrgUnit.objects.filter(parent__isnull=True).order_by("name"))
+            _keep_own_unit(viewer, units)
+            return units
         units = list(OrgUnit.objects.filter(manager=viewer).order_by("name"))
+        _keep_own_unit(viewer, units)
         ids = {unit.pk for unit in units}
         return [unit for unit in units if unit.parent_id not in ids]
 
     return remembered(("funnel-managed-top-units", viewer.pk, viewer.is_admin), read)
+
+
+def _keep_own_unit(viewer: User, units: Iterable[OrgUnit]) -> None:
+    """The viewer's own org unit, when among units the page has read anyway, kept on the viewer: every page's top
+    bar names it, which otherwise costs a query of its own (teams.selectors.people_around does the same)."""
+    if viewer.org_unit_id is None or User.org_unit.is_cached(viewer):
+        return
+    for unit in units:
+        if unit.pk == viewer.org_unit_id:
+            User.org_unit.field.set_cached_value(viewer, unit)
+            return
 
 
 def default_holder(*, viewer: User) -> Holder:
@@ -945,12 +959,18 @@ def drill_down(*, viewer: User, holder: Holder) -> dict:
             current = ancestors.get(current.parent_id)
     else:
         person = holder.user
-        # The direct reports who sell (sales_people) and the superiors in one read, each row saying which it is.
+        # The direct reports who sell (sales_people) and the superiors in one read, each row saying which it is; on
+        # one's own funnel, oneself too with one's org unit, which the top bar shows (_keep_own_unit).
         reports = User.objects.sales_people().filter(pk=OuterRef("pk"), manager=person)
         line = ancestors_sql(User._meta.db_table, "manager_id", person.pk)
-        rows = list(User.objects.filter(Q(manager=person) | Q(pk__in=line))
-                    .annotate(is_report=Exists(reports), is_superior=_pk_in(User, line))
-                    .order_by("role", "username"))
+        wanted = Q(manager=person) | Q(pk__in=line)
+        own_unit = person.pk == viewer.pk and viewer.org_unit_id is not None and not User.org_unit.is_cached(viewer)
+        if own_unit:
+            wanted |= Q(pk=person.pk)
+        rows = User.objects.filter(wanted).annotate(is_report=Exists(reports), is_superior=_pk_in(User, line))
+        rows = list((rows.select_related("org_unit") if own_unit else rows).order_by("role", "username"))
+        if own_unit:
+            _keep_own_unit(viewer, [row.org_unit for row in rows if row.pk == person.pk and row.org_unit])
         people = [row for row in rows if row.is_report]
         chain = superiors_nearest_first(user=person, superiors=[row for row in rows if row.is_superior])
         if not viewer.is_admin:

@@ -96,3 +96,24 @@ def test_without_settings_they_are_made_as_load_makes_them(db):
     FunnelSettings.objects.all().delete()
     settings, as_of = selectors.settings_and_snapshot_time()
     assert settings.pk == FunnelSettings.load().pk and as_of is None
+
+
+@pytest.mark.parametrize(("who", "query"), [("owner", {}), ("manager", {}), ("director", {}), ("manager", "owner"),
+                                           ("admin_user", {})])
+def test_the_top_bar_names_the_viewers_unit_from_the_funnels_own_reads(request, client, team, owner, manager,
+                                                                       director, admin_user, who, query):
+    """The viewer's org unit comes with the units they manage or with their own funnel's drill-down: the top bar
+    names it without a query of its own, and names the same unit as any other page."""
+    viewer = request.getfixturevalue(who)
+    if query == "owner":
+        query = {"user": owner.pk}
+    client.force_login(viewer)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/funnel/", query).content.decode()
+    unit_reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "teams_orgunit"."id"')
+                  and 'WHERE "teams_orgunit"."id" = ' in q["sql"]]
+    own = viewer.org_unit
+    if own is not None:
+        assert f" · {own.name}</span>" in html
+    if who in ("owner", "manager", "director") and not query:
+        assert unit_reads == []
