@@ -13,8 +13,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db import connections
-from django.db.models import BooleanField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection, connections
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -22,6 +33,7 @@ from django.utils.translation import gettext_lazy
 
 from crm.links import record_url
 from crm.money import CENT, ZERO
+from crm.request_memo import remembered
 from funnel.models import (
     Baseline,
     BaselineSource,
@@ -38,8 +50,9 @@ from opportunities.selectors import all_stages as opportunity_stages
 from opportunities.selectors import open_stage_figures
 from opportunities.services import may_edit_opportunity
 from opportunities.stage_requirements import unmet_requirements
+from teams.hierarchy import ancestors_sql
 from teams.models import OrgUnit, Position, User, managed_unit_ids
-from teams.selectors import reporting_line
+from teams.selectors import superiors_nearest_first
 
 HUNDRED = Decimal(100)
 QUARTER_DAYS = 91
@@ -114,11 +127,20 @@ class Holder:
         return f"user={self.user.pk}" if self.user is not None else f"org_unit={self.org_unit.pk}"
 
     def owners(self):
-        """The same owners for a filter that follows another index (the stuck list, the recent closes): a
-        subquery for a unit, since a literal list of a thousand ids costs more to send than to test."""
+        """The same owners for a filter that follows another index (the stuck list; the recent closes of a unit
+        whose ids were not read, see owners_filter): a subquery for a unit, since a literal list of a thousand ids
+        costs more to send than to test."""
         if self.user is not None:
             return [self.user.pk]
         return User.objects.filter(org_unit__in=self.org_unit.subtree_ids()).values("pk")
+
+    def owners_filter(self, field: str = "primary_owner") -> Q:
+        """`field` among the owners: as one array parameter when their ids are known without a query (a person, or
+        a unit whose owner_ids() were read: a live funnel's), else as owners()' subquery (a large unit's funnel
+        from the snapshot, which reads no ids otherwise)."""
+        if self.user is not None or getattr(self, "_owner_ids", None) is not None:
+            return Q(**{f"{field}__any_of": self.owner_ids()})
+        return Q(**{f"{field}__in": self.owners()})
 
     def owner_ids(self) -> list[int]:
         """The primary owners whose opportunities make up this funnel. Resolved to a list first (one query):
@@ -171,12 +193,32 @@ def holder_get(*, viewer: User, user_id=None, org_unit_id=None) -> Holder:
 
 
 def managed_top_units(*, viewer: User) -> list[OrgUnit]:
-    """The units the viewer manages that are not below another one they manage (administrators: the roots)."""
-    if viewer.is_admin:
-        return list(OrgUnit.objects.filter(parent__isnull=True).order_by("name"))
-    units = list(OrgUnit.objects.filter(manager=viewer).order_by("name"))
-    ids = {unit.pk for unit in units}
-    return [unit for unit in units if unit.parent_id not in ids]
+    """The units the viewer manages that are not below another one they manage (administrators: the roots), read
+    once per page view (crm.request_memo: the funnel page's default holder and its drill-down both ask). Callers
+    read the list; they do not change it or its units."""
+
+    def read() -> list[OrgUnit]:
+        if viewer.is_admin:
+            units = list(OrgUnit.objects.filter(parent__isnull=True).order_by("name"))
+            _keep_own_unit(viewer, units)
+            return units
+        units = list(OrgUnit.objects.filter(manager=viewer).order_by("name"))
+        _keep_own_unit(viewer, units)
+        ids = {unit.pk for unit in units}
+        return [unit for unit in units if unit.parent_id not in ids]
+
+    return remembered(("funnel-managed-top-units", viewer.pk, viewer.is_admin), read)
+
+
+def _keep_own_unit(viewer: User, units: Iterable[OrgUnit]) -> None:
+    """The viewer's own org unit, when among units the page has read anyway, kept on the viewer: every page's top
+    bar names it, which otherwise costs a query of its own (teams.selectors.people_around does the same)."""
+    if viewer.org_unit_id is None or User.org_unit.is_cached(viewer):
+        return
+    for unit in units:
+        if unit.pk == viewer.org_unit_id:
+            User.org_unit.field.set_cached_value(viewer, unit)
+            return
 
 
 def default_holder(*, viewer: User) -> Holder:
@@ -201,17 +243,15 @@ class Figure:
 
 def funnel_figures(*, holder: Holder, with_stuck: bool = False, today: date | None = None) -> dict[int, Figure]:
     """Count and amount (and, if asked, how many are stuck) per open stage of the holder's opportunities,
-    from one aggregate query."""
+    from one aggregate query (and one more for the stuck ones, _stuck_counts)."""
     stages = open_stages()
     owners = holder.owner_ids()
     # The same grouped read as the workbench's opportunity card (read once when both ask).
     rows = open_stage_figures(owner_ids=owners, stage_ids=[s.pk for s in stages])
     figures = {stage_id: Figure(count=row.count, amount=row.amount) for stage_id, row in rows.items()}
     if with_stuck:
-        stuck = stuck_queryset(owner_ids=owners, stages=stages, today=today)
-        if stuck is not None:
-            for stage_id, count in stuck.order_by().values_list("stage_id").annotate(count=Count("id")):
-                figures.setdefault(stage_id, Figure()).stuck = count
+        for stage_id, count in _stuck_counts(owner_ids=owners, stages=stages, today=today).items():
+            figures.setdefault(stage_id, Figure()).stuck = count
     return figures
 
 
@@ -254,9 +294,10 @@ def holder_baselines(*, holder: Holder) -> list[Baseline]:
 
 
 def holder_expected(*, holder: Holder) -> dict[int, Expected]:
-    """effective_expected of the holder's baselines, reading only what it needs (no stage row, no person)."""
-    return effective_expected(_holder_baseline_rows(holder).only("stage_id", "source", "expected_count",
-                                                                  "expected_amount"))
+    """effective_expected of the holder's baselines, reading only what it needs (no stage row, no person, and no
+    order: one row per stage and source at most, and effective_expected orders them by source itself)."""
+    return effective_expected(_holder_baseline_rows(holder).order_by().values_list(
+        "stage_id", "source", "expected_count", "expected_amount", named=True))
 
 
 def health_status(*, current: Decimal | int, expected: Decimal | None,
@@ -341,18 +382,49 @@ def funnel_health(*, holder: Holder, settings: FunnelSettings | None = None,
 LIVE_UNIT_LIMIT = 10_000
 
 
+def _run_time(field: str, *, day: date | None = None) -> RawSQL:
+    """A time of the day's snapshot run (None: the latest finished one) as a scalar subquery. Written as SQL (the
+    names from the model, the day a bound parameter): a Subquery costs Django more to build than the query
+    costs PostgreSQL."""
+    quote = connection.ops.quote_name
+    run, column = SnapshotRun._meta, SnapshotRun._meta.get_field
+    select = f"SELECT {quote(column(field).column)} FROM {quote(run.db_table)}"  # noqa: S608 - names from the model
+    if day is None:
+        return RawSQL(f"{select} WHERE {quote(column('finished_at').column)} IS NOT NULL"  # noqa: S611
+                      f" ORDER BY {quote(column('date').column)} DESC LIMIT 1", (), output_field=DateTimeField())
+    return RawSQL(f"{select} WHERE {quote(column('date').column)} = %s", (day,),  # noqa: S611
+                  output_field=DateTimeField())
+
+
+def _snapshot_rows(holder: Holder, start: date, end: date) -> tuple[list[tuple], datetime | None]:
+    """The holder's snapshot rows from `start` to `end`, by date and stage (date, stage, count, amount, stuck,
+    expected count, expected amount), and when the opportunities of the `end` day's snapshot were read (None: no
+    such day or not yet): one query, read once per page view (crm.request_memo: a unit's figures from the day's
+    snapshot and its trend are the same rows). Callers read the list; they do not change it."""
+
+    def read() -> tuple[list[tuple], datetime | None]:
+        rows = list(FunnelSnapshot.objects.for_holder(user=holder.user, org_unit=holder.org_unit)
+                    .filter(date__gte=start, date__lte=end).order_by("date", "stage_id")
+                    .annotate(end_taken_at=_run_time("taken_at", day=end))  # one value for every row
+                    .values_list("date", "stage_id", "count", "amount", "stuck", "expected_count", "expected_amount",
+                                 "end_taken_at"))
+        return [row[:7] for row in rows], (rows[0][7] if rows else None)
+
+    return remembered(("funnel-snapshot-rows", holder.key, start, end), read)
+
+
 def unit_snapshot_figures(*, org_unit: OrgUnit, day: date | None = None) -> tuple[dict[int, Figure], datetime] | None:
     """The unit's count, amount and stuck count per open stage from the day's snapshot, and when the
-    opportunities were read for it; None when the day has no snapshot yet (one query)."""
+    opportunities were read for it; None when the day has no snapshot yet (one query: the rows of the trend
+    up to that day, which the funnel page shows too)."""
     day = day or timezone.localdate()
-    taken = SnapshotRun.objects.filter(date=OuterRef("date")).values("taken_at")[:1]
-    rows = list(FunnelSnapshot.objects.filter(date=day, org_unit=org_unit).order_by()
-                .annotate(taken_at=Subquery(taken))
-                .values_list("stage_id", "count", "amount", "stuck", "taken_at"))
-    if not rows or rows[0][4] is None:
+    rows, taken_at = _snapshot_rows(Holder(org_unit=org_unit), day - timedelta(days=TREND_DAYS), day)
+    days_rows = [row for row in rows if row[0] == day]
+    if not days_rows or taken_at is None:
         return None
-    figures = {stage_id: Figure(count=count, amount=amount, stuck=stuck) for stage_id, count, amount, stuck, _t in rows}
-    return figures, rows[0][4]
+    figures = {stage_id: Figure(count=count, amount=amount, stuck=stuck)
+               for _day, stage_id, count, amount, stuck, _count, _amount in days_rows}
+    return figures, taken_at
 
 
 @dataclass
@@ -401,6 +473,34 @@ def is_stuck(*, stage: Stage, days: int) -> bool:
     return bool(stage.outcome == StageOutcome.OPEN and stage.stuck_after_days and days > stage.stuck_after_days)
 
 
+def _stuck_limits(stages: Iterable[Stage]) -> list[tuple[int, list[int]]]:
+    """The open stages with a limit, grouped by it: (days, stage ids), fewest days first."""
+    by_limit: dict[int, list[int]] = defaultdict(list)
+    for stage in stages:
+        if stage.outcome == StageOutcome.OPEN and stage.stuck_after_days:
+            by_limit[stage.stuck_after_days].append(stage.pk)
+    return sorted(by_limit.items())
+
+
+def _stuck_counts(*, owner_ids: list[int], stages: list[Stage], today: date | None = None) -> dict[int, int]:
+    """How many of these owners' open opportunities are stuck, per stage: stuck_queryset's rule (an entry past its
+    stage's limit, the opportunity still in that stage), counted from the entries' side in one grouped query.
+    Written with a branch per limit and the same-stage test as one column comparison, rather than a branch per
+    stage, it is a third of the expressions to build and to plan, for the same plan (the entries' range scans
+    first, then the opportunities by key)."""
+    today = today or timezone.localdate()
+    limits = _stuck_limits(stages)
+    if not limits:
+        return {}
+    condition = Q()
+    for days, stage_ids in limits:
+        condition |= Q(stage_id__in=stage_ids, entered_at__lt=_midnight(today - timedelta(days=days)))
+    rows = (StageEntry.objects.filter(condition, opportunity__primary_owner__in=owner_ids,
+                                      opportunity__stage_id=F("stage_id"))
+            .order_by().values_list("stage_id").annotate(count=Count("*")))
+    return dict(rows)
+
+
 def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: date | None = None,
                    same_stage: bool = True) -> QuerySet[Opportunity] | None:
     """Open opportunities (of these owners; None: everyone's) past their stage's limit, annotated with
@@ -418,10 +518,7 @@ def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: 
     queryset is read, counted and sliced, never nested in another query (which renames its tables)."""
     today = today or timezone.localdate()
     stages = stages if stages is not None else open_stages()
-    by_limit: dict[int, list[int]] = defaultdict(list)
-    for stage in stages:
-        if stage.outcome == StageOutcome.OPEN and stage.stuck_after_days:
-            by_limit[stage.stuck_after_days].append(stage.pk)
+    by_limit = _stuck_limits(stages)
     if not by_limit:
         return None
     ops = connections[Opportunity.objects.db].ops
@@ -431,7 +528,7 @@ def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: 
     # Stages sharing a limit share a branch: fewer branches for the planner to weigh (seven branches, one a stage,
     # took it 0.6 ms to plan a query that runs in 0.03 ms; the same range scans per stage either way).
     branches, params = [], []
-    for days, stage_ids in sorted(by_limit.items()):
+    for days, stage_ids in by_limit:
         marks = ", ".join(["%s"] * len(stage_ids))
         branches.append(f"({entry_stage} IN ({marks}) AND {entered} < %s)")
         params += [*stage_ids, ops.adapt_datetimefield_value(_midnight(today - timedelta(days=days)))]
@@ -448,9 +545,7 @@ def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: 
     return queryset
 
 
-def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = None,
-                        same_stage: bool = True) -> QuerySet[Opportunity]:
-    """The holder's open opportunities past their stage's limit, longest first, as the viewer may see them."""
+def _stuck_seen(*, viewer: User, holder: Holder, today: date | None, same_stage: bool) -> QuerySet[Opportunity]:
     queryset = stuck_queryset(owner_ids=holder.owners(), today=today, same_stage=same_stage)
     if queryset is None:
         return Opportunity.objects.none()
@@ -460,21 +555,32 @@ def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = No
         # never wider: every opportunity it keeps is one visible_to keeps). One's own funnel needs no test:
         # the subtree starts with oneself.
         queryset = queryset.filter(primary_owner__in=owners)
-    return queryset.select_related("stage", "customer", "primary_owner").order_by("entered_at", "id")
+    return queryset.order_by("entered_at", "id")
 
 
-def stuck_oldest(*, viewer: User, holder: Holder, limit: int = 20, today: date | None = None) -> list[Opportunity]:
+def stuck_opportunities(*, viewer: User, holder: Holder, today: date | None = None,
+                        same_stage: bool = True) -> QuerySet[Opportunity]:
+    """The holder's open opportunities past their stage's limit, longest first, as the viewer may see them."""
+    return _stuck_seen(viewer=viewer, holder=holder, today=today, same_stage=same_stage).select_related(
+        "stage", "customer", "primary_owner")
+
+
+def stuck_oldest(*, viewer: User, holder: Holder, limit: int = 20, today: date | None = None,
+                 counted: int | None = None) -> list[Opportunity]:
     """The holder's `limit` longest-stuck opportunities, oldest first, with their days in stage (the same ones
-    stuck_opportunities lists first).
+    stuck_opportunities lists first). `counted`: how many stuck ones the holder has, counted live just before
+    (funnel_figures with_stuck); when that is none, the list is empty without a query.
 
     Whether the opportunity is still in its entry's stage is checked here, not in the query: in SQL that
     test makes the planner expect few matches and sort every stuck entry of the company (in parallel
     workers) rather than read the entries oldest first and stop at `limit` of the holder's. Such stale
     entries are rare (the nightly job repairs them), so one query is the rule."""
+    if counted == 0:
+        return []
     today = today or timezone.localdate()
     # The keys first (a narrow query with a short plan), then those rows with what the list shows.
-    keys = (stuck_opportunities(viewer=viewer, holder=holder, today=today, same_stage=False)
-            .select_related(None).values_list("pk", "stage_id", "entry_stage_id", "entered_at"))
+    keys = (_stuck_seen(viewer=viewer, holder=holder, today=today, same_stage=False)
+            .values_list("pk", "stage_id", "entry_stage_id", "entered_at"))
     found: dict[int, datetime] = {}
     offset = 0
     while len(found) < limit:
@@ -484,6 +590,8 @@ def stuck_oldest(*, viewer: User, holder: Holder, limit: int = 20, today: date |
             break
         offset += limit
     wanted = list(found)[:limit]
+    if not wanted:
+        return []
     rows = Opportunity.objects.filter(pk__in=wanted).select_related("stage", "customer", "primary_owner").in_bulk()
     opportunities = []
     for pk in wanted:
@@ -797,19 +905,27 @@ def latest_snapshot_time() -> datetime | None:
     return (run["taken_at"] or run["finished_at"]) if run else None
 
 
+def settings_and_snapshot_time() -> tuple[FunnelSettings, datetime | None]:
+    """FunnelSettings.load() and latest_snapshot_time() from one query: the settings row, with the latest
+    finished run's times as subqueries (two queries the first time, when the settings are created)."""
+    found = (FunnelSettings.objects.order_by("pk")
+             .annotate(run_taken_at=_run_time("taken_at"), run_finished_at=_run_time("finished_at")).first())
+    if found is None:
+        return FunnelSettings.load(), latest_snapshot_time()
+    return found, found.run_taken_at or found.run_finished_at
+
+
 def health_trend(*, holder: Holder, days: int = TREND_DAYS, today: date | None = None) -> dict:
     """Per open stage, the daily health ratio (%) by count and by amount from the snapshots, for the chart
-    (one query): None where that day had no expected value."""
+    (one query, which a unit's figures from the day's snapshot share): None where that day had no expected
+    value."""
     today = today or timezone.localdate()
-    start = today - timedelta(days=days)
-    rows = list(FunnelSnapshot.objects.for_holder(user=holder.user, org_unit=holder.org_unit)
-                .filter(date__gte=start, date__lte=today).order_by("date", "stage_id")
-                .values_list("date", "stage_id", "count", "amount", "expected_count", "expected_amount"))
+    rows, _taken_at = _snapshot_rows(holder, today - timedelta(days=days), today)
     dates = sorted({row[0] for row in rows})
     index = {day: position for position, day in enumerate(dates)}
     stages = funnel_stages(holding={row[1] for row in rows})
     series = {stage.pk: {"count": [None] * len(dates), "amount": [None] * len(dates)} for stage in stages}
-    for day, stage_id, count, amount, expected_count, expected_amount in rows:
+    for day, stage_id, count, amount, _stuck, expected_count, expected_amount in rows:
         if stage_id not in series:
             continue
         for measure, current, expected in (("count", count, expected_count), ("amount", amount, expected_amount)):
@@ -824,29 +940,54 @@ def health_trend(*, holder: Holder, days: int = TREND_DAYS, today: date | None =
 
 # --- Drill-down ---------------------------------------------------------------------------------
 
+def _pk_in(model, ids: RawSQL) -> RawSQL:
+    """Whether the row's key is among `ids` (a RawSQL subquery of ids), as a column: cheaper for Django to build
+    than an ExpressionWrapper around Q(pk__in=...), for the same SQL."""
+    quote = connection.ops.quote_name
+    column = f"{quote(model._meta.db_table)}.{quote(model._meta.pk.column)}"
+    return RawSQL(f"{column} IN ({ids.sql})", ids.params, output_field=BooleanField())  # noqa: S611 - model names
+
+
 def drill_down(*, viewer: User, holder: Holder) -> dict:
     """Links for the funnel page: where the viewer can start (themselves, the units they manage), the path
-    down to the holder, and the holder's child units and people."""
+    down to the holder, and the holder's child units and people (two queries for a unit, one for a person,
+    besides the viewer's units, which the page has read already)."""
     starts = [Holder(user=viewer)] + [Holder(org_unit=unit) for unit in managed_top_units(viewer=viewer)]
     children_units: list[OrgUnit] = []
     people: list[User] = []
     path: list[Holder] = []
     if holder.org_unit is not None:
         unit = holder.org_unit
-        children_units = list(OrgUnit.objects.filter(parent=unit).select_related("manager").order_by("name"))
+        # The child units and the units above in one read, each row saying which it is (and, for a viewer who is
+        # not an administrator, whether it lies in what they manage): the path stops below the first one not.
+        above = ancestors_sql(OrgUnit._meta.db_table, "parent_id", unit.pk)
+        flags = {"is_above": _pk_in(OrgUnit, above)}
+        if not viewer.is_admin:
+            flags["managed"] = _pk_in(OrgUnit, managed_unit_ids(viewer))
+        units = list(OrgUnit.objects.filter(Q(parent=unit) | Q(pk__in=above)).annotate(**flags).order_by("name"))
+        children_units = [u for u in units if u.parent_id == unit.pk]
         people = list(User.objects.sales_people().filter(org_unit=unit).order_by("role", "username"))
-        ancestors = {u.pk: u for u in unit.ancestors()}
-        visible = None if viewer.is_admin else set(OrgUnit.objects.filter(pk__in=managed_unit_ids(viewer))
-                                                   .values_list("pk", flat=True))
+        ancestors = {u.pk: u for u in units if u.is_above}
         current = ancestors.get(unit.parent_id)
-        while current is not None and (visible is None or current.pk in visible):
+        while current is not None and (viewer.is_admin or current.managed):
             path.insert(0, Holder(org_unit=current))
             current = ancestors.get(current.parent_id)
     else:
         person = holder.user
-        people = list(User.objects.sales_people().filter(manager=person).select_related("org_unit")
-                      .order_by("role", "username"))
-        chain = reporting_line(user=person)  # nearest first
+        # The direct reports who sell (sales_people) and the superiors in one read, each row saying which it is; on
+        # one's own funnel, oneself too with one's org unit, which the top bar shows (_keep_own_unit).
+        reports = User.objects.sales_people().filter(pk=OuterRef("pk"), manager=person)
+        line = ancestors_sql(User._meta.db_table, "manager_id", person.pk)
+        wanted = Q(manager=person) | Q(pk__in=line)
+        own_unit = person.pk == viewer.pk and viewer.org_unit_id is not None and not User.org_unit.is_cached(viewer)
+        if own_unit:
+            wanted |= Q(pk=person.pk)
+        rows = User.objects.filter(wanted).annotate(is_report=Exists(reports), is_superior=_pk_in(User, line))
+        rows = list((rows.select_related("org_unit") if own_unit else rows).order_by("role", "username"))
+        if own_unit:
+            _keep_own_unit(viewer, [row.org_unit for row in rows if row.pk == person.pk and row.org_unit])
+        people = [row for row in rows if row.is_report]
+        chain = superiors_nearest_first(user=person, superiors=[row for row in rows if row.is_superior])
         if not viewer.is_admin:
             pks = [superior.pk for superior in chain]
             chain = chain[: pks.index(viewer.pk) + 1] if viewer.pk in pks else []
@@ -864,11 +1005,12 @@ def closed_recently(*, holder: Holder, days: int = 90, today: date | None = None
     # The won and lost stages by id, a literal list (see opportunities.filters.stage_ids): joined with the stage
     # table, PostgreSQL read every closed opportunity of the company and then filtered the days (27 ms at 300,000);
     # so it reads the days' closed ones from the closed_on index. A won or lost one is dated by closed_on alone.
+    # The owners as one array parameter when known (a person, a live unit): a person's or a team's closes come from
+    # the (owner, closed_on) index alone (an account manager's 90 days: 0.8 -> 0.1 ms; a team of 31: 4 -> 0.8 ms).
     outcomes = {stage.pk: stage.outcome for stage in all_stages()
                 if stage.outcome in (StageOutcome.WON, StageOutcome.LOST)}
-    rows = (Opportunity.objects.filter(stage_id__in=list(outcomes),
-                                       closed_on__range=(today - timedelta(days=days), today),
-                                       primary_owner__in=holder.owners())
+    rows = (Opportunity.objects.filter(holder.owners_filter(), stage_id__in=list(outcomes),
+                                       closed_on__range=(today - timedelta(days=days), today))
             .order_by().values_list("stage_id").annotate(count=Count("*"), amount=Sum("amount")))
     result = {StageOutcome.WON: Figure(), StageOutcome.LOST: Figure()}
     for stage_id, count, amount in rows:

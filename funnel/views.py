@@ -47,17 +47,18 @@ def funnel_page(request):
     drill-down. A large unit's figures come from the day's snapshot (said so, with a link to live figures)."""
     holder = _holder(request)
     measure = _measure(request)
-    settings = FunnelSettings.load()
+    settings, snapshot_as_of = selectors.settings_and_snapshot_time()
     live = request.GET.get("live") == "1"
     reading = selectors.funnel_reading(holder=holder, settings=settings, live=live)
     rows = reading.rows
-    stuck = selectors.stuck_oldest(viewer=request.user, holder=holder, limit=STUCK_LIST_SIZE)
     totals = {
         "count": sum(row.figure.count for row in rows),
         "amount": sum((row.figure.amount for row in rows), Decimal("0.00")),
         "weighted": sum((row.weighted for row in rows), Decimal("0.00")),
         "stuck": sum(row.stuck for row in rows),
     }
+    stuck = selectors.stuck_oldest(viewer=request.user, holder=holder, limit=STUCK_LIST_SIZE,
+                                   counted=totals["stuck"] if reading.live else None)
     statuses = [row.status(measure) for row in rows]
     chart = {
         "measure": measure,
@@ -89,7 +90,7 @@ def funnel_page(request):
                                                                            Health.EXCELLENT)},
                   "no_baseline_label": str(_("No baseline for this stage in the period"))},
         "has_trend": bool(trend["dates"]),
-        "snapshot_as_of": selectors.latest_snapshot_time(),
+        "snapshot_as_of": snapshot_as_of,
         "now": timezone.now(),
         "drill": selectors.drill_down(viewer=request.user, holder=holder),
         "closed": selectors.closed_recently(holder=holder),

@@ -332,6 +332,10 @@ class Opportunity(models.Model):
             # come with the date, so the 13,600 of a company's quarter are read from the index alone.
             models.Index(fields=["closed_on"], include=["stage", "primary_owner", "amount"],
                          name="opportunity_closed_on"),
+            # The same for a person or a team (the funnel page's won and lost of the last 90 days): their own closes,
+            # not the company's 13,600 filtered down to theirs.
+            models.Index(fields=["primary_owner", "closed_on"], include=["stage", "amount"],
+                         name="opportunity_owner_closed_on"),
             # The customers of a person's opportunities (who sees which customer), read index-only.
             models.Index(fields=["primary_owner", "customer"], name="opportunity_owner_customer"),
             # A person's figures per stage (the workbench's opportunity and funnel cards, the funnel page), read

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import connections
 from django.db.models import Aggregate, BooleanField, Count, IntegerField, Prefetch, QuerySet
@@ -80,6 +80,12 @@ def _line(user: User, by_id: dict[int, User]) -> list[User]:
 def reporting_line(*, user: User) -> list[User]:
     """The person's superiors, nearest first, from one query."""
     return _line(user, {person.pk: person for person in user.superiors().select_related("org_unit")})
+
+
+def superiors_nearest_first(*, user: User, superiors: Iterable[User]) -> list[User]:
+    """The person's superiors (`user.superiors()`, read by the caller with what it needs), nearest first, as
+    reporting_line orders them (no query)."""
+    return _line(user, {person.pk: person for person in superiors})
 
 
 def people_around(*, user: User) -> tuple[list[User], list[User], int]:

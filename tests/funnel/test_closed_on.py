@@ -79,3 +79,23 @@ def test_closed_recently_counts_by_the_day_closed_not_the_expected_close(owner):
     closed = selectors.closed_recently(holder=Holder(user=owner), today=today)
     assert (closed["won"].count, closed["won"].amount) == (1, Decimal("300.00"))
     assert (closed["lost"].count, closed["lost"].amount) == (1, Decimal("50.00"))
+
+
+def test_the_recent_closes_of_a_unit_are_the_same_whether_its_peoples_ids_were_read_or_not(
+        owner, teammate, manager, director, team):
+    """closed_recently filters a person's or a live unit's owners as an array of ids, a unit read from the snapshot
+    by the people subquery: the same figures either way, and the sum of the people's."""
+    today = timezone.localdate()
+    for index, person in enumerate([owner, teammate, manager, director] * 3):
+        for code, outcome, days in (("08", "won", index), ("08", "lost", 30 + index), ("08", "won", 95 + index)):
+            OpportunityFactory(primary_owner=person, stage=stage(code, outcome), amount=Decimal(1000 * (index + 1)),
+                               closed_on=today - timedelta(days=days))
+    by_subquery = selectors.closed_recently(holder=Holder(org_unit=team))
+    holder = Holder(org_unit=team)
+    holder.owner_ids()  # as a live funnel has read them
+    by_ids = selectors.closed_recently(holder=holder)
+    assert by_ids == by_subquery
+    people = [selectors.closed_recently(holder=Holder(user=person)) for person in (owner, teammate, manager)]
+    for outcome in ("won", "lost"):
+        assert by_ids[outcome].count == sum(figure[outcome].count for figure in people) > 0
+        assert by_ids[outcome].amount == sum(figure[outcome].amount for figure in people)

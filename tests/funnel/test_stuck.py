@@ -65,3 +65,55 @@ def test_the_stuck_list_shows_only_what_the_viewer_may_see(owner, opportunity, o
     assert list(selectors.stuck_opportunities(viewer=admin_user, holder=Holder(user=owner))) == [opportunity]
     assert list(selectors.stuck_opportunities(viewer=outsider, holder=Holder(user=owner))) == []
 
+
+
+@pytest.mark.parametrize("stale", [False, True])
+def test_a_live_count_of_none_stuck_spares_the_list_its_query(owner, opportunity, manager, outsider,
+                                                              django_assert_num_queries, stale):
+    """stuck_oldest(counted=0) is empty without a query; with stuck ones counted, the same list as without a count.
+    A stale entry (another stage) counts for neither."""
+    other = OpportunityFactory(primary_owner=owner, stage=stage("02"))
+    entered(other, 10)
+    holder = Holder(user=owner)
+    if stale:
+        entered(opportunity, 45)
+        Opportunity.objects.filter(pk=opportunity.pk).update(stage=stage("03"))
+    counted = sum(figure.stuck for figure in selectors.funnel_figures(holder=holder, with_stuck=True).values())
+    assert counted == 0
+    for viewer in (owner, manager, outsider):
+        assert selectors.stuck_oldest(viewer=viewer, holder=holder) == []
+        with django_assert_num_queries(0):
+            assert selectors.stuck_oldest(viewer=viewer, holder=holder, counted=counted) == []
+    entered(other, 80)
+    counted = sum(figure.stuck for figure in selectors.funnel_figures(holder=holder, with_stuck=True).values())
+    assert counted == 1
+    for viewer, seen in ((owner, [other]), (manager, [other]), (outsider, [])):
+        assert selectors.stuck_oldest(viewer=viewer, holder=holder, counted=counted) == seen
+        assert selectors.stuck_oldest(viewer=viewer, holder=holder) == seen
+
+
+def test_the_funnels_stuck_counts_are_the_stuck_lists_per_stage(owner, teammate, manager):
+    """funnel_figures counts the stuck ones from the entries' side, a branch per limit: the same numbers as
+    counting stuck_queryset's rows (a branch per stage) on every stage, limit, stale entry and owner."""
+    from opportunities.models import Stage
+
+    Stage.objects.filter(code="04").update(stuck_after_days=None)  # a stage without a limit
+    Stage.objects.filter(code="06").update(stuck_after_days=45)  # a limit of its own
+    for index, code in enumerate(["01", "02", "03", "04", "05", "06", "07", "01", "03", "06"]):
+        for person in (owner, teammate):
+            opportunity = OpportunityFactory(primary_owner=person, stage=stage(code))
+            entered(opportunity, [5, 31, 44, 46, 61, 400][(index + person.pk) % 6])
+            if index % 4 == 3:  # the stage changed behind the funnel's back: the entry is stale
+                Opportunity.objects.filter(pk=opportunity.pk).update(stage=stage("0" + str(1 + (index + 2) % 7)))
+    won = OpportunityFactory(primary_owner=owner, stage=stage("08", "won"))
+    entered(won, 400)
+    for holder in (Holder(user=owner), Holder(user=teammate), Holder(user=manager), Holder(org_unit=owner.org_unit)):
+        stages = selectors.open_stages()
+        expected = {}
+        stuck = selectors.stuck_queryset(owner_ids=holder.owner_ids(), stages=stages)
+        for row in stuck:
+            expected[row.stage_id] = expected.get(row.stage_id, 0) + 1
+        counted = {stage_id: figure.stuck for stage_id, figure
+                   in selectors.funnel_figures(holder=holder, with_stuck=True).items() if figure.stuck}
+        assert counted == expected, holder.key
+    assert sum(expected.values()) > 5
