@@ -113,8 +113,10 @@ def customer_opportunities(*, viewer: User, customer) -> tuple[list[Opportunity]
 
 
 def opportunity_get(*, viewer: User, pk: int) -> Opportunity:
-    """One opportunity, or 404 when it does not exist or the viewer may not see it."""
-    return get_object_or_404(opportunity_list(viewer=viewer), pk=pk)
+    """One opportunity, or 404 when it does not exist or the viewer may not see it (one query: visible_to by
+    key, no list of the viewer's subtree and memberships read first)."""
+    return get_object_or_404(Opportunity.objects.visible_to(viewer, by_key=True)
+                             .select_related("customer", "stage", "primary_owner"), pk=pk)
 
 
 def opportunity_totals(queryset: QuerySet[Opportunity]) -> dict:

@@ -1,8 +1,6 @@
 """The stage path's steps written in Python (funnel_tags.stage_path_steps) are the HTML of the template loop they
 replaced, character for character: that loop is kept here as the reference."""
 
-import re
-
 import pytest
 from django.middleware.csrf import get_token
 from django.template import Context, Template
