@@ -547,3 +547,29 @@ def test_a_superior_page_checks_the_reporting_line_once(client, manager, owner, 
     assert 'data-testid="edit-opportunity"' in html and 'data-testid="move-02"' in html
     assert 'data-testid="task-toggle-0"' in html
     assert manager.is_superior_of(owner) and not owner.is_superior_of(manager)
+
+
+@pytest.mark.parametrize("who", ["owner", "manager", "presales", "admin_user"])
+def test_the_page_reads_no_column_it_left_in_the_tables(request, monkeypatch, client, opportunity, product, who):
+    """selectors.opportunity_page leaves the customer's and the primary owner's other columns in the tables: no tab,
+    header part or button of the page reads one of them (a deferred read would be one more query)."""
+    from django.db.models import Model
+
+    from opportunities import page_parts, services
+
+    services.line_add(opportunity=opportunity, by=opportunity.primary_owner, data={"product": product, "quantity": "2"})
+    ActivityFactory(opportunity=opportunity)
+    deferred_reads = []
+    refresh = Model.refresh_from_db
+
+    def watched(self, *args, **kwargs):
+        deferred_reads.append((type(self).__name__, kwargs.get("fields")))
+        return refresh(self, *args, **kwargs)
+
+    monkeypatch.setattr(Model, "refresh_from_db", watched)
+    client.force_login(request.getfixturevalue(who))
+    for tab in [*TABS, *(part.code for part in page_parts.tabs())]:
+        response = client.get(detail_url(opportunity, tab))
+        assert response.status_code == 200
+        assert opportunity.customer.name in response.content.decode()
+    assert deferred_reads == []
