@@ -495,7 +495,13 @@ def stuck_counts(*, holder: Holder, today: date | None = None) -> dict[int, int]
 
 
 def entered_at(*, opportunity: Opportunity) -> datetime:
-    """When the opportunity entered its current stage (the last move into it, else its creation)."""
+    """When the opportunity entered its current stage (the last move into it, else its creation): from its stage
+    entry when the opportunity was read with it (the opportunity page joins it), else one query."""
+    relation = Opportunity.stage_entry.related
+    if relation.is_cached(opportunity):
+        entry = relation.get_cached_value(opportunity)
+        return entry.entered_at if entry is not None and entry.stage_id == opportunity.stage_id \
+            else opportunity.created_at
     # The one column, unordered (one row at most: the opportunity is the entry's key).
     entered = list(StageEntry.objects.filter(opportunity=opportunity, stage_id=opportunity.stage_id).values_list(
         "entered_at", flat=True)[:1])

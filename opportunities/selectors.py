@@ -129,14 +129,16 @@ def _page_deferred() -> list[str]:
             + [f"primary_owner__{f.name}" for f in User._meta.concrete_fields if f.name not in ("id", *NAME_FIELDS)])
 
 
-def opportunity_page(*, viewer: User, pk: int) -> Opportunity:
+def opportunity_page(*, viewer: User, pk: int, select_related: tuple[str, ...] = ()) -> Opportunity:
     """`opportunity_get` for the opportunity's own page (all its tabs and the parts apps add to it), which shows of
     the customer its name and link and of the primary owner their name: the customer's other 24 columns and the
-    person's other 12 (a password hash among them) stay in the tables. One query; 404 as `opportunity_get`. The
-    page reads no other column of those two (a test renders every tab for each kind of viewer and refuses any
-    deferred read)."""
+    person's other 12 (a password hash among them) stay in the tables. One query, joining also the one-to-one
+    relations in `select_related` (what the page's header parts read: page_parts.header_select_related); 404 as
+    `opportunity_get`. The page reads no other column of those two (a test renders every tab for each kind of
+    viewer and refuses any deferred read)."""
     return get_object_or_404(Opportunity.objects.visible_to(viewer, by_key=True)
-                             .select_related("customer", "stage", "primary_owner").defer(*_page_deferred()), pk=pk)
+                             .select_related("customer", "stage", "primary_owner", *select_related)
+                             .defer(*_page_deferred()), pk=pk)
 
 
 def opportunity_totals(queryset: QuerySet[Opportunity]) -> dict:
