@@ -29,8 +29,9 @@ class FunnelConfig(AppConfig):
         from opportunities.signals import opportunity_created
 
         opportunity_created.connect(_start_stage_entry, sender=Opportunity, dispatch_uid="funnel.stage_entry_start")
-        # The opportunity page's header shows the clickable stage path with the stage's checklist.
-        register_header_part("stage_path", 10, _stage_path)
+        # The opportunity page's header shows the clickable stage path with the stage's checklist; the page's
+        # query of the opportunity joins its stage entry (days in stage) rather than the path reading it apart.
+        register_header_part("stage_path", 10, _stage_path, select_related=("stage_entry",))
 
 
 def _start_stage_entry(sender, *, opportunity, **kwargs) -> None:

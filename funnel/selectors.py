@@ -619,9 +619,17 @@ def stuck_counts(*, holder: Holder, today: date | None = None) -> dict[int, int]
 
 
 def entered_at(*, opportunity: Opportunity) -> datetime:
-    """When the opportunity entered its current stage (the last move into it, else its creation)."""
-    entry = StageEntry.objects.filter(opportunity=opportunity, stage_id=opportunity.stage_id).first()
-    return entry.entered_at if entry else opportunity.created_at
+    """When the opportunity entered its current stage (the last move into it, else its creation): from its stage
+    entry when the opportunity was read with it (the opportunity page joins it), else one query."""
+    relation = Opportunity.stage_entry.related
+    if relation.is_cached(opportunity):
+        entry = relation.get_cached_value(opportunity)
+        return entry.entered_at if entry is not None and entry.stage_id == opportunity.stage_id \
+            else opportunity.created_at
+    # The one column, unordered (one row at most: the opportunity is the entry's key).
+    entered = list(StageEntry.objects.filter(opportunity=opportunity, stage_id=opportunity.stage_id).values_list(
+        "entered_at", flat=True)[:1])
+    return entered[0] if entered else opportunity.created_at
 
 
 # --- The stage path on the opportunity page ---------------------------------------------------
@@ -639,8 +647,10 @@ def stage_checklist(*, opportunity: Opportunity, stage: Stage | None = None) -> 
     stage = stage or opportunity.stage
     items = [ChecklistItem(position=position, text=text) for position, text in enumerate(stage.checklist)]
     if items:
+        # Unordered: one row per position at most (stagetaskdone_once), and the model's ordering by the stage's
+        # order joined the stage table for nothing.
         done = {row.position: row for row in StageTaskDone.objects.filter(opportunity=opportunity, stage=stage)
-                .select_related("done_by")}
+                .select_related("done_by").order_by()}
         for item in items:
             item.done = done.get(item.position)
     return items

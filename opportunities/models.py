@@ -234,7 +234,7 @@ class OpportunityQuerySet(models.QuerySet):
     # Above this many sales-team memberships the ids stay a subquery instead of a literal list.
     TEAM_IDS_INLINE_LIMIT = 5000
 
-    def visible_to(self, user) -> OpportunityQuerySet:
+    def visible_to(self, user, *, by_key: bool = False) -> OpportunityQuerySet:
         """Primary owner in the viewer's subtree (themselves included), or the viewer on the sales
         team; administrators see everything. Everything else is a 404.
 
@@ -242,9 +242,20 @@ class OpportunityQuerySet(models.QuerySet):
         given to the database as literal lists: both conditions then use their indexes and the
         planner knows how many rows to expect, which a recursive subquery inside an OR hides from
         it (at 300,000 opportunities: milliseconds instead of a scan of every row).
+
+        `by_key=True` is for reads that an indexed key narrows first: one opportunity by its primary key (its
+        page, a form posted to it), one customer's (the customer page's tab). The key finds the rows and the
+        two conditions, kept as subqueries, are checked on those rows alone, so nothing is read first (one
+        query instead of three; the same rows either way). Not for lists of everything the viewer sees.
         """
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
+        if by_key:
+            owners = user.visible_owner_ids()
+            if owners is None:
+                return self.all()
+            return self.filter(Q(primary_owner_id__in=owners) | Q(pk__in=OpportunityTeamMember.objects.filter(
+                user=user, is_primary=False).values("opportunity_id")))
         # Read once per page view however many parts of the page ask (crm.request_memo).
         owner_ids = user.visible_owner_id_list()
         if owner_ids is None:

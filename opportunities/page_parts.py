@@ -23,6 +23,7 @@ class HeaderPart:
     code: str
     order: int
     render: Callable[[Any, Any], str]  # (request, opportunity) -> HTML
+    select_related: tuple[str, ...] = ()  # what the page's one query of the opportunity also reads for this part
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,13 @@ _actions = PageActions()
 _tabs: dict[str, Tab] = {}
 
 
-def register_header_part(code: str, order: int, render: Callable[[Any, Any], str]) -> None:
+def register_header_part(code: str, order: int, render: Callable[[Any, Any], str], *,
+                         select_related: tuple[str, ...] = ()) -> None:
     """Add (or, with the same code, replace) a block of the page header below the buttons; `render(request,
-    opportunity)` returns its HTML (render_to_string is safe; a plain string is escaped)."""
-    _header_parts[code] = HeaderPart(code=code, order=order, render=render)
+    opportunity)` returns its HTML (render_to_string is safe; a plain string is escaped). `select_related`: a
+    one-to-one relation of the opportunity that the part reads (the funnel's stage entry), joined to the page's
+    one query of the opportunity instead of read by a query of its own."""
+    _header_parts[code] = HeaderPart(code=code, order=order, render=render, select_related=tuple(select_related))
 
 
 def register_action(code: str, order: int, label: str, icon: str, url: Callable[[Any], str],
@@ -55,6 +59,11 @@ def header_parts(request, opportunity) -> list[SafeString]:
     """The registered header blocks of this opportunity's page, in order, as HTML."""
     parts = sorted(_header_parts.values(), key=lambda part: (part.order, part.code))
     return [conditional_escape(part.render(request, opportunity)) for part in parts]
+
+
+def header_select_related() -> tuple[str, ...]:
+    """The relations the registered header blocks ask the page's query of the opportunity to join."""
+    return tuple(dict.fromkeys(name for part in _header_parts.values() for name in part.select_related))
 
 
 def actions(user, opportunity) -> list[ShownAction]:

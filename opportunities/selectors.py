@@ -29,7 +29,7 @@ from opportunities.models import (
     Stage,
     StageOutcome,
 )
-from teams.models import User
+from teams.models import NAME_FIELDS, User
 
 # --- Opportunities -------------------------------------------------------------------------
 
@@ -107,14 +107,38 @@ def customer_opportunities(*, viewer: User, customer) -> tuple[list[Opportunity]
     """The newest CUSTOMER_TAB_ROWS opportunities with one customer that `viewer` may see, for the customer page,
     and whether there are more (the tab then links to the full list, filtered on the customer): one query,
     however many the customer has."""
-    rows = list(opportunity_list_rows(viewer=viewer).filter(customer=customer)
+    # The customer's key narrows the rows first: visible_to by key, no memberships read before (one query).
+    rows = list(Opportunity.objects.visible_to(viewer, by_key=True).filter(customer=customer)
+                .select_related("customer", "stage", "primary_owner").only(*LIST_ROW_FIELDS)
                 .order_by("-created_at", "-id")[: CUSTOMER_TAB_ROWS + 1])
     return rows[:CUSTOMER_TAB_ROWS], len(rows) > CUSTOMER_TAB_ROWS
 
 
 def opportunity_get(*, viewer: User, pk: int) -> Opportunity:
-    """One opportunity, or 404 when it does not exist or the viewer may not see it."""
-    return get_object_or_404(opportunity_list(viewer=viewer), pk=pk)
+    """One opportunity, or 404 when it does not exist or the viewer may not see it (one query: visible_to by
+    key, no list of the viewer's subtree and memberships read first)."""
+    return get_object_or_404(Opportunity.objects.visible_to(viewer, by_key=True)
+                             .select_related("customer", "stage", "primary_owner"), pk=pk)
+
+
+def _page_deferred() -> list[str]:
+    """The customer's and the primary owner's columns the opportunity page does not show: all but the customer's
+    id and name and the person's id and name (teams.models.NAME_FIELDS)."""
+    customer = Opportunity._meta.get_field("customer").related_model
+    return ([f"customer__{f.name}" for f in customer._meta.concrete_fields if f.name not in ("id", "name")]
+            + [f"primary_owner__{f.name}" for f in User._meta.concrete_fields if f.name not in ("id", *NAME_FIELDS)])
+
+
+def opportunity_page(*, viewer: User, pk: int, select_related: tuple[str, ...] = ()) -> Opportunity:
+    """`opportunity_get` for the opportunity's own page (all its tabs and the parts apps add to it), which shows of
+    the customer its name and link and of the primary owner their name: the customer's other 24 columns and the
+    person's other 12 (a password hash among them) stay in the tables. One query, joining also the one-to-one
+    relations in `select_related` (what the page's header parts read: page_parts.header_select_related); 404 as
+    `opportunity_get`. The page reads no other column of those two (a test renders every tab for each kind of
+    viewer and refuses any deferred read)."""
+    return get_object_or_404(Opportunity.objects.visible_to(viewer, by_key=True)
+                             .select_related("customer", "stage", "primary_owner", *select_related)
+                             .defer(*_page_deferred()), pk=pk)
 
 
 def opportunity_totals(queryset: QuerySet[Opportunity]) -> dict:

@@ -184,7 +184,8 @@ def opportunity_detail(request, pk: int):
     """Header with the amount, owner and score and the parts apps above register (opportunities.page_parts:
     the stage path, the tender record button); tabs lines, team, assessment, activities, history. Each tab
     loads only what it shows."""
-    opportunity = selectors.opportunity_get(viewer=request.user, pk=pk)
+    opportunity = selectors.opportunity_page(viewer=request.user, pk=pk,
+                                             select_related=page_parts.header_select_related())
     registered = {part.code: part for part in page_parts.tabs()}
     tab = request.GET.get("tab", "lines")
     if tab not in TABS and tab not in registered:

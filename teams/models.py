@@ -218,10 +218,13 @@ class User(AbstractUser):
         return User.objects.filter(pk__in=ancestors_sql(User._meta.db_table, "manager_id", self.pk))
 
     def is_superior_of(self, other: User) -> bool:
-        """True if `other` reports to this user, directly or anywhere down the line (one query)."""
+        """True if `other` reports to this user, directly or anywhere down the line (one query, once per page
+        view however many parts of the page ask: crm.request_memo; a manager's opportunity page asked five
+        times, for editing, changing the owner, moving, ticking tasks and the tender record)."""
         if other is None or other.pk is None or other.pk == self.pk:
             return False
-        return self.subordinates().filter(pk=other.pk).exists()
+        return remembered(("superior-of", self.pk, other.pk),
+                          lambda: self.subordinates().filter(pk=other.pk).exists())
 
     def visible_owner_ids(self) -> RawSQL | None:
         """Owners whose records this user may see: themselves and their whole subtree.

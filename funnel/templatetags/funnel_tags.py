@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.formats import localize
+from django.template.defaulttags import CsrfTokenNode
+from django.utils.formats import date_format, localize
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from crm.escaping import esc
@@ -104,3 +106,105 @@ def funnel_health_row(row, measure: str) -> str:
         f'                  <td>{health_badge_html(row.status(measure))}</td>\n'
         f'                </tr>\n'
         f'              ')
+
+
+def _value(value) -> str:
+    """`{{ value }}` of a string or a number, as the template writes it (localized, escaped)."""
+    return esc(value) if isinstance(value, str) else esc(localize(value))
+
+
+@register.simple_tag(takes_context=True)
+def stage_path_steps(context, panel: dict, move_url: str) -> str:
+    """`{% stage_path_steps panel move_url %}`: the open stages of funnel/_stage_path.html's path, each a
+    one-click move (a form) or, for the current stage and whoever may not move, a plain block. Written in Python:
+    the template loop (a form, a CSRF token, the page's path and a dozen lookups per stage) was half the path's
+    rendering. The same HTML as that loop, which tests keep as the reference; every value is escaped
+    (crm.escaping.esc)."""
+    steps = panel["path"]
+    if not steps:
+        return ""
+    may_move = panel["may_move"]
+    url = esc(move_url)
+    csrf_input = next_path = lock = ""
+    if may_move:
+        csrf_input = CsrfTokenNode().render(context)
+        request = context.get("request")
+        next_path = esc(request.get_full_path()) if request is not None else ""
+        lock = f' <i class="bi bi-lock-fill" aria-label="{esc(gettext("Entry requirement not met"))}"></i>'
+    html = []
+    for step in steps:
+        stage, state, blocked = step.stage, step.state, step.blocked
+        code, name, tasks, probability = esc(stage.code), esc(stage.name), esc(stage.tasks), _value(stage.probability)
+        blocked_css = " fn-path-blocked" if blocked else ""
+        current = ' aria-current="step"' if state == "current" else ""
+        html.append(f'\n    <li class="fn-path-step fn-path-{esc(state)}{blocked_css}"{current}>\n      ')
+        if may_move and state != "current":
+            messages = "".join(f" · {esc(message)}" for message in blocked)
+            lock_if_blocked = lock if blocked else ""
+            html.append(
+                f'\n      <form method="post" action="{url}">{csrf_input}\n'
+                f'        <input type="hidden" name="stage" value="{code}">\n'
+                f'        <input type="hidden" name="next" value="{next_path}">\n'
+                f'        <button type="submit" class="fn-path-btn" title="{tasks}{messages}"'
+                f' data-testid="move-{code}">\n'
+                f'          <span class="fn-path-code">{code}{lock_if_blocked}</span>\n'
+                f'          <span class="fn-path-name">{name}</span>\n'
+                f'          <span class="fn-path-prob">{probability}%</span>\n'
+                f'        </button>\n'
+                f'      </form>\n      ')
+        else:
+            html.append(
+                f'\n      <div class="fn-path-btn" title="{tasks}">\n'
+                f'        <span class="fn-path-code">{code}</span>\n'
+                f'        <span class="fn-path-name">{name}</span>\n'
+                f'        <span class="fn-path-prob">{probability}%</span>\n'
+                f'      </div>\n      ')
+        html.append("\n    </li>\n    ")
+    return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def stage_checklist_items(context, panel: dict, task_url: str, opportunity_pk) -> str:
+    """`{% stage_checklist_items panel task_url opportunity.pk %}`: the tasks of funnel/_stage_checklist.html,
+    each a tick box (a form, for whoever may tick) with who ticked it and when. Written in Python like
+    stage_path_steps: the same HTML as the template loop it replaces, which tests keep as the reference; every
+    value is escaped (crm.escaping.esc)."""
+    items = panel["checklist"]
+    if not items:
+        return ""
+    may_tick = panel["may_tick"]
+    url, target = esc(task_url), esc(opportunity_pk)
+    csrf_input = CsrfTokenNode().render(context) if may_tick else ""
+    html = []
+    for item in items:
+        done, position, text = item.done, esc(item.position), esc(item.text)
+        icon = "bi-check-square-fill text-success" if done else "bi-square"
+        done_css = " fn-task-done" if done else ""
+        html.append(f'\n    <li class="fn-task{done_css}" data-testid="task-{position}">\n      ')
+        if may_tick:
+            title = esc(gettext("Mark as not done") if done else gettext("Mark as done"))
+            html.append(
+                f'\n      <form method="post" action="{url}" hx-post="{url}" hx-target="#fn-checklist-{target}"'
+                f' hx-swap="outerHTML" class="d-inline">{csrf_input}\n'
+                f'        <input type="hidden" name="position" value="{position}"><input type="hidden" name="done"'
+                f' value="{"0" if done else "1"}">\n'
+                f'        <button type="submit" class="btn btn-link btn-sm p-0 text-reset text-start'
+                f' text-decoration-none fn-task-btn" aria-pressed="{"true" if done else "false"}" title="{title}"'
+                f' data-testid="task-toggle-{position}">\n'
+                f'          <i class="bi {icon}" aria-hidden="true"></i> <span class="fn-task-text">{text}</span>'
+                f'</button>\n'
+                f'      </form>\n      ')
+        else:
+            html.append(f'<i class="bi {icon}" aria-hidden="true"></i> <span class="fn-task-text">{text}</span>')
+            if done:
+                html.append(f' <span class="visually-hidden">{esc(gettext("done"))}</span>')
+        html.append("\n      ")
+        if done:
+            who = esc(done.done_by or gettext("system"))
+            done_at = template_localtime(done.done_at)
+            when = esc(date_format(done_at, "Y-m-d H:i"))
+            title = gettext("done by %(who)s on %(when)s") % {"who": who, "when": when}
+            html.append(f'<span class="text-muted small text-nowrap fn-task-who" title="{title}"'
+                        f' data-testid="task-done-by-{position}">· {who} {esc(date_format(done_at, "m-d"))}</span>')
+        html.append("\n    </li>\n    ")
+    return mark_safe("".join(html))  # noqa: S308 - every value above is escaped

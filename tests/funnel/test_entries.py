@@ -113,3 +113,27 @@ def test_the_oldest_stuck_skip_stale_entries_page_by_page(owner, manager):
     oldest = selectors.stuck_oldest(viewer=manager, holder=Holder(user=owner), limit=2)
     assert oldest == stuck and [o.days_in_stage for o in oldest] == [41, 40]
     assert list(selectors.stuck_opportunities(viewer=manager, holder=Holder(user=owner))) == stuck
+
+
+@pytest.mark.parametrize("entry", ["current", "another stage", "none"])
+def test_the_opportunity_page_reads_the_entry_with_the_opportunity(owner, opportunity, entry,
+                                                                   django_assert_num_queries):
+    """The stage path asks the page's query of the opportunity to join its entry (page_parts select_related):
+    entered_at then needs no query and says what its own query says."""
+    from opportunities import page_parts
+    from opportunities.selectors import opportunity_page
+
+    Opportunity.objects.filter(pk=opportunity.pk).update(created_at=_aware(40))
+    if entry == "none":
+        StageEntry.objects.filter(opportunity=opportunity).delete()
+    else:
+        StageEntry.objects.update_or_create(opportunity=opportunity, defaults={
+            "stage": stage("01") if entry == "current" else stage("03"), "entered_at": _aware(12)})
+    assert "stage_entry" in page_parts.header_select_related()
+    plain = Opportunity.objects.get(pk=opportunity.pk)
+    with django_assert_num_queries(1):
+        expected = selectors.entered_at(opportunity=plain)
+    joined = opportunity_page(viewer=owner, pk=opportunity.pk, select_related=page_parts.header_select_related())
+    with django_assert_num_queries(0):
+        assert selectors.entered_at(opportunity=joined) == expected
+    assert expected == (_aware(12) if entry == "current" else _aware(40))

@@ -89,3 +89,16 @@ def test_customer_opportunities_tab_shows_the_newest_twenty_and_links_to_all_in_
         content = client.get(url, {"tab": "opportunities"}).content.decode()
     assert content.count('class="fw-semibold"') >= 20 and "后来商机21" in content and "早期商机0" not in content
     assert f"?customer={customer.pk}&amp;stage=all" in content
+
+
+def test_customer_opportunities_tab_shows_those_of_the_sales_teams_i_am_on(client, owner, teammate, manager, book):
+    """The tab checks the memberships and the subtree as subqueries (visible_to by key): the same opportunities."""
+    _mine, theirs = book
+    on_team = theirs.opportunities.get()
+    not_on_team = OpportunityFactory(customer=theirs, primary_owner=teammate, name="没有我的团队的商机")
+    client.force_login(owner)
+    content = client.get(theirs.get_absolute_url(), {"tab": "opportunities"}).content.decode()
+    assert on_team.name in content and not_on_team.name not in content
+    client.force_login(manager)
+    content = client.get(theirs.get_absolute_url(), {"tab": "opportunities"}).content.decode()
+    assert on_team.name in content and not_on_team.name in content

@@ -529,3 +529,47 @@ def test_history_tab_costs_the_same_queries_however_long(client, manager, owner,
         opportunity.stage = a_stage("02" if index % 2 == 0 else "01")  # ends where it began: the same page
         opportunity.save()
     assert count_queries() == small
+
+
+def test_a_superior_page_checks_the_reporting_line_once(client, manager, owner, opportunity):
+    """Editing, changing the owner, moving, ticking tasks and the tender record all ask whether the viewer is above
+    the primary owner: one query for the page (crm.request_memo), the same answers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(manager)
+    client.get(detail_url(opportunity))
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(detail_url(opportunity)).content.decode()
+    superior_checks = [sql for sql in (query["sql"] for query in captured.captured_queries)
+                       if sql.startswith('SELECT 1 AS "a" FROM "teams_user"') and "WITH RECURSIVE" in sql]
+    assert len(superior_checks) == 1
+    assert 'data-testid="edit-opportunity"' in html and 'data-testid="move-02"' in html
+    assert 'data-testid="task-toggle-0"' in html
+    assert manager.is_superior_of(owner) and not owner.is_superior_of(manager)
+
+
+@pytest.mark.parametrize("who", ["owner", "manager", "presales", "admin_user"])
+def test_the_page_reads_no_column_it_left_in_the_tables(request, monkeypatch, client, opportunity, product, who):
+    """selectors.opportunity_page leaves the customer's and the primary owner's other columns in the tables: no tab,
+    header part or button of the page reads one of them (a deferred read would be one more query)."""
+    from django.db.models import Model
+
+    from opportunities import page_parts, services
+
+    services.line_add(opportunity=opportunity, by=opportunity.primary_owner, data={"product": product, "quantity": "2"})
+    ActivityFactory(opportunity=opportunity)
+    deferred_reads = []
+    refresh = Model.refresh_from_db
+
+    def watched(self, *args, **kwargs):
+        deferred_reads.append((type(self).__name__, kwargs.get("fields")))
+        return refresh(self, *args, **kwargs)
+
+    monkeypatch.setattr(Model, "refresh_from_db", watched)
+    client.force_login(request.getfixturevalue(who))
+    for tab in [*TABS, *(part.code for part in page_parts.tabs())]:
+        response = client.get(detail_url(opportunity, tab))
+        assert response.status_code == 200
+        assert opportunity.customer.name in response.content.decode()
+    assert deferred_reads == []

@@ -1,12 +1,14 @@
 """The list rows written in Python (opportunities_tags.opportunity_row, customer_opportunity_row) are the HTML of the
 template loops they replaced, character for character but for whitespace between tags: those loops are kept
-here as the reference."""
+here as the reference. opportunities_tags.form_field writes what includes/field.html does, character for
+character."""
 
 import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.template import Context, Template
 from django.utils import translation
 
@@ -81,3 +83,30 @@ def test_customer_opportunity_row_is_the_template_loop(language):
         for opportunity in _rows():
             assert (_same(customer_opportunity_row(opportunity))
                     == _same(CUSTOMER_TAB_ROW.render(Context({"opportunity": opportunity}))))
+
+
+class _Fields(forms.Form):
+    note = forms.CharField(label="备注 <b>&", help_text="Say \"why\" & <how>", required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=True)
+    agree = forms.BooleanField(label="I agree <x>", required=False)
+    count = forms.IntegerField(label="Count", min_value=1)
+
+
+INCLUDED_FIELD = Template('{% include "includes/field.html" with field=field %}')
+FORM_FIELD = Template("{% load opportunities_tags %}{% form_field field %}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_form_field_is_the_field_include(language, product):
+    from opportunities.forms import LineForm
+
+    with translation.override(language):
+        forms_to_show = [
+            LineForm(), LineForm({"product": "x", "quantity": "-1", "discount": "120"}),
+            _Fields(), _Fields({"count": "0", "note": "<x>"}), _Fields(auto_id=False), _Fields({}, auto_id=False),
+        ]
+        for form in forms_to_show:
+            for field in form:
+                context = Context({"field": field})
+                assert FORM_FIELD.render(context) == INCLUDED_FIELD.render(context), field.name

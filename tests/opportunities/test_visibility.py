@@ -1,9 +1,10 @@
 """Who sees an opportunity: its primary owner and everyone above them, its sales team, admins."""
 
 import pytest
+from django.http import Http404
 
 from opportunities.models import Activity, Assessment, Opportunity
-from opportunities.selectors import opportunity_list
+from opportunities.selectors import opportunity_get, opportunity_list
 from tests.factories import ActivityFactory, OpportunityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,28 @@ def test_visibility(request, opportunity, presales, who, sees):
     user = request.getfixturevalue(who)
     assert (opportunity.name in visible(user)) is sees
     assert opportunity_list(viewer=user).filter(pk=opportunity.pk).exists() is sees
+    assert Opportunity.objects.visible_to(user, by_key=True).filter(pk=opportunity.pk).exists() is sees
+    if sees:
+        assert opportunity_get(viewer=user, pk=opportunity.pk) == opportunity
+    else:
+        with pytest.raises(Http404):
+            opportunity_get(viewer=user, pk=opportunity.pk)
+
+
+@pytest.mark.parametrize("who", ["owner", "manager", "director", "admin_user", "presales", "teammate", "outsider",
+                                 "other_manager"])
+def test_by_key_keeps_the_same_rows(request, opportunity, presales, owner, teammate, outsider, who):
+    """visible_to(by_key=True) checks the subtree and the memberships as subqueries: the same rows as the lists."""
+    others = [OpportunityFactory(primary_owner=person) for person in (owner, teammate, outsider)]
+    from opportunities import services
+
+    services.team_member_add(opportunity=others[2], user=teammate, role="service", by=outsider)
+    user = request.getfixturevalue(who)
+    for pk in [opportunity.pk, *(other.pk for other in others)]:
+        assert (Opportunity.objects.visible_to(user, by_key=True).filter(pk=pk).exists()
+                is Opportunity.objects.visible_to(user).filter(pk=pk).exists())
+    assert (set(Opportunity.objects.visible_to(user, by_key=True).values_list("pk", flat=True))
+            == set(Opportunity.objects.visible_to(user).values_list("pk", flat=True)))
 
 
 def test_presales_manager_does_not_see_through_their_report(opportunity, presales):
