@@ -1,6 +1,6 @@
 """gunicorn.conf.py, which gunicorn reads from the working directory wherever this project runs it: its hooks are
-ones gunicorn accepts, and a forked web worker freezes what was loaded before the fork and collects garbage less
-often."""
+ones gunicorn accepts, and a web worker, once it has loaded the application, freezes what is loaded and collects
+garbage less often."""
 
 import gc
 import runpy
@@ -14,10 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_web_worker_freezes_the_loaded_code_and_collects_less_often():
     hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     config = Config()
-    config.set("post_fork", hooks["post_fork"])  # gunicorn checks the hook's signature
+    config.set("post_worker_init", hooks["post_worker_init"])  # gunicorn checks the hook's signature
     before = gc.get_threshold()
     try:
-        config.post_fork(None, None)
+        config.post_worker_init(None)
         assert gc.get_threshold() == (10_000, 10, 10)
         assert gc.get_freeze_count() > 0
     finally:
