@@ -483,22 +483,12 @@ def _stuck_limits(stages: Iterable[Stage]) -> list[tuple[int, list[int]]]:
 
 
 def _stuck_counts(*, owner_ids: list[int], stages: list[Stage], today: date | None = None) -> dict[int, int]:
-    """How many of these owners' open opportunities are stuck, per stage: stuck_queryset's rule (an entry past its
-    stage's limit, the opportunity still in that stage), counted from the entries' side in one grouped query.
-    Written with a branch per limit and the same-stage test as one column comparison, rather than a branch per
-    stage, it is a third of the expressions to build and to plan, for the same plan (the entries' range scans
-    first, then the opportunities by key)."""
-    today = today or timezone.localdate()
-    limits = _stuck_limits(stages)
-    if not limits:
+    """How many of these owners' open opportunities are stuck, per stage: stuck_queryset's rows, counted per stage
+    in one grouped query (the rule is written once, there)."""
+    stuck = stuck_queryset(owner_ids=owner_ids, stages=stages, today=today)
+    if stuck is None:
         return {}
-    condition = Q()
-    for days, stage_ids in limits:
-        condition |= Q(stage_id__in=stage_ids, entered_at__lt=_midnight(today - timedelta(days=days)))
-    rows = (StageEntry.objects.filter(condition, opportunity__primary_owner__in=owner_ids,
-                                      opportunity__stage_id=F("stage_id"))
-            .order_by().values_list("stage_id").annotate(count=Count("*")))
-    return dict(rows)
+    return dict(stuck.order_by().values_list("stage_id").annotate(count=Count("*")))
 
 
 def stuck_queryset(*, owner_ids=None, stages: list[Stage] | None = None, today: date | None = None,
