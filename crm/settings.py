@@ -123,6 +123,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The covering indexes' extra columns (PostgreSQL's INCLUDE) are for production; SQLite builds the same
     # indexes without them, which is all the embedded default needs, so its warning is not shown on every start.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# PostgreSQL plans every statement it is sent; a page's statements are the same few texts each time, with other
+# values. With DATABASE_PREPARE_THRESHOLD = N (default 5), the driver sends the values apart from the text
+# (server-side binding) and has the server prepare a statement it has run N times on a connection, so its plan is
+# kept for the connection's life: planning cost a list page or the workbench 1-5 ms of the database's CPU a
+# request (the 300,000-row benchmark, BENCHMARKS.md). 0 turns both off (e.g. behind a PgBouncer older than 1.21 in
+# transaction mode, which cannot keep a connection's prepared statements).
+DATABASE_PREPARE_THRESHOLD = env_int("DATABASE_PREPARE_THRESHOLD", 5, minimum=0, maximum=1000)
+PREPARED_STATEMENTS = ({"server_side_binding": True, "prepare_threshold": DATABASE_PREPARE_THRESHOLD}
+                       if DATABASE_PREPARE_THRESHOLD else {})
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(PREPARED_STATEMENTS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Read replica (README "Scaling out") -------------------------------------------------------
@@ -138,6 +149,8 @@ if DATABASE_REPLICA_URL:
         conn_health_checks=True,
         test_options={"MIRROR": "default"},
     )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {}).update(PREPARED_STATEMENTS)
     DATABASE_ROUTERS = ["crm.db_router.PrimaryReplicaRouter"]
 
 # --- Cache: one for every web process -------------------------------------------------------
