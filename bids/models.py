@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from opportunities.models import Opportunity
+from opportunities.models import OpportunityQuerySet
 from teams.models import signed_in
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -279,7 +279,9 @@ class BidProjectQuerySet(models.QuerySet):
             return self.none()
         if user.is_admin:
             return self.all()
-        return self.filter(opportunity__in=Opportunity.objects.visible_to(user).values("pk"))
+        # The opportunity's rule on the joined opportunity (see OpportunityQuerySet.visible_condition).
+        condition = OpportunityQuerySet.visible_condition(user, through="opportunity")
+        return self.all() if condition is None else self.filter(condition)
 
     def open(self) -> BidProjectQuerySet:
         return self.exclude(status__in=CLOSED_STATUSES)

@@ -256,24 +256,38 @@ class OpportunityQuerySet(models.QuerySet):
                 return self.all()
             return self.filter(Q(primary_owner_id__in=owners) | Q(pk__in=OpportunityTeamMember.objects.filter(
                 user=user, is_primary=False).values("opportunity_id")))
+        condition = self.visible_condition(user)
+        return self.all() if condition is None else self.filter(condition)
+
+    @classmethod
+    def visible_condition(cls, user, *, through: str = "") -> Q | None:
+        """`visible_to(user)`'s rule as a condition, on the opportunity itself or on the one reached through the
+        relation `through` (e.g. "opportunity" from a tender); None: the viewer sees every opportunity. For a
+        signed-in, active viewer (`visible_to` checks that first).
+
+        A record that follows its opportunity's visibility filters on the joined opportunity's columns with it,
+        rather than by `opportunity__in=visible_to(...)`: the database then checks the few candidate records'
+        opportunities by key instead of first listing every opportunity the viewer sees (for the company head,
+        296,000 of them, to find a dozen tenders)."""
         # Read once per page view however many parts of the page ask (crm.request_memo).
         owner_ids = user.visible_owner_id_list()
         if owner_ids is None:
-            return self.all()
+            return None
+        prefix = f"{through}__" if through else ""
 
         def memberships():
             return OpportunityTeamMember.objects.filter(user=user, is_primary=False).values_list(
                 "opportunity_id", flat=True)
 
         team_ids = remembered(("opportunity-memberships", user.pk),
-                              lambda: list(memberships()[: self.TEAM_IDS_INLINE_LIMIT + 1]))
+                              lambda: list(memberships()[: cls.TEAM_IDS_INLINE_LIMIT + 1]))
         # One array parameter each (crm.lookups), not one placeholder per person or membership.
-        condition = Q(primary_owner_id__any_of=owner_ids)
-        if len(team_ids) > self.TEAM_IDS_INLINE_LIMIT:
-            condition |= Q(pk__in=memberships())
+        condition = Q(**{f"{prefix}primary_owner_id__any_of": owner_ids})
+        if len(team_ids) > cls.TEAM_IDS_INLINE_LIMIT:
+            condition |= Q(**{f"{prefix}pk__in": memberships()})
         elif team_ids:
-            condition |= Q(pk__any_of=team_ids)
-        return self.filter(condition)
+            condition |= Q(**{f"{prefix}pk__any_of": team_ids})
+        return condition
 
     def open(self) -> OpportunityQuerySet:
         return self.filter(stage__outcome=StageOutcome.OPEN)

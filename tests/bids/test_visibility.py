@@ -72,3 +72,23 @@ def test_workbench_deadlines_are_only_of_visible_tenders(bid, owner, outsider):
     assert {d.bid.pk for d in panel["deadlines"]} == {bid.pk}
     assert selectors.workbench_panel(outsider)["deadlines"] == []
     assert selectors.workbench_panel(AnonymousUser()) is None
+
+
+@pytest.mark.parametrize("memberships_inline", [True, False])
+def test_the_tender_rule_on_the_joined_opportunity_is_the_opportunity_rule(
+        request, monkeypatch, bid, presales, service_member, teammate, outsider, memberships_inline):
+    """Tenders filter on their joined opportunity's columns (OpportunityQuerySet.visible_condition), not on a list
+    of every visible opportunity: the same tenders for every kind of viewer, with the memberships as a list or,
+    above the inline limit, as a subquery."""
+    from opportunities.models import Opportunity, OpportunityQuerySet
+
+    if not memberships_inline:
+        monkeypatch.setattr(OpportunityQuerySet, "TEAM_IDS_INLINE_LIMIT", 0)
+    for owner in (teammate, outsider, presales):
+        BidProjectFactory(opportunity=OpportunityFactory(primary_owner=owner))
+    for who in ("owner", "manager", "director", "admin_user", "presales", "service_member", "teammate", "outsider"):
+        user = request.getfixturevalue(who)
+        expected = set(BidProject.objects.filter(opportunity__in=Opportunity.objects.visible_to(user).values("pk")))
+        assert set(BidProject.objects.visible_to(user)) == expected, who
+    sql = str(BidProject.objects.visible_to(request.getfixturevalue("manager")).query)
+    assert 'FROM "opportunities_opportunity"' not in sql.split("WHERE", 1)[1]
