@@ -5,6 +5,13 @@ that Django compiles and psycopg splits and quotes, in each of a list page's thr
 query at 300,000 opportunities, more than the query itself). `field = ANY(%s::bigint[])` is the plan PostgreSQL
 makes of an IN list anyway (the same index scans and estimates), with one parameter. Elsewhere (SQLite, the
 embedded default) it is the plain IN.
+
+A list of nine or more whole numbers (a manager's subtree, a page's ids) is written into the statement as an
+array literal rather than sent as a parameter. PostgreSQL looks a value up in a literal array of that size through
+a hash table, but walks a parameter array value by value, unpacking it again for every row; and a prepared
+statement (settings.DATABASE_PREPARE_THRESHOLD) plans with parameters unknown. The company head's tender card
+checked 372 tenders against the 265 owners that way: 2 ms more a request. The numbers are written by `int`, so
+nothing else can reach the text.
 """
 
 from __future__ import annotations
@@ -12,6 +19,9 @@ from __future__ import annotations
 from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models.lookups import In
+
+# From this many values PostgreSQL hashes a literal array (MIN_ARRAY_SIZE_FOR_HASHED_SAOP in its executor).
+LITERAL_ARRAY_FROM = 9
 
 
 class AnyOf(models.Lookup):
@@ -33,7 +43,11 @@ class AnyOf(models.Lookup):
             # "primary_owner_id = 6" walks the (owner, close date) index in order, "= ANY('{6}')" does not.
             return f"{lhs} = %s", [*lhs_params, self.rhs[0]]
         array_type = self.lhs.output_field.cast_db_type(connection)
-        return f"{lhs} = ANY(%s::{array_type}[])", [*lhs_params, list(self.rhs)]
+        values = list(self.rhs)
+        if len(values) >= LITERAL_ARRAY_FROM and all(type(value) is int for value in values):
+            literal = ",".join(str(int(value)) for value in values)
+            return f"{lhs} = ANY('{{{literal}}}'::{array_type}[])", [*lhs_params]
+        return f"{lhs} = ANY(%s::{array_type}[])", [*lhs_params, values]
 
 
 # On every field; relations keep lookups of their own (ForeignObject.get_class_lookups), so on them as well.
