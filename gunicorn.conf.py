@@ -21,11 +21,11 @@ def _load_what_requests_load():
 def post_worker_init(worker):
     """Garbage collection in a web worker, cheaper. Once the worker has loaded the application (Django, its apps,
     settings and translations, and what a first request would load), what is loaded is frozen: never scanned again
-    by the collector. The youngest
-    generation is collected after 10,000 new objects instead of 700. A list page builds tens of thousands of
-    short-lived objects; with Python's defaults it paid 0.4-2 ms a request to collections that found little, and a
-    full collection of the whole loaded code took 100-200 ms every few hundred requests (measured on the
-    300,000-row benchmark with gc.callbacks: opportunity list 0.9 → 0.35 ms a request, API list 0.8 → 0.06 ms)."""
+    by the collector. The youngest generation is collected after 10,000 new objects instead of 700. A list page
+    builds tens of thousands of short-lived objects; with Python's defaults it paid 0.4-2 ms a request to
+    collections that found little, and a full collection of the whole loaded code took 100-200 ms every few hundred
+    requests (measured on the 300,000-row benchmark with gc.callbacks: opportunity list 0.9 → 0.35 ms a request, API
+    list 0.8 → 0.06 ms)."""
     _load_what_requests_load()
     gc.collect()
     gc.freeze()

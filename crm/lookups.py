@@ -1,4 +1,4 @@
-"""`field__any_of=[…]`: membership in a literal list, sent to PostgreSQL as one array parameter.
+"""`field__any_of=[…]`: membership in a literal list, sent to PostgreSQL as one array (a parameter, or a literal).
 
 `field__in=[…]` writes one placeholder per value: for the 240 people below a company head that is 240 parameters
 that Django compiles and psycopg splits and quotes, in each of a list page's three or four queries (about 1 ms a

@@ -281,7 +281,7 @@ class OpportunityQuerySet(models.QuerySet):
 
         team_ids = remembered(("opportunity-memberships", user.pk),
                               lambda: list(memberships()[: cls.TEAM_IDS_INLINE_LIMIT + 1]))
-        # One array parameter each (crm.lookups), not one placeholder per person or membership.
+        # One array each (crm.lookups), not one placeholder per person or membership.
         condition = Q(**{f"{prefix}primary_owner_id__any_of": owner_ids})
         if len(team_ids) > cls.TEAM_IDS_INLINE_LIMIT:
             condition |= Q(**{f"{prefix}pk__in": memberships()})
