@@ -762,6 +762,10 @@ def customer_merge(*, survivor: Customer, merged: Customer, by: User, reason: st
     if survivor.pk == merged.pk:
         raise DomainError(_("Choose two different customers."), field="merged")
     locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk])}
+    if len(locked) < 2:  # one of them was merged into another or deleted since the caller read it
+        raise ConflictError(_("One of these customers no longer exists: it was merged or deleted meanwhile. "
+                              "Reload the page and try again."), field=None if survivor.pk not in locked
+                            else "merged")
     survivor, merged = locked[survivor.pk], locked[merged.pk]
     if not (_may_edit_customer(by, survivor) and _may_edit_customer(by, merged)):
         raise PermissionDenied(_("You can merge only customers that you may edit."))

@@ -412,6 +412,24 @@ def test_merge_refused_across_teams_and_with_itself(owner, outsider):
     assert Customer.objects.count() == 2
 
 
+@pytest.mark.parametrize("gone", ["survivor", "merged"])
+def test_merge_with_a_customer_merged_away_meanwhile_is_a_conflict_and_changes_nothing(owner, gone):
+    """Two people merging at once: the second finds a customer gone after it read it (409, not a server error)."""
+    survivor = CustomerFactory(owner=owner, name="华远智能科技有限公司")
+    merged = CustomerFactory(owner=owner, name="华远智能")
+    third = CustomerFactory(owner=owner, name="华远")
+    contact = ContactFactory(customer=survivor if gone == "merged" else merged)
+    # Someone else folds the one that will be gone into a third customer first.
+    services.customer_merge(survivor=third, merged=survivor if gone == "survivor" else merged, by=owner)
+    with pytest.raises(ConflictError, match="已不存在"):  # in the company's language
+        services.customer_merge(survivor=survivor, merged=merged, by=owner)
+    contact.refresh_from_db()
+    kept = merged if gone == "survivor" else survivor
+    assert Customer.objects.filter(pk=kept.pk).exists()
+    assert contact.customer_id == kept.pk
+    assert CustomerMerge.objects.count() == 1
+
+
 # --- Contacts and plans --------------------------------------------------------------------
 
 def test_contact_reporting_line_stays_inside_the_customer_without_cycles(owner):
