@@ -14,7 +14,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from crm.errors import DomainError, PermissionDenied
 from crm.forms import form_add_error
 from funnel import services
-from funnel.models import Baseline, FunnelSettings, FunnelSnapshot, SnapshotRun, StageChange, StageTaskDone
+from funnel.models import (
+    Baseline,
+    ClosedSnapshot,
+    FunnelSettings,
+    FunnelSnapshot,
+    SnapshotRun,
+    StageChange,
+    StageTaskDone,
+)
 from opportunities.models import Stage
 from opportunities.stage_requirements import requirement_choices
 
@@ -196,6 +204,20 @@ class FunnelSnapshotAdmin(admin.ModelAdmin):
     list_filter = ["stage"]
     date_hierarchy = "date"
     raw_id_fields = ["user", "org_unit"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClosedSnapshot)
+class ClosedSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["date", "org_unit", "days", "outcome", "count", "amount"]
+    list_filter = ["outcome"]
+    date_hierarchy = "date"
+    raw_id_fields = ["org_unit"]
 
     def has_add_permission(self, request):
         return False

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from crm.stored_text import Bilingual, Text
-from opportunities.models import Opportunity, Stage, in_english
+from opportunities.models import Opportunity, Stage, StageOutcome, in_english
 from teams.models import managed_unit_ids, signed_in
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -283,6 +283,33 @@ class FunnelSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.user_id or self.org_unit_id} {self.stage_id}: {self.count}"
+
+
+class ClosedSnapshot(models.Model):
+    """One day's won or lost of one org unit (everyone in its subtree): the opportunities closed in the `days` days
+    up to that day (the day included) and still closed when the snapshot was taken. A large unit's funnel page shows
+    them with its other figures from the day's snapshot; a person's, and a small unit's, are counted live."""
+
+    date = models.DateField(_("date"))
+    org_unit = models.ForeignKey("teams.OrgUnit", verbose_name=_("org unit"), on_delete=models.CASCADE,
+                                 related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=8,
+                               choices=[(StageOutcome.WON, StageOutcome.WON.label),
+                                        (StageOutcome.LOST, StageOutcome.LOST.label)])
+    days = models.PositiveSmallIntegerField(_("days"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+    amount = models.DecimalField(_("amount"), default=Decimal("0.00"), **MONEY)
+
+    class Meta:
+        verbose_name = _("closed snapshot")
+        verbose_name_plural = _("closed snapshots")
+        ordering = ["date", "org_unit", "outcome"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "org_unit", "days", "outcome"], name="closedsnapshot_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.org_unit_id} {self.outcome} ({self.days} days): {self.count}"
 
 
 class SnapshotRun(models.Model):

@@ -25,6 +25,7 @@ from funnel import selectors
 from funnel.models import (
     Baseline,
     BaselineSource,
+    ClosedSnapshot,
     FunnelSettings,
     FunnelSnapshot,
     SnapshotRun,
@@ -421,12 +422,14 @@ SNAPSHOT_VALUES = ["count", "amount", "weighted_amount", "stuck", "expected_coun
 @transaction.atomic
 def funnel_snapshot_write(
     *, day: date, people: Mapping[int, Mapping[int, Figure]], store_baselines: bool = True,
-    taken_at: datetime | None = None,
+    taken_at: datetime | None = None, closes: Mapping[int, Mapping[str, Figure]] | None = None,
 ) -> SnapshotRun:
     """Write one day's funnel of every person and unit per open stage, with the expected values in force
     that day (manual over history), from per-person figures; units are summed up the org tree in Python.
     Idempotent: a second run with the same figures writes nothing; two workers run one after the other.
-    `taken_at`: when the figures were read (the funnel page shows a large unit's figures as of then)."""
+    `taken_at`: when the figures were read (the funnel page shows a large unit's figures as of then).
+    `closes`: each person's won and lost of the last `selectors.CLOSED_DAYS` days, by outcome; every unit's sum is
+    kept with the day (ClosedSnapshot) for the funnel page of a large unit."""
     run, _created = SnapshotRun.objects.get_or_create(date=day)
     run = SnapshotRun.objects.select_for_update().get(pk=run.pk)
     settings = FunnelSettings.load()
@@ -477,7 +480,10 @@ def funnel_snapshot_write(
     FunnelSnapshot.objects.bulk_update(update, SNAPSHOT_VALUES, batch_size=2000)
     if existing:
         FunnelSnapshot.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
-    if create or update or existing or run.finished_at is None:
+    changed = bool(create or update or existing)
+    if closes is not None:
+        changed = _closed_snapshot_write(day=day, closes=closes, membership=membership, parents=parents) or changed
+    if changed or run.finished_at is None:
         # A run that changes nothing keeps the earlier time: the figures were already those then.
         run.finished_at = timezone.now()
         run.rows = len(wanted)
@@ -486,6 +492,31 @@ def funnel_snapshot_write(
     logger.info("funnel snapshot %s: %d rows (%d new, %d changed, %d removed)", day, len(wanted), len(create),
                 len(update), len(existing))
     return run
+
+
+def _closed_snapshot_write(*, day: date, closes: Mapping[int, Mapping[str, Figure]],
+                           membership: Mapping[int, int | None], parents: Mapping[int, int | None]) -> bool:
+    """Make the day's ClosedSnapshot rows every unit's sum of its people's `closes` (a row for won and one for lost,
+    zero included, so a unit without rows has no snapshot of its closes); True if anything changed."""
+    units = selectors.rollup(people=closes, membership=membership, parents=parents)
+    days = selectors.CLOSED_DAYS
+    wanted = {(unit_id, outcome): (figures.get(outcome) or Figure())
+              for unit_id, figures in units.items() for outcome in (StageOutcome.WON, StageOutcome.LOST)}
+    existing = {(row.org_unit_id, row.outcome): row for row in ClosedSnapshot.objects.filter(date=day, days=days)}
+    create, update = [], []
+    for (unit_id, outcome), figure in wanted.items():
+        row = existing.pop((unit_id, outcome), None)
+        if row is None:
+            create.append(ClosedSnapshot(date=day, org_unit_id=unit_id, outcome=outcome, days=days,
+                                         count=figure.count, amount=figure.amount))
+        elif (row.count, row.amount) != (figure.count, figure.amount):
+            row.count, row.amount = figure.count, figure.amount
+            update.append(row)
+    ClosedSnapshot.objects.bulk_create(create, batch_size=5000)
+    ClosedSnapshot.objects.bulk_update(update, ["count", "amount"], batch_size=2000)
+    if existing:
+        ClosedSnapshot.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+    return bool(create or update or existing)
 
 
 def funnel_snapshot_ensure(*, day: date | None = None) -> SnapshotRun | None:
@@ -508,7 +539,8 @@ def funnel_snapshot_take(*, day: date | None = None) -> SnapshotRun:
     stage_ids = Stage.objects.filter(outcome=StageOutcome.OPEN).values_list("pk", flat=True)
     taken_at = timezone.now()
     people = selectors.owner_figures(stage_ids=list(stage_ids), today=day)
+    closes = selectors.owner_closes(today=day)
     # Only today's figures are "as of" a moment; a day taken late (a retry, a back-fill) is not shown as such.
     return funnel_snapshot_write(day=day, people=people, store_baselines=True,
-                                 taken_at=taken_at if day == today else None)
+                                 taken_at=taken_at if day == today else None, closes=closes)
 

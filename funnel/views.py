@@ -93,7 +93,7 @@ def funnel_page(request):
         "snapshot_as_of": snapshot_as_of,
         "now": timezone.now(),
         "drill": selectors.drill_down(viewer=request.user, holder=holder),
-        "closed": selectors.closed_recently(holder=holder),
+        "closed": selectors.closed_recently(holder=holder, reading=reading),
         "settings": settings,
         "may_set_baselines": may_set,
         "warning_count": statuses.count(Health.WARNING),

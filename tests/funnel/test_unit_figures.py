@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from funnel import selectors, services
-from funnel.models import SnapshotRun, StageEntry
+from funnel.models import ClosedSnapshot, SnapshotRun, StageEntry
 from funnel.selectors import Holder
 from tests.factories import OpportunityFactory, UserFactory, stage
 
@@ -160,3 +160,71 @@ def test_each_funnel_page_says_as_of_which_snapshot(client, team, manager, direc
     client.force_login(director)
     html = client.get(FUNNEL, {"org_unit": team.pk}).content.decode()  # a team's funnel: all from the snapshot
     assert 'data-testid="funnel-as-of"' in html and 'data-testid="trend-as-of"' in html and html.count(shown) == 2
+
+
+def _closes(people) -> None:
+    """Each person: won 2 and 40 days ago, lost 10 days ago, won 100 days ago (outside the 90 days)."""
+    today = timezone.localdate()
+    for index, person in enumerate(people):
+        for code, outcome, days in (("08", "won", 2), ("08", "won", 40), ("08", "lost", 10), ("08", "won", 100)):
+            OpportunityFactory(primary_owner=person, stage=stage(code, outcome), amount=Decimal(1000 * (index + 1)),
+                               closed_on=today - timedelta(days=days))
+
+
+def _closed(closed) -> dict:
+    return {outcome: (closed[outcome].count, closed[outcome].amount) for outcome in ("won", "lost")}
+
+
+def test_a_large_units_won_and_lost_come_from_the_days_snapshot_as_of_it(
+        client, team, manager, director, owner, snapshot_always):
+    people = _people(team, manager, 3)
+    _closes([*people, owner])
+    services.funnel_snapshot_take()
+    holder = Holder(org_unit=team)
+    reading = selectors.funnel_reading(holder=holder)
+    live = selectors.closed_recently(holder=holder)
+    assert live["as_of"] is None
+    assert _closed(live) == {"won": (8, Decimal("20000.00")), "lost": (4, Decimal("10000.00"))}
+    from_snapshot = selectors.closed_recently(holder=holder, reading=reading)
+    assert from_snapshot["as_of"] == reading.as_of is not None
+    assert _closed(from_snapshot) == _closed(live)
+    # The region above sums the team; a unit with nobody has zeros, not a live count.
+    assert _closed(selectors.closed_recently(holder=Holder(org_unit=team.parent),
+                                             reading=selectors.funnel_reading(holder=Holder(org_unit=team.parent)))
+                   ) == _closed(live)
+    # A close after the snapshot: the page keeps the snapshot's figures and says so; live counts it.
+    services.opportunity_move(opportunity=OpportunityFactory(primary_owner=owner, stage=stage("07")),
+                              stage_code="08", outcome="won", by=owner, skip_open_tasks=True)
+    client.force_login(director)
+    page = client.get(FUNNEL, {"org_unit": team.pk})
+    assert _closed(page.context["closed"]) == {"won": (8, Decimal("20000.00")), "lost": (4, Decimal("10000.00"))}
+    assert "赢单 / 丢单截至" in page.content.decode()
+    live_page = client.get(FUNNEL, {"org_unit": team.pk, "live": "1"})
+    assert live_page.context["closed"]["won"].count == 9 and live_page.context["closed"]["as_of"] is None
+
+
+def test_the_closes_of_a_snapshot_taken_again_are_rewritten_not_added(team, manager, director, owner,
+                                                                     snapshot_always):
+    _closes([owner])
+    services.funnel_snapshot_take()
+    OpportunityFactory(primary_owner=owner, stage=stage("08", "lost"), amount=Decimal("7.00"),
+                       closed_on=timezone.localdate())
+    services.funnel_snapshot_take()
+    rows = ClosedSnapshot.objects.filter(date=timezone.localdate(), org_unit=team)
+    assert {row.outcome: (row.count, row.amount) for row in rows} == {
+        "won": (2, Decimal("2000.00")), "lost": (2, Decimal("1007.00"))}
+
+
+def test_without_closes_in_the_snapshot_a_large_unit_counts_them_live(client, team, manager, director, owner,
+                                                                     snapshot_always):
+    """A day's snapshot taken before the closes were kept with it: the figures from the snapshot, the closes
+    live, and the note does not claim the closes are as of the snapshot."""
+    _people(team, manager, 2)
+    _closes([owner])
+    services.funnel_snapshot_take()
+    ClosedSnapshot.objects.all().delete()
+    client.force_login(director)
+    page = client.get(FUNNEL, {"org_unit": team.pk})
+    assert page.context["closed"]["as_of"] is None and page.context["closed"]["won"].count == 2
+    html = page.content.decode()
+    assert 'data-testid="funnel-as-of"' in html and "赢单 / 丢单截至" not in html
