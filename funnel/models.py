@@ -286,9 +286,10 @@ class FunnelSnapshot(models.Model):
 
 
 class ClosedSnapshot(models.Model):
-    """One day's won or lost of one org unit (everyone in its subtree): the opportunities closed in the `days` days
-    up to that day (the day included) and still closed when the snapshot was taken. A large unit's funnel page shows
-    them with its other figures from the day's snapshot; a person's, and a small unit's, are counted live."""
+    """One day's won or lost of one org unit (everyone in its subtree): the opportunities closed from `days` days
+    before that day to that day (both included) and still closed when the snapshot was taken. A large unit's
+    funnel page shows them with its other figures from the day's snapshot; a person's, and a small unit's, are
+    counted live."""
 
     date = models.DateField(_("date"))
     org_unit = models.ForeignKey("teams.OrgUnit", verbose_name=_("org unit"), on_delete=models.CASCADE,

@@ -8,7 +8,7 @@ current count or amount per open stage with the expected value (manual baseline,
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -431,10 +431,11 @@ def unit_snapshot_figures(*, org_unit: OrgUnit, day: date | None = None) -> tupl
 @dataclass
 class FunnelReading:
     """The funnel page's figures: `rows` per open stage, and `as_of`, the time of the snapshot they come from
-    (None: read live now)."""
+    (None: read live now), and `day`, that snapshot's date."""
 
     rows: list[StageHealth]
     as_of: datetime | None = None
+    day: date | None = None
 
     @property
     def live(self) -> bool:
@@ -449,10 +450,12 @@ def funnel_reading(*, holder: Holder, settings: FunnelSettings | None = None, li
     figures at that moment, as the live figures were then."""
     settings = settings or FunnelSettings.load()
     if holder.is_unit and not live:
+        day = day or timezone.localdate()
         found = unit_snapshot_figures(org_unit=holder.org_unit, day=day)
         if found is not None and sum(figure.count for figure in found[0].values()) > LIVE_UNIT_LIMIT:
             figures, as_of = found
-            return FunnelReading(rows=funnel_health(holder=holder, settings=settings, figures=figures), as_of=as_of)
+            return FunnelReading(rows=funnel_health(holder=holder, settings=settings, figures=figures), as_of=as_of,
+                                 day=day)
     return FunnelReading(rows=funnel_health(holder=holder, settings=settings, with_stuck=True))
 
 
@@ -808,9 +811,10 @@ def owner_figures(*, stage_ids: Iterable[int], today: date | None = None) -> dic
     return result
 
 
-def rollup(*, people: Mapping[int, dict[int, Figure]], membership: Mapping[int, int | None],
-           parents: Mapping[int, int | None]) -> dict[int, dict[int, Figure]]:
-    """Each unit's figures: the sum over everyone in it and in the units below it (each person once)."""
+def rollup(*, people: Mapping[int, Mapping[Hashable, Figure]], membership: Mapping[int, int | None],
+           parents: Mapping[int, int | None]) -> dict[int, dict[Hashable, Figure]]:
+    """Each unit's figures: the sum over everyone in it and in the units below it (each person once), by the
+    people's keys (a stage id; an outcome for the closes)."""
     units: dict[int, dict[int, Figure]] = {pk: {} for pk in parents}
     for person_id, by_stage in people.items():
         unit_id, seen = membership.get(person_id), set()
@@ -1007,8 +1011,8 @@ def _closed_outcomes() -> dict[int, str]:
 
 
 def _closed_rows(outcomes: dict[int, str], *, owners: Q, today: date, days: int):
-    """Won and lost opportunities of `owners` closed in the `days` days up to `today`, counted and summed per
-    stage (and per whatever the caller adds to the grouping)."""
+    """Won and lost opportunities of `owners` closed from `days` days before `today` to `today` (both included),
+    unordered: the callers group and sum them."""
     # The won and lost stages by id, a literal list (see opportunities.filters.stage_ids): joined with the stage
     # table, PostgreSQL read every closed opportunity of the company and then filtered the days (27 ms at 300,000);
     # so it reads the days' closed ones from the closed_on index. A won or lost one is dated by closed_on alone.
@@ -1024,8 +1028,8 @@ def closed_recently(*, holder: Holder, days: int = CLOSED_DAYS, today: date | No
     from the same snapshot, as of the same moment (`as_of` in the result), unless it has none for them."""
     today = today or timezone.localdate()
     result = {StageOutcome.WON: Figure(), StageOutcome.LOST: Figure()}
-    if reading is not None and not reading.live and holder.is_unit:
-        rows = list(ClosedSnapshot.objects.filter(date=today, org_unit=holder.org_unit, days=days)
+    if reading is not None and not reading.live and reading.day is not None and holder.is_unit:
+        rows = list(ClosedSnapshot.objects.filter(date=reading.day, org_unit=holder.org_unit, days=days)
                     .values_list("outcome", "count", "amount"))
         if len(rows) == len(result):
             for outcome, count, amount in rows:

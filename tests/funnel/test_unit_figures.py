@@ -188,17 +188,17 @@ def test_a_large_units_won_and_lost_come_from_the_days_snapshot_as_of_it(
     from_snapshot = selectors.closed_recently(holder=holder, reading=reading)
     assert from_snapshot["as_of"] == reading.as_of is not None
     assert _closed(from_snapshot) == _closed(live)
-    # The region above sums the team; a unit with nobody has zeros, not a live count.
-    assert _closed(selectors.closed_recently(holder=Holder(org_unit=team.parent),
-                                             reading=selectors.funnel_reading(holder=Holder(org_unit=team.parent)))
-                   ) == _closed(live)
+    # The region above sums the team, from the snapshot too.
+    region = selectors.closed_recently(holder=Holder(org_unit=team.parent),
+                                       reading=selectors.funnel_reading(holder=Holder(org_unit=team.parent)))
+    assert region["as_of"] == reading.as_of and _closed(region) == _closed(live)
     # A close after the snapshot: the page keeps the snapshot's figures and says so; live counts it.
     services.opportunity_move(opportunity=OpportunityFactory(primary_owner=owner, stage=stage("07")),
                               stage_code="08", outcome="won", by=owner, skip_open_tasks=True)
     client.force_login(director)
     page = client.get(FUNNEL, {"org_unit": team.pk})
     assert _closed(page.context["closed"]) == {"won": (8, Decimal("20000.00")), "lost": (4, Decimal("10000.00"))}
-    assert "赢单 / 丢单截至" in page.content.decode()
+    assert 'data-testid="funnel-closes-as-of"' in page.content.decode()
     live_page = client.get(FUNNEL, {"org_unit": team.pk, "live": "1"})
     assert live_page.context["closed"]["won"].count == 9 and live_page.context["closed"]["as_of"] is None
 
@@ -206,13 +206,33 @@ def test_a_large_units_won_and_lost_come_from_the_days_snapshot_as_of_it(
 def test_the_closes_of_a_snapshot_taken_again_are_rewritten_not_added(team, manager, director, owner,
                                                                      snapshot_always):
     _closes([owner])
-    services.funnel_snapshot_take()
+    first = services.funnel_snapshot_take()
     OpportunityFactory(primary_owner=owner, stage=stage("08", "lost"), amount=Decimal("7.00"),
                        closed_on=timezone.localdate())
-    services.funnel_snapshot_take()
+    second = services.funnel_snapshot_take()
     rows = ClosedSnapshot.objects.filter(date=timezone.localdate(), org_unit=team)
     assert {row.outcome: (row.count, row.amount) for row in rows} == {
         "won": (2, Decimal("2000.00")), "lost": (2, Decimal("1007.00"))}
+    # Only the closes changed, and the figures are now as of the second run; a third run changes nothing.
+    assert second.taken_at > first.taken_at and second.finished_at > first.finished_at
+    third = services.funnel_snapshot_take()
+    assert (third.taken_at, third.finished_at) == (second.taken_at, second.finished_at)
+
+
+def test_a_large_unit_without_closes_shows_zeros_as_of_the_snapshot(team, manager, director, region,
+                                                                     snapshot_always):
+    """Closes elsewhere in the company, none in this unit: zeros from the snapshot, not a live count."""
+    from tests.factories import OrgUnitFactory
+
+    quiet = OrgUnitFactory(name="华南组", parent=region)
+    person = UserFactory(username="quiet-am", org_unit=quiet, manager=manager)
+    OpportunityFactory(primary_owner=person, stage=stage("03"))
+    _closes([manager])
+    services.funnel_snapshot_take()
+    reading = selectors.funnel_reading(holder=Holder(org_unit=quiet))
+    closed = selectors.closed_recently(holder=Holder(org_unit=quiet), reading=reading)
+    assert closed["as_of"] == reading.as_of is not None
+    assert _closed(closed) == {"won": (0, Decimal("0.00")), "lost": (0, Decimal("0.00"))}
 
 
 def test_without_closes_in_the_snapshot_a_large_unit_counts_them_live(client, team, manager, director, owner,
@@ -227,4 +247,4 @@ def test_without_closes_in_the_snapshot_a_large_unit_counts_them_live(client, te
     page = client.get(FUNNEL, {"org_unit": team.pk})
     assert page.context["closed"]["as_of"] is None and page.context["closed"]["won"].count == 2
     html = page.content.decode()
-    assert 'data-testid="funnel-as-of"' in html and "赢单 / 丢单截至" not in html
+    assert 'data-testid="funnel-as-of"' in html and 'data-testid="funnel-closes-as-of"' not in html
