@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -529,17 +530,34 @@ def funnel_snapshot_ensure(*, day: date | None = None) -> SnapshotRun | None:
     return funnel_snapshot_take(day=day)
 
 
+@contextmanager
+def _one_moment():
+    """A transaction whose statements all see the database as of its first one: REPEATABLE READ on
+    PostgreSQL (its default, READ COMMITTED, gives each statement its own moment); SQLite's transaction already
+    reads one moment. Inside a caller's transaction the isolation is the caller's (it cannot change once begun)."""
+    connection = connections[router.db_for_read(Opportunity)]
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=connection.alias):
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 def funnel_snapshot_take(*, day: date | None = None) -> SnapshotRun:
     """The daily job: the missing stage entries back-filled, then today's funnel of every person and unit
-    (count, amount, stuck) from aggregate queries over the open opportunities, then the history baselines
-    recomputed and the day's health (expected values) stored."""
+    (count, amount, stuck, and the won and lost of the last 90 days) from aggregate queries over the opportunities,
+    then the history baselines recomputed and the day's health (expected values) stored. The figures are read in
+    one transaction that sees one moment of the database (REPEATABLE READ on PostgreSQL), so a deal closed while
+    they are read is either open in them or closed, never both."""
     today = timezone.localdate()
     day = day or today
     stage_entries_backfill()
-    stage_ids = Stage.objects.filter(outcome=StageOutcome.OPEN).values_list("pk", flat=True)
-    taken_at = timezone.now()
-    people = selectors.owner_figures(stage_ids=list(stage_ids), today=day)
-    closes = selectors.owner_closes(today=day)
+    with _one_moment():
+        stage_ids = Stage.objects.filter(outcome=StageOutcome.OPEN).values_list("pk", flat=True)
+        taken_at = timezone.now()
+        people = selectors.owner_figures(stage_ids=list(stage_ids), today=day)
+        closes = selectors.owner_closes(today=day)
     # Only today's figures are "as of" a moment; a day taken late (a retry, a back-fill) is not shown as such.
     return funnel_snapshot_write(day=day, people=people, store_baselines=True,
                                  taken_at=taken_at if day == today else None, closes=closes)

@@ -2,16 +2,20 @@
 was taken) and equal to the sum of the unit's people; the stuck list bounded with a full, paginated list; a
 constant number of queries for a person and a unit at two sizes."""
 
+import threading
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from funnel import selectors, services
-from funnel.models import ClosedSnapshot, SnapshotRun, StageEntry
+from funnel.models import ClosedSnapshot, FunnelSnapshot, SnapshotRun, StageEntry
 from funnel.selectors import Holder
-from tests.factories import OpportunityFactory, UserFactory, stage
+from opportunities.models import Opportunity
+from tests.factories import OpportunityFactory, UserFactory, ensure_default_config, stage
+from tests.threads import NEEDS_POSTGRESQL
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +252,32 @@ def test_without_closes_in_the_snapshot_a_large_unit_counts_them_live(client, te
     assert page.context["closed"]["as_of"] is None and page.context["closed"]["won"].count == 2
     html = page.content.decode()
     assert 'data-testid="funnel-as-of"' in html and 'data-testid="funnel-closes-as-of"' not in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason=NEEDS_POSTGRESQL)
+@pytest.mark.django_db(transaction=True)
+def test_a_deal_closed_while_the_snapshot_reads_is_open_or_closed_in_it_never_both(team, manager, director,
+                                                                                   monkeypatch):
+    """The figures, the stuck counts and the closes are read at one moment: a deal won by someone else between
+    the open figures and the closes (another connection, committed) is in neither twice."""
+    ensure_default_config()
+    deal = OpportunityFactory(primary_owner=manager, stage=stage("07"), amount=Decimal("500.00"))
+    read_closes = selectors.owner_closes
+
+    def closes_after_a_win_elsewhere(**kwargs):
+        def win():
+            Opportunity.objects.filter(pk=deal.pk).update(stage=stage("08", "won"), closed_on=timezone.localdate())
+            connections.close_all()
+
+        thread = threading.Thread(target=win)
+        thread.start()
+        thread.join()
+        return read_closes(**kwargs)
+
+    monkeypatch.setattr(selectors, "owner_closes", closes_after_a_win_elsewhere)
+    services.funnel_snapshot_take()
+    assert Opportunity.objects.get(pk=deal.pk).closed_on == timezone.localdate()  # the win did commit
+    day = timezone.localdate()
+    open_count = sum(FunnelSnapshot.objects.filter(date=day, org_unit=team).values_list("count", flat=True))
+    won = ClosedSnapshot.objects.get(date=day, org_unit=team, outcome="won").count
+    assert (open_count, won) == (1, 0)
