@@ -87,7 +87,8 @@ def calibration(*, viewer: User) -> dict:
 def _weighted_amount():
     """amount × the stored prediction, or × the stage probability for an opportunity not scored yet."""
     # The stage's percentage as a decimal before dividing: an integer division would make 30 / 100 zero.
-    stage = Cast("stage__probability", DecimalField(max_digits=9, decimal_places=4)) / Value(Decimal("100"))
+    # Times 0.01, not divided by 100: SQLite keeps the cast value an integer and divides as integers (10 / 100 = 0).
+    stage = Cast("stage__probability", DecimalField(max_digits=9, decimal_places=4)) * Value(Decimal("0.01"))
     probability = Coalesce(F("prediction__probability"), stage, output_field=PROBABILITY)
     return F("amount") * probability
 
@@ -126,7 +127,8 @@ PREDICTED_MIN_CHOICES = ("90", "70", "50", "30")
 def list_annotate(queryset: QuerySet) -> QuerySet:
     """The list's rows with their stored prediction, else the stage probability as the opportunity page shows it
     (a join: no query per row)."""
-    stage = Cast("stage__probability", DecimalField(max_digits=9, decimal_places=4)) / Value(Decimal("100"))
+    # Times 0.01, not divided by 100: SQLite keeps the cast value an integer and divides as integers (10 / 100 = 0).
+    stage = Cast("stage__probability", DecimalField(max_digits=9, decimal_places=4)) * Value(Decimal("0.01"))
     return queryset.annotate(
         predicted_probability=Coalesce(F("prediction__probability"), stage, output_field=PROBABILITY),
         predicted_source=Coalesce(F("prediction__source"), Value(PredictionSource.STAGE.value)))
