@@ -815,7 +815,7 @@ def rollup(*, people: Mapping[int, Mapping[Hashable, Figure]], membership: Mappi
            parents: Mapping[int, int | None]) -> dict[int, dict[Hashable, Figure]]:
     """Each unit's figures: the sum over everyone in it and in the units below it (each person once), by the
     people's keys (a stage id; an outcome for the closes)."""
-    units: dict[int, dict[int, Figure]] = {pk: {} for pk in parents}
+    units: dict[int, dict[Hashable, Figure]] = {pk: {} for pk in parents}
     for person_id, by_stage in people.items():
         unit_id, seen = membership.get(person_id), set()
         while unit_id is not None and unit_id not in seen and unit_id in units:

@@ -84,12 +84,15 @@ def calibration(*, viewer: User) -> dict:
 
 # --- The machine forecast (registered with forecasting) -------------------------------------------------------
 
+def _stage_fraction():
+    """The opportunity's stage probability as a fraction (30 % → 0.30), in SQL. Times 0.01 rather than divided by
+    100: an integer division would make 30 / 100 zero, and SQLite keeps even the cast value an integer."""
+    return Cast("stage__probability", DecimalField(max_digits=9, decimal_places=4)) * Value(Decimal("0.01"))
+
+
 def _weighted_amount():
     """amount × the stored prediction, or × the stage probability for an opportunity not scored yet."""
-    # The stage's percentage as a decimal before dividing: an integer division would make 30 / 100 zero.
-    # Times 0.01, not divided by 100: SQLite keeps the cast value an integer and divides as integers (10 / 100 = 0).
-    stage = Cast("stage__probability", DecimalField(max_digits=9, decimal_places=4)) * Value(Decimal("0.01"))
-    probability = Coalesce(F("prediction__probability"), stage, output_field=PROBABILITY)
+    probability = Coalesce(F("prediction__probability"), _stage_fraction(), output_field=PROBABILITY)
     return F("amount") * probability
 
 
@@ -127,10 +130,8 @@ PREDICTED_MIN_CHOICES = ("90", "70", "50", "30")
 def list_annotate(queryset: QuerySet) -> QuerySet:
     """The list's rows with their stored prediction, else the stage probability as the opportunity page shows it
     (a join: no query per row)."""
-    # Times 0.01, not divided by 100: SQLite keeps the cast value an integer and divides as integers (10 / 100 = 0).
-    stage = Cast("stage__probability", DecimalField(max_digits=9, decimal_places=4)) * Value(Decimal("0.01"))
     return queryset.annotate(
-        predicted_probability=Coalesce(F("prediction__probability"), stage, output_field=PROBABILITY),
+        predicted_probability=Coalesce(F("prediction__probability"), _stage_fraction(), output_field=PROBABILITY),
         predicted_source=Coalesce(F("prediction__source"), Value(PredictionSource.STAGE.value)))
 
 

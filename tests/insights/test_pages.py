@@ -145,3 +145,18 @@ def test_a_stage_move_forgets_the_prediction_everywhere(trained, owner, api_as, 
     # The list shows what the page shows: the stage's probability.
     assert float(rows[deal.pk].predicted_probability) == pytest.approx(deal.stage.probability / 100)
     assert rows[deal.pk].predicted_source == "stage"
+
+
+def test_an_opportunity_not_scored_yet_weighs_by_its_stage_probability(db, owner):
+    """Without a model, the machine forecast is amount × the stage probability, on SQLite too (an integer
+    division there made every 30 % zero)."""
+    from django.utils import timezone
+
+    from insights.selectors import machine_forecast_by_owner
+    from tests.factories import OpportunityFactory, stage
+
+    today = timezone.localdate()
+    OpportunityFactory(primary_owner=owner, stage=stage("03"), amount=Decimal("1000.00"),
+                       expected_close_date=today + timedelta(days=5))
+    figures = machine_forecast_by_owner(ranges=[(today, today + timedelta(days=30))], owner_ids=[owner.pk])
+    assert figures.by_owner[0][owner.pk] == Decimal("1000.00") * stage("03").probability / 100
